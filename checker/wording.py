@@ -1,0 +1,90 @@
+"""Conditions and facts in words: the clause language's own syntax for conditions, and the question
+that would supply each missing fact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from checker import model
+from checker.regions import countries
+from checker.vocabulary import Fact
+
+
+def condition_text(condition: model.Condition, *, nested: bool = False) -> str:
+    """The condition as the clause language writes it (`(distributes or serves) and fine-tunes`)."""
+    match condition:
+        case model.FlagIs(fact=fact):
+            return fact.value
+        case model.Compare():
+            anchor = ""
+            if condition.anchor is not None:
+                date = "release" if condition.anchor.from_release else condition.anchor.date.isoformat()
+                anchor = f" in month before {date}"
+            value = condition.parameter or str(condition.value)
+            return f"{condition.fact.value}{anchor} {condition.comparator.value} {value}"
+        case model.InRegion(fact=fact, regions=regions):
+            return f"{fact.value} in {_names(regions)}"
+        case model.AnyMarketIn(regions=regions):
+            return f"any market in {_names(regions)}"
+        case model.AnyUseIn(uses=uses):
+            return f"any use in {_names([u.value for u in uses])}"
+        case model.IsModality(value=value):
+            return f"modality is {value.value}"
+        case model.StartsWith(fact=fact, prefix=prefix):
+            return f'{fact.value} starts with "{prefix}"'
+        case model.NotCondition(item=item):
+            return f"not {condition_text(item, nested=True)}"
+        case model.AllOf(items=items) | model.AnyOf(items=items):
+            word = " and " if isinstance(condition, model.AllOf) else " or "
+            text = word.join(condition_text(i, nested=True) for i in items)
+            return f"({text})" if nested else text
+    raise AssertionError(f"unhandled condition {condition!r}")  # pragma: no cover
+
+
+def _names(names: tuple[str, ...] | list[str]) -> str:
+    return names[0] if len(names) == 1 else "{" + ", ".join(names) + "}"
+
+
+def month_name(month: str) -> str:
+    """'2024-06' → 'June 2024'."""
+    return dt.date.fromisoformat(month + "-01").strftime("%B %Y")
+
+
+def question(fact: Fact, detail: str | None = None) -> str:
+    """The question whose answer supplies a missing fact."""
+    match fact:
+        case Fact.MAU:
+            if detail:
+                return f"How many monthly active users did the service have in {month_name(detail)}?"
+            return "How many monthly active users does the service have?"
+        case Fact.REVENUE:
+            return "What is the licensee's annual revenue, in US dollars?"
+        case Fact.DOMICILE:
+            if detail:
+                return f"In which country of {detail} is the licensee domiciled?"
+            return "Where is the licensee domiciled (its principal place of business)?"
+        case Fact.MARKET:
+            return "Where are the service's end users?"
+        case Fact.USE:
+            return "What does the service use the model for (its complete list of use cases)?"
+        case Fact.MODALITY:
+            return "Is the model text-only or multimodal?"
+        case Fact.COMMERCIAL:
+            return "Is the model used in connection with a commercial activity?"
+        case Fact.DISTRIBUTES:
+            return "Does the licensee distribute the weights or a derivative of them?"
+        case Fact.SERVES:
+            return "Is the model offered to others as a hosted service or API?"
+        case Fact.FINE_TUNES:
+            return "Is the model fine-tuned or otherwise modified?"
+        case Fact.TRAINS_ON_OUTPUTS:
+            return "Are the model's outputs used to train or improve another model?"
+        case Fact.END_USER:
+            return "Is the model used only as an end user of a third party's product that integrates it?"
+        case Fact.DERIVATIVE_NAME:
+            return "What is the derived model called?"
+
+
+def region_name(code: str) -> str:
+    name = countries().get(code)
+    return f"{code} ({name})" if name else code
