@@ -287,7 +287,10 @@ class _Builder:
                     elif target not in written:
                         suggestion = hint(target, written) or ""
                         self.report(Kind.UNKNOWN_CLAUSE(clause.effect.span, name=target, suggestion=suggestion))
-        if clauses and not any(isinstance(c.effect, model.Permits) for c in clauses):
+        # A companion document (`applies-with`) may have no grant of its own: the licence it
+        # accompanies grants the use.
+        companion = any(f.key == "applies-with" for f in self.file.header.fields)
+        if clauses and not companion and not any(isinstance(c.effect, model.Permits) for c in clauses):
             self.report(Kind.NO_GRANT(self.file.header.span))
 
     # ---- the whole file ------------------------------------------------------------------

@@ -365,6 +365,8 @@ def _with_pending(reason: Reason, pending: list[_Pending]) -> Reason:
 
 def _grant(license: model.License, grants: list[tuple[model.Clause, Finding]], tally: _Tally) -> None:
     granted = [(c, f) for c, f in grants if f.truth is Truth.TRUE]
+    if not grants:
+        return  # a companion document: the licence it applies with holds the grant
     if granted:
         tally.grants = [_reason(license, c, f, Outcome.PERMITTED) for c, f in granted]
         return
