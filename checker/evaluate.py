@@ -215,7 +215,7 @@ def _reason(
 ) -> Reason:
     words = explanation or _effect_words(clause.effect)
     if clause.condition is not None and explanation is None:
-        words += f" when {condition_text(clause.condition)}"
+        words += f" when {condition_text(clause.condition, values=True)}"
     span = clause.span
     return Reason(
         license=license.id,

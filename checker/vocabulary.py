@@ -110,44 +110,51 @@ class UseCase(StrEnum):
     """
 
     CHATBOT = "chatbot"
-    """A conversational assistant for end users."""
     CODE_ASSISTANT = "code-assistant"
-    """Generating, completing or explaining source code."""
     CONTENT_GENERATION = "content-generation"
-    """Generating text, images or other media for publication or for users."""
     RESEARCH = "research"
-    """Scientific or academic research and evaluation."""
     MILITARY = "military"
-    """Military or warfare applications, or espionage."""
     WEAPONS = "weapons"
-    """Developing, producing or using weapons (guns, explosives, chemical, biological or nuclear)."""
     SURVEILLANCE = "surveillance"
-    """Tracking, monitoring or identifying people, or collecting or inferring sensitive personal data."""
     CRITICAL_INFRASTRUCTURE = "critical-infrastructure"
-    """Operating critical infrastructure, transportation technologies or heavy machinery."""
     AUTOMATED_DECISIONS = "automated-decisions"
-    """Automated decisions that affect individuals' rights or well-being (credit, employment,
-    housing, insurance, legal status, social welfare, healthcare)."""
     MEDICAL_ADVICE = "medical-advice"
-    """Giving medical or health advice to end users."""
     LEGAL_ADVICE = "legal-advice"
-    """Giving legal advice to end users."""
     FINANCIAL_ADVICE = "financial-advice"
-    """Giving financial or investment advice to end users."""
     DISINFORMATION = "disinformation"
-    """Generating or spreading false or misleading information, or fraud."""
     SEXUAL_CONTENT = "sexual-content"
-    """Generating sexually explicit content."""
     CSAM = "csam"
-    """Child sexual abuse material, or any sexual content involving minors."""
     MALWARE = "malware"
-    """Creating malicious code or attacking computer systems."""
     DISCRIMINATION = "discrimination"
-    """Discriminating against individuals or groups, in particular on protected characteristics."""
     HARASSMENT = "harassment"
-    """Harassing, threatening, bullying or defaming people."""
     IMPERSONATION = "impersonation"
-    """Impersonating people, or presenting generated output as human-made."""
+
+    @property
+    def description(self) -> str:
+        return USE_CASE_DESCRIPTIONS[self]
+
+
+USE_CASE_DESCRIPTIONS: dict[UseCase, str] = {
+    UseCase.CHATBOT: "A conversational assistant for end users.",
+    UseCase.CODE_ASSISTANT: "Generating, completing or explaining source code.",
+    UseCase.CONTENT_GENERATION: "Generating text, images or other media for publication or for users.",
+    UseCase.RESEARCH: "Scientific or academic research and evaluation.",
+    UseCase.MILITARY: "Military or warfare applications, or espionage.",
+    UseCase.WEAPONS: "Developing, producing or using weapons (guns, explosives, chemical, biological or nuclear).",
+    UseCase.SURVEILLANCE: "Tracking, monitoring or identifying people, or collecting or inferring sensitive personal data.",
+    UseCase.CRITICAL_INFRASTRUCTURE: "Operating critical infrastructure, transportation technologies or heavy machinery.",
+    UseCase.AUTOMATED_DECISIONS: "Automated decisions that affect individuals' rights or well-being (credit, employment, housing, insurance, legal status, social welfare, healthcare).",
+    UseCase.MEDICAL_ADVICE: "Giving medical or health advice to end users.",
+    UseCase.LEGAL_ADVICE: "Giving legal advice to end users.",
+    UseCase.FINANCIAL_ADVICE: "Giving financial or investment advice to end users.",
+    UseCase.DISINFORMATION: "Generating or spreading false or misleading information, or fraud.",
+    UseCase.SEXUAL_CONTENT: "Generating sexually explicit content.",
+    UseCase.CSAM: "Child sexual abuse material, or any sexual content involving minors.",
+    UseCase.MALWARE: "Creating malicious code or attacking computer systems.",
+    UseCase.DISCRIMINATION: "Discriminating against individuals or groups, in particular on protected characteristics.",
+    UseCase.HARASSMENT: "Harassing, threatening, bullying or defaming people.",
+    UseCase.IMPERSONATION: "Impersonating people, or presenting generated output as human-made.",
+}
 
 
 class Outcome(StrEnum):

@@ -10,8 +10,11 @@ from checker.regions import countries
 from checker.vocabulary import Fact
 
 
-def condition_text(condition: model.Condition, *, nested: bool = False) -> str:
-    """The condition as the clause language writes it (`(distributes or serves) and fine-tunes`)."""
+def condition_text(condition: model.Condition, *, nested: bool = False, values: bool = False) -> str:
+    """The condition as the clause language writes it (`(distributes or serves) and fine-tunes`).
+
+    With `values`, a parameter is followed by its value: `mau_cap (700,000,000 users)`.
+    """
     match condition:
         case model.FlagIs(fact=fact):
             return fact.value
@@ -21,6 +24,8 @@ def condition_text(condition: model.Condition, *, nested: bool = False) -> str:
                 date = "release" if condition.anchor.from_release else condition.anchor.date.isoformat()
                 anchor = f" in month before {date}"
             value = condition.parameter or str(condition.value)
+            if values and condition.parameter:
+                value += f" ({condition.value})"
             return f"{condition.fact.value}{anchor} {condition.comparator.value} {value}"
         case model.InRegion(fact=fact, regions=regions):
             return f"{fact.value} in {_names(regions)}"
@@ -33,10 +38,10 @@ def condition_text(condition: model.Condition, *, nested: bool = False) -> str:
         case model.StartsWith(fact=fact, prefix=prefix):
             return f'{fact.value} starts with "{prefix}"'
         case model.NotCondition(item=item):
-            return f"not {condition_text(item, nested=True)}"
+            return f"not {condition_text(item, nested=True, values=values)}"
         case model.AllOf(items=items) | model.AnyOf(items=items):
             word = " and " if isinstance(condition, model.AllOf) else " or "
-            text = word.join(condition_text(i, nested=True) for i in items)
+            text = word.join(condition_text(i, nested=True, values=values) for i in items)
             return f"({text})" if nested else text
     raise AssertionError(f"unhandled condition {condition!r}")  # pragma: no cover
 

@@ -1,0 +1,89 @@
+"""modelterms: may our service use this model, and on what conditions?
+
+The library API. A minimal session::
+
+    import checker
+
+    profile = checker.ServiceProfile(mau=checker.MonthlyActiveUsers(current=800_000_000))
+    for verdict in checker.check("llama", profile):
+        print(verdict.license, verdict.outcome)
+
+modelterms informs decisions; it is not legal advice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from checker.catalogue import Catalogue, load_license_file, load_license_folder, parse_license
+from checker.catalogue import bundled as _bundled
+from checker.errors import CheckerError, DiagnosticError, LicenseFileError, ProfileError, UnknownLicenseError
+from checker.evaluate import evaluate
+from checker.model import License
+from checker.profile import MonthlyActiveUsers, ServiceProfile
+from checker.profile_file import load_profile
+from checker.verdict import DISCLAIMER, LicenseVerdict, MissingFact, ObligationItem, Reason
+from checker.vocabulary import Fact, Modality, ObligationKind, Outcome, UseCase
+
+__all__ = [
+    "DISCLAIMER",
+    "Catalogue",
+    "CheckerError",
+    "DiagnosticError",
+    "Fact",
+    "License",
+    "LicenseFileError",
+    "LicenseVerdict",
+    "MissingFact",
+    "Modality",
+    "MonthlyActiveUsers",
+    "ObligationItem",
+    "ObligationKind",
+    "Outcome",
+    "ProfileError",
+    "Reason",
+    "ServiceProfile",
+    "UnknownLicenseError",
+    "UseCase",
+    "catalogue",
+    "check",
+    "evaluate",
+    "load_license_file",
+    "load_license_folder",
+    "load_profile",
+    "parse_license",
+]
+
+
+def catalogue(*folders: str | Path, bundled: bool = True) -> Catalogue:
+    """The bundled catalogue, plus the `.terms` files of any folders given."""
+    licenses = list(_bundled().licenses) if bundled else []
+    for folder in folders:
+        licenses += load_license_folder(folder)
+    return _bundled() if bundled and not folders else Catalogue(licenses)
+
+
+def check(
+    licenses: str | Sequence[str],
+    profile: ServiceProfile | Mapping[str, Any] | None = None,
+    *,
+    within: Catalogue | None = None,
+) -> list[LicenseVerdict]:
+    """Check a profile against licences named by id, alias, Hugging Face tag, SPDX id or family.
+
+    `profile` may be a `ServiceProfile` or a mapping of its fields (validated; raises
+    `ProfileError`). Raises `UnknownLicenseError` for a name the catalogue does not know.
+    """
+    from checker.profile_file import profile_from_data
+
+    names = [licenses] if isinstance(licenses, str) else list(licenses)
+    if profile is None:
+        service = ServiceProfile()
+    elif isinstance(profile, ServiceProfile):
+        service = profile
+    else:
+        service = profile_from_data(dict(profile))
+    chosen = (within or _bundled()).resolve(names)
+    return [evaluate(r.license, service).model_copy(update={"requested_as": r.requested_as}) for r in chosen]

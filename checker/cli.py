@@ -1,0 +1,326 @@
+"""The `modelterms` command: a thin adapter over the library with one exception boundary.
+
+Exit codes (a contract for scripts and CI):
+  0  every result is permitted or conditional (or none is in --fail-on)
+  1  some result is in --fail-on (default: forbidden, needs-license, undetermined)
+  2  bad input: an unknown licence, a bad flag or value, an invalid profile or licence file
+  3  an internal error (a bug in modelterms; please report it)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import sys
+from collections.abc import Callable
+from enum import Enum
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from checker.build import parse_number
+from checker.catalogue import Catalogue, bundled, load_license_folder
+from checker.diagnostics import Kind
+from checker.errors import CheckerError, DiagnosticError, ProfileError
+from checker.evaluate import evaluate
+from checker.profile import ServiceProfile
+from checker.profile_file import load_profile, validation_diagnostics
+from checker.render import Report, json_text, print_text
+from checker.vocabulary import Modality, Outcome, UseCase
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
+
+app = typer.Typer(
+    name="modelterms",
+    help="May our service use this model, and on what conditions? Checks a service profile against "
+    "open-weight AI model licences, clause by clause. Informs decisions; not legal advice.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class OutputFormat(str, Enum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def _version() -> str:
+    try:
+        return package_version("modelterms")
+    except PackageNotFoundError:  # pragma: no cover - running from a checkout without installing
+        return "0+unknown"
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def boundary(command: Callable[P, R]) -> Callable[P, R]:
+    """No traceback reaches a user: bad input is exit 2 with its diagnostics, a bug is exit 3."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except DiagnosticError as error:
+            _stderr().print(error.render(), markup=False)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except CheckerError as error:
+            _stderr().print(f"error: {error}", markup=False)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except Exception as error:  # the one place that catches everything: report, never a traceback
+            _stderr().print(
+                f"modelterms: internal error: {type(error).__name__}: {error}\n"
+                "This is a bug in modelterms; please report it with the command you ran.",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper
+
+
+def _bad_option(message: str, help_text: str = "") -> ProfileError:
+    return ProfileError([Kind.BAD_OPTION(message=message, help=help_text)])
+
+
+_MONTH_FIGURE = re.compile(r"^([0-9]{4}-[0-9]{2})=(.+)$")
+
+
+def _number(text: str, option: str) -> int:
+    value = parse_number(text.strip().replace(",", "_"))
+    if value is None or value != value.to_integral_value():
+        raise _bad_option(f"{option}: '{text}' is not a whole number", "write e.g. 800000000, 800_000_000 or 800M")
+    return int(value)
+
+
+def _mau(values: list[str]) -> dict[str, Any] | None:
+    """`--mau 800000000` (the current figure) and `--mau 2024-06=650000000` (a month's figure)."""
+    if not values:
+        return None
+    result: dict[str, Any] = {}
+    for value in values:
+        match = _MONTH_FIGURE.match(value.strip())
+        if match:
+            result[match.group(1)] = _number(match.group(2), "--mau")
+        else:
+            if "current" in result:
+                raise _bad_option("--mau: give the current figure once", "add YYYY-MM=N for other months")
+            result["current"] = _number(value, "--mau")
+    return result
+
+
+def _revenue(text: str | None) -> Any:
+    if text is None:
+        return None
+    cleaned = text.strip().removeprefix("USD").strip().replace(",", "_")
+    value = parse_number(cleaned)
+    if value is None:
+        raise _bad_option(f"--revenue: '{text}' is not an amount", "write e.g. 2500000, 2.5M or USD 2.5M")
+    return value
+
+
+def _catalogue(extra_folders: list[Path]) -> Catalogue:
+    if not extra_folders:
+        return bundled()
+    licenses = list(bundled().licenses)
+    for folder in extra_folders:
+        licenses += load_license_folder(folder)
+    return Catalogue(licenses)
+
+
+def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
+    """The profile file (if any) with the command-line facts laid over it."""
+    base = load_profile(profile_file) if profile_file else ServiceProfile()
+    data = base.model_dump(exclude_none=True)
+    data.update({k: v for k, v in flags.items() if v is not None and v != []})
+    try:
+        return ServiceProfile.model_validate(data)
+    except Exception as error:
+        from pydantic import ValidationError
+
+        if isinstance(error, ValidationError):
+            raise ProfileError(validation_diagnostics(error, None, list(ServiceProfile.model_fields))) from None
+        raise
+
+
+@app.command()
+@boundary
+def check(
+    license: Annotated[
+        list[str],
+        typer.Option("--license", "-l", help="Licence id, alias, Hugging Face tag, SPDX id or family (repeatable). "
+                     "`llama` checks every Llama version."),
+    ],
+    profile: Annotated[
+        Path | None, typer.Option("--profile", "-p", help="A YAML service profile; flags override its facts.")
+    ] = None,
+    mau: Annotated[
+        list[str],
+        typer.Option("--mau", help="Monthly active users now (e.g. 800000000 or 800M), or in a month: "
+                     "YYYY-MM=N (repeatable). One figure stands for every month a licence asks about."),
+    ] = [],  # noqa: B006 - typer reads the default; it is never mutated
+    revenue: Annotated[str | None, typer.Option("--revenue", help="Annual revenue in USD (e.g. 2500000 or 2.5M).")] = None,
+    domicile: Annotated[
+        str | None, typer.Option("--domicile", help="Licensee's domicile: ISO 3166-1 code (DE) or group (EU, EEA).")
+    ] = None,
+    market: Annotated[
+        list[str], typer.Option("--market", help="Where end users are: ISO code or group (repeatable).")
+    ] = [],  # noqa: B006
+    use: Annotated[
+        list[str],
+        typer.Option("--use", help="A use case (repeatable); giving any declares the complete list. "
+                     "`modelterms uses` lists them."),
+    ] = [],  # noqa: B006
+    modality: Annotated[Modality | None, typer.Option("--modality", help="The model's modality.")] = None,
+    derivative_name: Annotated[
+        str | None, typer.Option("--derivative-name", help="Name of the derived model you distribute or serve.")
+    ] = None,
+    commercial: Annotated[
+        bool | None, typer.Option("--commercial/--non-commercial", help="Used in connection with a commercial activity.")
+    ] = None,
+    distributes: Annotated[
+        bool | None, typer.Option("--distribute/--no-distribute", help="Distributes the weights or a derivative.")
+    ] = None,
+    serves: Annotated[
+        bool | None, typer.Option("--serve/--no-serve", help="Offers the model to others as a hosted service or API.")
+    ] = None,
+    fine_tunes: Annotated[
+        bool | None, typer.Option("--fine-tune/--no-fine-tune", help="Fine-tunes or otherwise modifies the model.")
+    ] = None,
+    trains_on_outputs: Annotated[
+        bool | None,
+        typer.Option("--train-on-outputs/--no-train-on-outputs", help="Uses outputs to train or improve another model."),
+    ] = None,
+    end_user: Annotated[
+        bool | None,
+        typer.Option("--end-user/--no-end-user", help="Only an end user of a third party's product that integrates the model."),
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="The model in use (recorded in the output).")] = None,
+    licenses_dir: Annotated[
+        list[Path], typer.Option("--licenses-dir", help="A folder of your own .terms licence files (repeatable).")
+    ] = [],  # noqa: B006
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.TEXT,
+    fail_on: Annotated[
+        list[Outcome] | None,
+        typer.Option("--fail-on", help="Outcomes that make the exit code 1 (repeatable). "
+                     "Default: forbidden, needs-license, undetermined."),
+    ] = None,
+) -> None:
+    """Check a service profile against one or more licences.
+
+    Exit code 0 when every result is permitted or conditional, 1 when any result is one of
+    --fail-on, 2 for bad input.
+    """
+    uses = [_use(u) for u in use]
+    service = build_profile(
+        profile,
+        mau=_mau(mau),
+        revenue=_revenue(revenue),
+        domicile=domicile,
+        markets=market or None,
+        uses=uses or None,
+        modality=modality,
+        derivative_name=derivative_name,
+        commercial=commercial,
+        distributes=distributes,
+        serves=serves,
+        fine_tunes=fine_tunes,
+        trains_on_outputs=trains_on_outputs,
+        end_user=end_user,
+        model=model,
+    )
+    catalogue = _catalogue(licenses_dir)
+    resolved = catalogue.resolve(license)
+    results = tuple(
+        evaluate(r.license, service).model_copy(update={"requested_as": r.requested_as}) for r in resolved
+    )
+    report = Report(service, results)
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(json_text(report, _version()))
+    else:
+        print_text(report, Console(highlight=False))
+    if report.fails(fail_on or DEFAULT_FAIL_ON):
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _use(text: str) -> UseCase:
+    try:
+        return UseCase(text)
+    except ValueError:
+        from checker.suggest import hint
+
+        raise _bad_option(
+            f"--use: unknown use case '{text}'", hint(text, [u.value for u in UseCase]) or "`modelterms uses` lists them"
+        ) from None
+
+
+@app.command("licenses")
+@boundary
+def list_licenses(
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.TEXT,
+    licenses_dir: Annotated[
+        list[Path], typer.Option("--licenses-dir", help="A folder of your own .terms licence files (repeatable).")
+    ] = [],  # noqa: B006
+) -> None:
+    """List the licences in the catalogue, with the names each answers to."""
+    catalogue = _catalogue(licenses_dir)
+    rows = [
+        {
+            "id": lic.id,
+            "name": lic.name,
+            "licensor": lic.licensor,
+            "family": lic.family,
+            "date": (lic.released or lic.effective).isoformat() if (lic.released or lic.effective) else None,
+            "also": sorted({*lic.aliases, *lic.hf_tags, *([lic.spdx] if lic.spdx else [])} - {lic.id}),
+            "verification": lic.verification.value,
+            "source": lic.primary_source,
+        }
+        for lic in sorted(catalogue.licenses, key=lambda x: x.id)
+    ]
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(json.dumps({"licenses": rows, "families": sorted(catalogue.families)}, indent=2) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(title="modelterms catalogue", title_justify="left")
+    for column in ("id", "name", "family", "date", "also", "verified"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["id"], row["name"], row["family"] or "", row["date"] or "", ", ".join(row["also"]), row["verification"]
+        )
+    console = Console(highlight=False)
+    console.print(table)
+    console.print("families: " + ", ".join(sorted(catalogue.families)))
+
+
+@app.command("uses")
+def list_uses() -> None:
+    """List the use-case vocabulary for --use and profiles."""
+    console = Console(highlight=False)
+    for use in UseCase:
+        console.print(f"{use.value:<24} {use.description}", markup=False)
+
+
+@app.command("version")
+def show_version() -> None:
+    """Print the modelterms version."""
+    typer.echo(_version())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,133 @@
+"""Renderers of a check report: a rich terminal view and the versioned JSON contract.
+
+Both render the same `Report`; neither decides anything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from checker.profile import ServiceProfile
+from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION, LicenseVerdict
+from checker.vocabulary import Outcome
+
+_STYLE = {
+    Outcome.FORBIDDEN: "bold red",
+    Outcome.NEEDS_LICENSE: "bold magenta",
+    Outcome.UNDETERMINED: "bold yellow",
+    Outcome.CONDITIONAL: "bold cyan",
+    Outcome.PERMITTED: "bold green",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The verdicts of one check, with the profile they were computed for."""
+
+    profile: ServiceProfile
+    results: tuple[LicenseVerdict, ...]
+
+    def fails(self, fail_on: Sequence[Outcome]) -> bool:
+        return any(r.outcome in fail_on for r in self.results)
+
+    @property
+    def assumptions(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for result in self.results:
+            for a in result.assumptions:
+                seen[a] = None
+        return list(seen)
+
+
+def to_json(report: Report, version: str) -> dict[str, Any]:
+    """The JSON contract, schema version 1 (documented in README.md, "JSON output")."""
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "modelterms_version": version,
+        "disclaimer": DISCLAIMER,
+        "profile": report.profile.model_dump(mode="json", exclude_none=True),
+        "results": [r.model_dump(mode="json", exclude_none=True) for r in report.results],
+    }
+
+
+def json_text(report: Report, version: str) -> str:
+    return json.dumps(to_json(report, version), indent=2, ensure_ascii=False) + "\n"
+
+
+def _outcome(outcome: Outcome) -> Text:
+    return Text(outcome.value, style=_STYLE[outcome])
+
+
+def _summary_table(report: Report) -> Table:
+    table = Table(title="modelterms check", title_justify="left", show_lines=False, expand=False)
+    table.add_column("licence", no_wrap=True)
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("deciding clauses")
+    for result in report.results:
+        deciding = ", ".join(f"§{r.section} {r.clause}" for r in result.reasons) or "—"
+        table.add_row(result.license, _outcome(result.outcome), deciding)
+    return table
+
+
+def _details(result: LicenseVerdict) -> Group:
+    parts: list[Any] = []
+    head = Text.assemble(
+        (result.license, "bold"), f" — {result.name} ({result.licensor}) ", "→ ", _outcome(result.outcome)
+    )
+    if result.requested_as and result.requested_as != result.license:
+        head.append(f"   [from '{result.requested_as}']", style="dim")
+    parts.append(head)
+    if result.verification.value not in ("primary",):
+        parts.append(Text(f"  text verified from: {result.verification.value} source — see the licence file", style="yellow"))
+    for reason in result.reasons:
+        title = f"§{reason.section}" + (f" {reason.heading}" if reason.heading else "") + f" [{reason.clause}]"
+        lines: list[Any] = [Text(title, style="bold"), Text(reason.explanation)]
+        lines.append(Text(f"“{reason.quote}”", style="italic dim"))
+        if reason.facts:
+            lines.append(Text("facts: " + "; ".join(f"{k} = {v}" for k, v in reason.facts.items())))
+        if reason.question:
+            lines.append(Text(f"open question: {reason.question}", style="yellow"))
+        for missing in reason.missing_facts:
+            lines.append(Text(f"missing: {missing.fact} — {missing.question}", style="yellow"))
+        for ambiguity in reason.ambiguities:
+            lines.append(Text(f"ambiguous: {ambiguity}", style="yellow"))
+        for note in reason.notes:
+            lines.append(Text(f"note: {note}", style="dim"))
+        lines.append(Text(f"source: {reason.source}", style="dim"))
+        parts.append(Padding(Group(*lines), (0, 0, 0, 2)))
+    if result.obligations:
+        parts.append(Padding(Text("obligations:", style="bold"), (0, 0, 0, 2)))
+        for item in result.obligations:
+            text = item.duty.value + (f" “{item.text}”" if item.text else "") + f" (§{item.section})"
+            if item.applies is None and item.condition:
+                text += f" — applies if {item.condition}"
+            if item.met is False:
+                text += " — NOT MET"
+            for ambiguity in item.ambiguities:
+                text += f"\n    ambiguous: {ambiguity}"
+            parts.append(Padding(Text("• " + text), (0, 0, 0, 4)))
+    if result.missing_facts and result.outcome is Outcome.UNDETERMINED:
+        parts.append(Padding(Text("to decide, answer:", style="bold"), (0, 0, 0, 2)))
+        for missing in result.missing_facts:
+            parts.append(Padding(Text(f"• {missing.question} ({missing.fact})"), (0, 0, 0, 4)))
+    return Group(*parts)
+
+
+def print_text(report: Report, console: Console) -> None:
+    console.print(_summary_table(report))
+    for result in report.results:
+        console.print()
+        console.print(_details(result))
+    for assumption in report.assumptions:
+        console.print(Text(f"assumed: {assumption}", style="yellow"))
+    console.print()
+    console.print(Text(escape(DISCLAIMER), style="dim"))
