@@ -135,7 +135,9 @@ class _Builder:
         for word in words:
             region = canonical_region(word.text)
             if region is None:
-                suggestion = hint(word.text, known_region_names()) or ""
+                suggestion = hint(word.text, known_region_names()) or (
+                    "use an ISO 3166-1 alpha-2 code (US, DE) or a group (EU, EEA, WORLD)"
+                )
                 self.report(Kind.UNKNOWN_REGION(word.span, name=word.text, suggestion=suggestion))
                 ok = False
             else:

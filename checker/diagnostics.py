@@ -29,6 +29,11 @@ class Kind(Enum):
     UNEXPECTED_TOKEN = ("E100", "unexpected {found}", "expected {expected}")
     UNEXPECTED_CHARACTER = ("E101", "unexpected character {found}", "expected {expected}")
     UNEXPECTED_EOF = ("E102", "the file ends too early", "expected {expected}")
+    UNKNOWN_EFFECT = (
+        "E104",
+        "unknown effect '{found}'",
+        "{suggestion}an effect is one of: permits, forbidden, needs license from \"…\", unclear \"…\", exempts …, must …",
+    )
     BAD_STRING = (
         "E103",
         "text must be written in double quotes",

@@ -25,6 +25,7 @@ from checker.diagnostics import Diagnostic, Kind
 from checker.errors import LicenseFileError
 from checker.resources import grammar_text
 from checker.span import Span
+from checker.suggest import hint
 
 # What each named terminal is, in the words of grammar/README.md.
 _TERMINAL_WORDS = {
@@ -39,6 +40,11 @@ _TERMINAL_WORDS = {
     "RELEASE": "'release'",
     "$END": "the end of the file",
 }
+
+
+# An unexpected name where these keywords may stand is a mistyped effect.
+_EFFECTS = ("permits", "forbidden", "needs", "unclear", "exempts", "must")
+_EFFECT_WORDS = {f"'{w}'" for w in _EFFECTS}
 
 
 @cache
@@ -86,6 +92,9 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diag
         token = error.token
         width = max(1, len(str(token.value).split("\n")[0]))
         span = Span.point(filename, token.line, token.column, width)
+        if token.type in ("NAME", "LICENSE_ID") and _EFFECT_WORDS <= {_terminal_words().get(n, "") for n in error.expected}:
+            close = hint(str(token.value), _EFFECTS)
+            return Kind.UNKNOWN_EFFECT(span, found=token.value, suggestion=f"{close} " if close else "")
         return Kind.UNEXPECTED_TOKEN(
             span, found=_describe_token(token), expected=_describe_expected(set(error.expected))
         )

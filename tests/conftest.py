@@ -1,0 +1,39 @@
+"""Shared helpers: the real console script, and the bundled catalogue."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run the installed `modelterms` console script, colourless and wide."""
+    script = shutil.which("modelterms")
+    command = [script] if script else [sys.executable, "-m", "checker"]
+    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    done = subprocess.run(
+        [*command, *args], capture_output=True, text=True, cwd=cwd or ROOT, env=environment, timeout=120, check=False
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture(scope="session")
+def cli() -> type[Run]:
+    if shutil.which("modelterms") is None:
+        pytest.fail("the modelterms console script is not installed: run `pip install -e '.[test]'` first")
+    return Run
