@@ -84,7 +84,7 @@ class Kind(Enum):
     YAML_TOO_LARGE = ("E201", "{what}", "keep the file small and without deep aliases")
     YAML_DUPLICATE_KEY = ("E202", "key '{key}' is given twice", "the first is on line {first}")
     INVALID_VALUE = ("E210", "{path}: {message}", "{help}")
-    UNKNOWN_FIELD = ("E211", "{path}: unknown field '{name}'", "{suggestion}")
+    UNKNOWN_FIELD = ("E211", "unknown field '{name}'{where}", "{suggestion}")
     UNKNOWN_LICENSE = ("E220", "unknown licence '{name}'", "{suggestion}")
     BAD_OPTION = ("E230", "{message}", "{help}")
 

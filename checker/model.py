@@ -247,6 +247,19 @@ class License(Node):
         return next(c for c in self.clauses if c.id == clause_id)
 
 
+def facts_of(condition: Condition | None) -> frozenset[Fact]:
+    """The facts a condition reads."""
+    match condition:
+        case None:
+            return frozenset()
+        case NotCondition(item=item):
+            return facts_of(item)
+        case AllOf(items=items) | AnyOf(items=items):
+            return frozenset().union(*(facts_of(i) for i in items))
+        case _:
+            return frozenset({condition.fact})
+
+
 NotCondition.model_rebuild()
 AllOf.model_rebuild()
 AnyOf.model_rebuild()

@@ -26,7 +26,8 @@ def validation_diagnostics(
             name = str(path[-1])
             span = (document.key_spans.get(path) if document is not None else None) or span
             found.append(
-                Kind.UNKNOWN_FIELD(span, path=path_text(path[:-1]), name=name, suggestion=hint(name, fields) or
+                Kind.UNKNOWN_FIELD(span, where=f" in {path_text(path[:-1])}" if path[:-1] else "", name=name,
+                                   suggestion=hint(name, fields) or
                                    "known fields: " + ", ".join(fields))
             )
             continue

@@ -1,0 +1,150 @@
+"""The command line, through the real console script: output, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli
+
+import checker
+
+
+def test_done_criterion_every_llama_version_needs_a_license(cli: object) -> None:
+    run = run_cli("check", "--license", "llama", "--mau", "800000000")
+    assert run.code == 1, run.err
+    llama = checker.catalogue().families["llama"]
+    assert len(llama) >= 6
+    for license in llama:
+        assert f"{license.id} │ needs-license" in run.out or f"{license.id} ┃ needs-license" in run.out, run.out
+        clause = license.clause("additional-commercial-terms")
+        assert clause.quote[:60] in " ".join(run.out.split())
+    assert "not legal advice" in run.out
+
+
+def test_json_contract(cli: object) -> None:
+    run = run_cli("check", "--license", "llama", "--mau", "800000000", "--format", "json")
+    assert run.code == 1
+    data = json.loads(run.out)
+    assert data["schema_version"] == 1
+    assert data["disclaimer"] == checker.DISCLAIMER
+    for result in data["results"]:
+        assert result["outcome"] == "needs-license"
+        assert result["license"].startswith("llama-")
+        (reason,) = result["reasons"]
+        assert {"clause", "section", "quote"} <= set(reason)
+        assert reason["section"] == "2"
+        assert "greater than 700 million monthly active users" in reason["quote"]
+        assert isinstance(result["obligations"], list)
+        assert isinstance(result["missing_facts"], list)
+        assert any("taken to hold in" in a for a in result["assumptions"])
+
+
+def test_gemma_is_not_refused_on_mau_grounds(cli: object) -> None:
+    run = run_cli("check", "--license", "gemma", "--mau", "800000000", "--format", "json")
+    (result,) = json.loads(run.out)["results"]
+    assert result["outcome"] not in ("forbidden", "needs-license")
+    assert all("mau" not in json.dumps(r["facts"]) for r in result["reasons"])
+
+
+def test_mistral_research_refuses_commercial_use_with_the_mrl_quote(cli: object) -> None:
+    run = run_cli("check", "--license", "mistral-research", "--commercial", "--format", "json")
+    assert run.code == 1
+    (result,) = json.loads(run.out)["results"]
+    assert result["outcome"] in ("forbidden", "needs-license")
+    assert any("Research Purposes" in r["quote"] for r in result["reasons"])
+
+
+def test_unknown_license_gets_did_you_mean_and_exit_2(cli: object) -> None:
+    run = run_cli("check", "--license", "lama-3.1", "--mau", "5")
+    assert run.code == 2
+    assert "unknown licence 'lama-3.1'" in run.err
+    assert "did you mean 'llama-3.1'" in run.err
+    assert "Traceback" not in run.err + run.out
+
+
+def test_bad_flags_and_values_exit_2_with_a_message(cli: object) -> None:
+    for args, message in [
+        (["--mau", "lots"], "--mau: 'lots' is not a whole number"),
+        (["--use", "militry"], "did you mean 'military'?"),
+        (["--domicile", "Germany"], "unknown region 'Germany'"),
+        (["--modality", "video"], "video"),
+        (["--no-such-flag"], "No such option"),
+        (["--revenue", "a lot"], "--revenue: 'a lot' is not an amount"),
+    ]:
+        run = run_cli("check", "--license", "llama-3.1", *args)
+        assert run.code == 2, (args, run.out, run.err)
+        assert message in run.err, (args, run.err)
+        assert "Traceback" not in run.err
+
+
+def test_missing_profile_file_exits_2(cli: object, tmp_path: Path) -> None:
+    run = run_cli("check", "--license", "mit", "--profile", str(tmp_path / "nope.yaml"))
+    assert run.code == 2
+    assert "cannot read" in run.err
+
+
+def test_profile_file_and_flags_override(cli: object, tmp_path: Path) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text("mau: 800000000\nend_user: false\n", encoding="utf-8")
+    assert run_cli("check", "-l", "llama-3.1", "--profile", str(profile), "--format", "json").code == 1
+    run = run_cli("check", "-l", "llama-3.1", "--profile", str(profile), "--mau", "5", "--format", "json")
+    (result,) = json.loads(run.out)["results"]
+    assert result["outcome"] != "needs-license"
+
+
+def test_fail_on_chooses_the_failing_outcomes(cli: object) -> None:
+    args = ["check", "-l", "llama-3.1", "--mau", "800000000"]
+    assert run_cli(*args).code == 1
+    assert run_cli(*args, "--fail-on", "forbidden").code == 0
+
+
+def test_permissive_licence_exits_0(cli: object) -> None:
+    run = run_cli("check", "-l", "apache-2.0", "--no-distribute", "--no-fine-tune")
+    assert run.code == 0, run.out
+    assert "permitted" in run.out
+
+
+def test_no_color_means_no_escape_codes(cli: object) -> None:
+    run = run_cli("check", "-l", "llama-3.1", "--mau", "1")
+    assert "\x1b[" not in run.out
+
+
+def test_python_dash_m_checker_is_the_same_program(cli: object) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "checker", "check", "-l", "mit", "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert json.loads(done.stdout)["results"][0]["license"] == "mit"
+
+
+def test_licenses_and_uses_commands(cli: object) -> None:
+    run = run_cli("licenses", "--format", "json")
+    assert run.code == 0
+    data = json.loads(run.out)
+    ids = {row["id"] for row in data["licenses"]}
+    assert {"llama-2", "llama-3", "llama-3.1", "llama-3.2", "llama-3.3", "llama-4", "gemma", "apache-2.0", "mit",
+            "deepseek", "mistral-research", "mistral-non-production"} <= ids
+    assert "llama" in data["families"]
+    uses = run_cli("uses")
+    for word in ("chatbot", "military", "csam", "automated-decisions"):
+        assert word in uses.out
+
+
+def test_own_licence_folder(cli: object, tmp_path: Path) -> None:
+    (tmp_path / "acme.terms").write_text(
+        'license acme-1.0 "Acme"\n  licensor "Acme"\n  source "https://example.com"\n  verified primary "test"\n'
+        'clause grant §1\n  > You may use it.\n  permits\n'
+        'clause research §2\n  > Research only.\n  when commercial\n  forbidden\n',
+        encoding="utf-8",
+    )
+    run = run_cli("check", "-l", "acme-1.0", "--licenses-dir", str(tmp_path), "--commercial", "--format", "json")
+    assert run.code == 1
+    assert json.loads(run.out)["results"][0]["outcome"] == "forbidden"
+    (tmp_path / "broken.terms").write_text('license broken "B"\n  licensor "B"\nclause\n', encoding="utf-8")
+    run = run_cli("check", "-l", "acme-1.0", "--licenses-dir", str(tmp_path))
+    assert run.code == 2
+    assert "broken.terms:3:" in run.err
