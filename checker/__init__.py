@@ -23,7 +23,7 @@ from checker.errors import CheckerError, DiagnosticError, LicenseFileError, Prof
 from checker.evaluate import evaluate
 from checker.model import License
 from checker.profile import MonthlyActiveUsers, ServiceProfile
-from checker.profile_file import load_profile
+from checker.profile_file import load_profile, profile_from_data
 from checker.verdict import DISCLAIMER, LicenseVerdict, MissingFact, ObligationItem, Reason
 from checker.vocabulary import Fact, Modality, ObligationKind, Outcome, UseCase
 
@@ -76,8 +76,6 @@ def check(
     `profile` may be a `ServiceProfile` or a mapping of its fields (validated; raises
     `ProfileError`). Raises `UnknownLicenseError` for a name the catalogue does not know.
     """
-    from checker.profile_file import profile_from_data
-
     names = [licenses] if isinstance(licenses, str) else list(licenses)
     if profile is None:
         service = ServiceProfile()

@@ -14,11 +14,21 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from checker import model, tree
-from checker.diagnostics import Diagnostic, Kind
+from checker.diagnostics import Diagnostic, Kind, Severity
 from checker.errors import LicenseFileError
 from checker.regions import canonical_region, known_region_names
 from checker.suggest import hint
-from checker.vocabulary import FACT_UNITS, Comparator, Fact, FactKind, Modality, Unit, UseCase, Verification
+from checker.vocabulary import (
+    FACT_UNITS,
+    Comparator,
+    Fact,
+    FactKind,
+    Modality,
+    ObligationKind,
+    Unit,
+    UseCase,
+    Verification,
+)
 
 _SUFFIXES = {"K": Decimal(1_000), "M": Decimal(1_000_000), "B": Decimal(1_000_000_000)}
 _SINGLE_FIELDS = ("licensor", "version", "effective", "released", "family", "spdx", "governing-law", "verified")
@@ -50,13 +60,14 @@ class _Builder:
     def report(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
 
-    def lookup(self, word: tree.Word, enum: type[_E], kind: Kind, **extra: object) -> _E | None:
+    def lookup(self, word: tree.Word, enum: type[_E], kind: Kind, **extra: str) -> _E | None:
         """The enum member spelt `word`, or None after reporting it with a suggestion."""
         try:
             return enum(word.text)  # type: ignore[call-arg]
         except ValueError:
             values = [str(m.value) for m in enum]  # type: ignore[attr-defined]
-            self.report(kind(word.span, name=word.text, suggestion=hint(word.text, values) or "", **extra))
+            suggestion = hint(word.text, values) or ""
+            self.report(kind(word.span, Severity.ERROR, name=word.text, suggestion=suggestion, **extra))
             return None
 
     # ---- header -------------------------------------------------------------------------
@@ -250,8 +261,6 @@ class _Builder:
                 return model.Unclear(question=text or "", span=node.span)
             case "exempts":
                 return model.Exempts(clauses=tuple(a.text for a in node.args), span=node.span)
-        from checker.vocabulary import ObligationKind
-
         return model.Obligation(duty=ObligationKind(node.kind), text=text, span=node.span)
 
     def clause(self, node: tree.Clause) -> model.Clause | None:

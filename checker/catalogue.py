@@ -9,7 +9,7 @@ brings that one along (gpt-oss: Apache-2.0 plus its usage policy).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
@@ -115,7 +115,7 @@ class Catalogue:
         for members in self._families.values():
             members.sort(key=_sort_key)
 
-    def __iter__(self) -> Iterable[model.License]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[model.License]:
         return iter(self._licenses.values())
 
     def __len__(self) -> int:

@@ -9,19 +9,22 @@ Exit codes (a contract for scripts and CI):
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.table import Table
 
 from checker.build import parse_number
 from checker.catalogue import Catalogue, bundled, load_license_folder
@@ -31,6 +34,7 @@ from checker.evaluate import evaluate
 from checker.profile import ServiceProfile
 from checker.profile_file import load_profile, validation_diagnostics
 from checker.render import Report, json_text, print_text
+from checker.suggest import hint
 from checker.vocabulary import Modality, Outcome, UseCase
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -50,7 +54,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
 
@@ -149,8 +153,6 @@ def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
     try:
         return ServiceProfile.model_validate(data)
     except Exception as error:
-        from pydantic import ValidationError
-
         if isinstance(error, ValidationError):
             raise ProfileError(validation_diagnostics(error, None, list(ServiceProfile.model_fields))) from None
         raise
@@ -158,21 +160,30 @@ def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
 
 @app.command()
 @boundary
-def check(
+def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CLI contract)
     license: Annotated[
         list[str],
-        typer.Option("--license", "-l", help="Licence id, alias, Hugging Face tag, SPDX id or family (repeatable). "
-                     "`llama` checks every Llama version."),
+        typer.Option(
+            "--license",
+            "-l",
+            help="Licence id, alias, Hugging Face tag, SPDX id or family (repeatable). "
+            "`llama` checks every Llama version.",
+        ),
     ],
     profile: Annotated[
         Path | None, typer.Option("--profile", "-p", help="A YAML service profile; flags override its facts.")
     ] = None,
     mau: Annotated[
         list[str],
-        typer.Option("--mau", help="Monthly active users now (e.g. 800000000 or 800M), or in a month: "
-                     "YYYY-MM=N (repeatable). One figure stands for every month a licence asks about."),
+        typer.Option(
+            "--mau",
+            help="Monthly active users now (e.g. 800000000 or 800M), or in a month: "
+            "YYYY-MM=N (repeatable). One figure stands for every month a licence asks about.",
+        ),
     ] = [],  # noqa: B006 - typer reads the default; it is never mutated
-    revenue: Annotated[str | None, typer.Option("--revenue", help="Annual revenue in USD (e.g. 2500000 or 2.5M).")] = None,
+    revenue: Annotated[
+        str | None, typer.Option("--revenue", help="Annual revenue in USD (e.g. 2500000 or 2.5M).")
+    ] = None,
     domicile: Annotated[
         str | None, typer.Option("--domicile", help="Licensee's domicile: ISO 3166-1 code (DE) or group (EU, EEA).")
     ] = None,
@@ -181,15 +192,18 @@ def check(
     ] = [],  # noqa: B006
     use: Annotated[
         list[str],
-        typer.Option("--use", help="A use case (repeatable); giving any declares the complete list. "
-                     "`modelterms uses` lists them."),
+        typer.Option(
+            "--use",
+            help="A use case (repeatable); giving any declares the complete list. `modelterms uses` lists them.",
+        ),
     ] = [],  # noqa: B006
     modality: Annotated[Modality | None, typer.Option("--modality", help="The model's modality.")] = None,
     derivative_name: Annotated[
         str | None, typer.Option("--derivative-name", help="Name of the derived model you distribute or serve.")
     ] = None,
     commercial: Annotated[
-        bool | None, typer.Option("--commercial/--non-commercial", help="Used in connection with a commercial activity.")
+        bool | None,
+        typer.Option("--commercial/--non-commercial", help="Used in connection with a commercial activity."),
     ] = None,
     distributes: Annotated[
         bool | None, typer.Option("--distribute/--no-distribute", help="Distributes the weights or a derivative.")
@@ -202,11 +216,15 @@ def check(
     ] = None,
     trains_on_outputs: Annotated[
         bool | None,
-        typer.Option("--train-on-outputs/--no-train-on-outputs", help="Uses outputs to train or improve another model."),
+        typer.Option(
+            "--train-on-outputs/--no-train-on-outputs", help="Uses outputs to train or improve another model."
+        ),
     ] = None,
     end_user: Annotated[
         bool | None,
-        typer.Option("--end-user/--no-end-user", help="Only an end user of a third party's product that integrates the model."),
+        typer.Option(
+            "--end-user/--no-end-user", help="Only an end user of a third party's product that integrates the model."
+        ),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="The model in use (recorded in the output).")] = None,
     licenses_dir: Annotated[
@@ -215,8 +233,10 @@ def check(
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.TEXT,
     fail_on: Annotated[
         list[Outcome] | None,
-        typer.Option("--fail-on", help="Outcomes that make the exit code 1 (repeatable). "
-                     "Default: forbidden, needs-license, undetermined."),
+        typer.Option(
+            "--fail-on",
+            help="Outcomes that make the exit code 1 (repeatable). Default: forbidden, needs-license, undetermined.",
+        ),
     ] = None,
 ) -> None:
     """Check a service profile against one or more licences.
@@ -244,9 +264,7 @@ def check(
     )
     catalogue = _catalogue(licenses_dir)
     resolved = catalogue.resolve(license)
-    results = tuple(
-        evaluate(r.license, service).model_copy(update={"requested_as": r.requested_as}) for r in resolved
-    )
+    results = tuple(evaluate(r.license, service).model_copy(update={"requested_as": r.requested_as}) for r in resolved)
     report = Report(service, results)
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json_text(report, _version()))
@@ -260,10 +278,9 @@ def _use(text: str) -> UseCase:
     try:
         return UseCase(text)
     except ValueError:
-        from checker.suggest import hint
-
         raise _bad_option(
-            f"--use: unknown use case '{text}'", hint(text, [u.value for u in UseCase]) or "`modelterms uses` lists them"
+            f"--use: unknown use case '{text}'",
+            hint(text, [u.value for u in UseCase]) or "`modelterms uses` lists them",
         ) from None
 
 
@@ -277,13 +294,13 @@ def list_licenses(
 ) -> None:
     """List the licences in the catalogue, with the names each answers to."""
     catalogue = _catalogue(licenses_dir)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": lic.id,
             "name": lic.name,
             "licensor": lic.licensor,
             "family": lic.family,
-            "date": (lic.released or lic.effective).isoformat() if (lic.released or lic.effective) else None,
+            "date": _date(lic.released or lic.effective),
             "also": sorted({*lic.aliases, *lic.hf_tags, *([lic.spdx] if lic.spdx else [])} - {lic.id}),
             "verification": lic.verification.value,
             "source": lic.primary_source,
@@ -293,8 +310,6 @@ def list_licenses(
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json.dumps({"licenses": rows, "families": sorted(catalogue.families)}, indent=2) + "\n")
         return
-    from rich.table import Table
-
     table = Table(title="modelterms catalogue", title_justify="left")
     for column in ("id", "name", "family", "date", "also", "verified"):
         table.add_column(column)
@@ -305,6 +320,10 @@ def list_licenses(
     console = Console(highlight=False)
     console.print(table)
     console.print("families: " + ", ".join(sorted(catalogue.families)))
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 @app.command("uses")

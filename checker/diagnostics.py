@@ -8,14 +8,15 @@ command line comes from this table.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from enum import Enum
+from enum import Enum, StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from checker.span import Span
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -32,7 +33,7 @@ class Kind(Enum):
     UNKNOWN_EFFECT = (
         "E104",
         "unknown effect '{found}'",
-        "{suggestion}an effect is one of: permits, forbidden, needs license from \"…\", unclear \"…\", exempts …, must …",
+        '{suggestion}an effect is one of: permits, forbidden, needs license from "…", unclear "…", exempts …, must …',
     )
     BAD_STRING = (
         "E103",
@@ -69,7 +70,7 @@ class Kind(Enum):
     NO_GRANT = (
         "E134",
         "the licence has no clause that 'permits'",
-        "add the grant clause: `clause grant §… \"…\" > quote … permits`",
+        'add the grant clause: `clause grant §… "…" > quote … permits`',
     )
     EMPTY_QUOTE = (
         "E135",
@@ -90,11 +91,9 @@ class Kind(Enum):
 
     @property
     def code(self) -> str:
-        return self.value[0]
+        return str(self.value[0])
 
-    def __call__(
-        self, span: Span | None = None, *, severity: Severity = Severity.ERROR, **fields: object
-    ) -> Diagnostic:
+    def __call__(self, span: Span | None = None, *, severity: Severity = Severity.ERROR, **fields: Any) -> Diagnostic:
         """Build a diagnostic of this kind. Empty help (e.g. no suggestion) is dropped."""
         _, message, help_template = self.value
         help_text = help_template.format(**fields) if help_template else None

@@ -78,7 +78,9 @@ def _truth(value: bool) -> Truth:
 
 
 def _unknown(fact: Fact, detail: str | None = None) -> Finding:
-    return Finding(Truth.UNKNOWN, missing=(MissingFact(fact=fact.value, detail=detail, question=question(fact, detail)),))
+    return Finding(
+        Truth.UNKNOWN, missing=(MissingFact(fact=fact.value, detail=detail, question=question(fact, detail)),)
+    )
 
 
 _COMPARE = {
@@ -102,8 +104,10 @@ def _compare(condition: model.Compare, profile: ServiceProfile, license: model.L
                 return _unknown(Fact.MAU, month)
             label = f"mau in {month}"
             if assumed:
-                since = f"before its {condition.anchor.date:%Y-%m-%d} release" if condition.anchor.from_release else (
-                    f"before {condition.anchor.date:%Y-%m-%d}"
+                since = (
+                    f"before its {condition.anchor.date:%Y-%m-%d} release"
+                    if condition.anchor.from_release
+                    else (f"before {condition.anchor.date:%Y-%m-%d}")
                 )
                 assumptions = (
                     f"{license.id}: the single MAU figure {figure:,} is taken to hold in {month_name(month)}, "
@@ -211,7 +215,11 @@ def _effect_words(effect: model.Effect) -> str:
 
 
 def _reason(
-    license: model.License, clause: model.Clause, finding: Finding, outcome: Outcome | None, explanation: str | None = None
+    license: model.License,
+    clause: model.Clause,
+    finding: Finding,
+    outcome: Outcome | None,
+    explanation: str | None = None,
 ) -> Reason:
     words = explanation or _effect_words(clause.effect)
     if clause.condition is not None and explanation is None:
@@ -243,9 +251,7 @@ class _Pending:
     finding: Finding
 
 
-def _findings(
-    license: model.License, profile: ServiceProfile
-) -> tuple[dict[str, Finding], dict[str, list[_Pending]]]:
+def _findings(license: model.License, profile: ServiceProfile) -> tuple[dict[str, Finding], dict[str, list[_Pending]]]:
     """Each clause's condition after exemptions, and the exemptions left pending.
 
     An exemption takes effect only when its condition is known to hold: as in law, whoever claims
@@ -310,7 +316,7 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
                 pass  # folded into its targets' findings above
             case model.Obligation():
                 if finding.truth is not Truth.FALSE:
-                    _obligation(license, clause, effect, finding, profile, tally)
+                    _obligation(license, clause=clause, effect=effect, finding=finding, profile=profile, tally=tally)
     _grant(license, grant_findings, tally)
 
     worst = min((o for o, _ in tally.contributions), key=lambda o: o.severity, default=None)
@@ -381,6 +387,7 @@ def _grant(license: model.License, grants: list[tuple[model.Clause, Finding]], t
 
 def _obligation(
     license: model.License,
+    *,
     clause: model.Clause,
     effect: model.Obligation,
     finding: Finding,
@@ -396,7 +403,9 @@ def _obligation(
             words = f"the derived model's name “{profile.derivative_name}” does not begin with “{effect.text}”"
             if applies is None and clause.condition is not None:
                 words += f", as required when {condition_text(clause.condition)}"
-            used = Finding(finding.truth, (*finding.used, ("derivative-name", profile.derivative_name)), finding.missing)
+            used = Finding(
+                finding.truth, (*finding.used, ("derivative-name", profile.derivative_name)), finding.missing
+            )
             tally.contributions.append((outcome, _reason(license, clause, used, outcome, words)))
     tally.obligations.append(
         ObligationItem(

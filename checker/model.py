@@ -199,9 +199,7 @@ class Obligation(Node):
     text: str | None = None
 
 
-Effect = Annotated[
-    Permits | Forbidden | NeedsLicense | Unclear | Exempts | Obligation, Field(discriminator="kind")
-]
+Effect = Annotated[Permits | Forbidden | NeedsLicense | Unclear | Exempts | Obligation, Field(discriminator="kind")]
 
 
 class Clause(Node):

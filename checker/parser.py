@@ -83,16 +83,17 @@ def _end_of(text: str, filename: str) -> Span:
 
 
 def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diagnostic:
-    if isinstance(error, UnexpectedEOF) or (
-        isinstance(error, UnexpectedToken) and error.token.type == "$END"
-    ):
-        expected = error.expected if isinstance(error, UnexpectedEOF) else error.expected
+    if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
+        expected = error.expected
         return Kind.UNEXPECTED_EOF(_end_of(text, filename), expected=_describe_expected(set(expected)))
     if isinstance(error, UnexpectedToken):
         token = error.token
         width = max(1, len(str(token.value).split("\n")[0]))
         span = Span.point(filename, token.line, token.column, width)
-        if token.type in ("NAME", "LICENSE_ID") and _EFFECT_WORDS <= {_terminal_words().get(n, "") for n in error.expected}:
+        if (
+            token.type in ("NAME", "LICENSE_ID")
+            and {_terminal_words().get(n, "") for n in error.expected} >= _EFFECT_WORDS
+        ):
             close = hint(str(token.value), _EFFECTS)
             return Kind.UNKNOWN_EFFECT(span, found=token.value, suggestion=f"{close} " if close else "")
         return Kind.UNEXPECTED_TOKEN(
@@ -100,12 +101,11 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diag
         )
     if isinstance(error, UnexpectedCharacters):
         span = Span.point(filename, error.line, error.column)
-        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        position = error.pos_in_stream or 0
+        char = text[position] if position < len(text) else ""
         if char in ("'", "\u2018", "\u2019", "\u201c", "\u201d"):
             return Kind.BAD_STRING(span)
-        return Kind.UNEXPECTED_CHARACTER(
-            span, found=repr(char), expected=_describe_expected(set(error.allowed or ()))
-        )
+        return Kind.UNEXPECTED_CHARACTER(span, found=repr(char), expected=_describe_expected(set(error.allowed or ())))
     raise AssertionError(f"unhandled Lark error {type(error).__name__}")  # pragma: no cover
 
 
@@ -133,8 +133,21 @@ def _unquote(token: Token) -> str:
 
 
 _HEADER_FIELDS = frozenset(
-    {"licensor", "version", "effective", "released", "source", "family", "alias", "hf_tag", "spdx",
-     "governing_law", "verified", "applies_with", "header_note"}
+    {
+        "licensor",
+        "version",
+        "effective",
+        "released",
+        "source",
+        "family",
+        "alias",
+        "hf_tag",
+        "spdx",
+        "governing_law",
+        "verified",
+        "applies_with",
+        "header_note",
+    }
 )
 
 
@@ -172,9 +185,7 @@ class _ToTree(Transformer[Token, AnyType]):
     def quantity(self, meta: AnyType, children: list[Token]) -> tree.Quantity:
         number = next(t for t in children if t.type == "NUMBER")
         unit = next((t for t in children if t.type == "NAME"), None)
-        return tree.Quantity(
-            self._word(number), self._word(unit) if unit else None, _span(self.filename, meta)
-        )
+        return tree.Quantity(self._word(number), self._word(unit) if unit else None, _span(self.filename, meta))
 
     def section(self, meta: AnyType, children: list[Token]) -> tree.Section:
         number = str(children[0])[1:].strip()
@@ -188,8 +199,11 @@ class _ToTree(Transformer[Token, AnyType]):
         parts = [w.text[1:].strip() for w in lines]
         first, last = lines[0].span, lines[-1].span
         span = Span(
-            file=first.file, line=first.line, column=first.column,
-            end_line=last.end_line, end_column=last.end_column,
+            file=first.file,
+            line=first.line,
+            column=first.column,
+            end_line=last.end_line,
+            end_column=last.end_column,
         )
         return tree.Quote(" ".join(p for p in parts if p), span)
 
@@ -304,8 +318,15 @@ class _ToTree(Transformer[Token, AnyType]):
 
 
 _CONDITIONS = (
-    tree.Flag, tree.Comparison, tree.LocatedIn, tree.AnyIn, tree.Equals, tree.StartsWith,
-    tree.Not, tree.All, tree.Any,
+    tree.Flag,
+    tree.Comparison,
+    tree.LocatedIn,
+    tree.AnyIn,
+    tree.Equals,
+    tree.StartsWith,
+    tree.Not,
+    tree.All,
+    tree.Any,
 )
 
 

@@ -25,7 +25,8 @@ def _region(value: str) -> str:
     if region is None:
         suggestion = hint(value, known_region_names())
         raise ValueError(
-            f"unknown region '{value}'" + (f" ({suggestion})" if suggestion else "")
+            f"unknown region '{value}'"
+            + (f" ({suggestion})" if suggestion else "")
             + "; use an ISO 3166-1 alpha-2 code such as US or DE, or a group: EU, EEA, WORLD"
         )
     return region
@@ -99,16 +100,12 @@ class ServiceProfile(BaseModel):
         default=None, description="Where the licensee is domiciled or has its principal place of business."
     )
     markets: tuple[Region, ...] | None = Field(default=None, description="Where the end users are.")
-    uses: tuple[UseCase, ...] | None = Field(
-        default=None, description="The complete list of the service's use cases."
-    )
+    uses: tuple[UseCase, ...] | None = Field(default=None, description="The complete list of the service's use cases.")
     commercial: bool | None = Field(default=None, description="Used in connection with a commercial activity.")
     distributes: bool | None = Field(default=None, description="Distributes the weights or a derivative.")
     serves: bool | None = Field(default=None, description="Offers the model as a hosted service or API.")
     fine_tunes: bool | None = Field(default=None, description="Fine-tunes or otherwise modifies the model.")
-    trains_on_outputs: bool | None = Field(
-        default=None, description="Uses outputs to train or improve another model."
-    )
+    trains_on_outputs: bool | None = Field(default=None, description="Uses outputs to train or improve another model.")
     end_user: bool | None = Field(
         default=None, description="Only uses the model as an end user of a third party's integrated product."
     )

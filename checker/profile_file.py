@@ -26,9 +26,12 @@ def validation_diagnostics(
             name = str(path[-1])
             span = (document.key_spans.get(path) if document is not None else None) or span
             found.append(
-                Kind.UNKNOWN_FIELD(span, where=f" in {path_text(path[:-1])}" if path[:-1] else "", name=name,
-                                   suggestion=hint(name, fields) or
-                                   "known fields: " + ", ".join(fields))
+                Kind.UNKNOWN_FIELD(
+                    span,
+                    where=f" in {path_text(path[:-1])}" if path[:-1] else "",
+                    name=name,
+                    suggestion=hint(name, fields) or "known fields: " + ", ".join(fields),
+                )
             )
             continue
         message = str(item["msg"]).removeprefix("Value error, ")
@@ -36,8 +39,12 @@ def validation_diagnostics(
             expected = [e.strip(" '") for e in str(item["ctx"]["expected"]).replace(" or ", ", ").split(",")]
             given = str(item["input"])
             found.append(
-                Kind.INVALID_VALUE(span, path=path_text(path), message=f"'{given}' is not one of the allowed values",
-                                   help=hint(given, expected) or "allowed: " + ", ".join(expected))
+                Kind.INVALID_VALUE(
+                    span,
+                    path=path_text(path),
+                    message=f"'{given}' is not one of the allowed values",
+                    help=hint(given, expected) or "allowed: " + ", ".join(expected),
+                )
             )
             continue
         if item["type"] in ("model_type", "dict_type") and "mau" in path:
@@ -60,7 +67,11 @@ def profile_from_data(data: Any, document: Document | None = None) -> ServicePro
     if not isinstance(data, dict):
         span = document.span(()) if document else None
         raise ProfileError(
-            [Kind.INVALID_VALUE(span, path="(document)", message="a profile is a mapping of facts", help="e.g. `mau: 800000000`")],
+            [
+                Kind.INVALID_VALUE(
+                    span, path="(document)", message="a profile is a mapping of facts", help="e.g. `mau: 800000000`"
+                )
+            ],
             {document.file: document.text} if document else None,
         )
     try:

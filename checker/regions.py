@@ -16,7 +16,7 @@ from importlib.resources import files
 # Member states of the European Union (EU-27, since 1 February 2020), by ISO 3166-1 alpha-2 code.
 # Source: https://european-union.europa.eu/principles-countries-history/eu-countries_en
 EU: frozenset[str] = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()  # noqa: SIM905 - reads as a list
 )
 # The European Economic Area: the EU plus Iceland, Liechtenstein and Norway.
 # Source: https://www.efta.int/eea

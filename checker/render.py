@@ -87,7 +87,9 @@ def _details(result: LicenseVerdict) -> Group:
         head.append(f"   [from '{result.requested_as}']", style="dim")
     parts.append(head)
     if result.verification.value not in ("primary",):
-        parts.append(Text(f"  text verified from: {result.verification.value} source — see the licence file", style="yellow"))
+        parts.append(
+            Text(f"  text verified from: {result.verification.value} source — see the licence file", style="yellow")
+        )
     for reason in result.reasons:
         title = f"§{reason.section}" + (f" {reason.heading}" if reason.heading else "") + f" [{reason.clause}]"
         lines: list[Any] = [Text(title, style="bold"), Text(reason.explanation)]

@@ -140,10 +140,17 @@ USE_CASE_DESCRIPTIONS: dict[UseCase, str] = {
     UseCase.CONTENT_GENERATION: "Generating text, images or other media for publication or for users.",
     UseCase.RESEARCH: "Scientific or academic research and evaluation.",
     UseCase.MILITARY: "Military or warfare applications, or espionage.",
-    UseCase.WEAPONS: "Developing, producing or using weapons (guns, explosives, chemical, biological or nuclear).",
-    UseCase.SURVEILLANCE: "Tracking, monitoring or identifying people, or collecting or inferring sensitive personal data.",
-    UseCase.CRITICAL_INFRASTRUCTURE: "Operating critical infrastructure, transportation technologies or heavy machinery.",
-    UseCase.AUTOMATED_DECISIONS: "Automated decisions that affect individuals' rights or well-being (credit, employment, housing, insurance, legal status, social welfare, healthcare).",
+    UseCase.WEAPONS: ("Developing, producing or using weapons (guns, explosives, chemical, biological or nuclear)."),
+    UseCase.SURVEILLANCE: (
+        "Tracking, monitoring or identifying people, or collecting or inferring sensitive personal data."
+    ),
+    UseCase.CRITICAL_INFRASTRUCTURE: (
+        "Operating critical infrastructure, transportation technologies or heavy machinery."
+    ),
+    UseCase.AUTOMATED_DECISIONS: (
+        "Automated decisions that affect individuals' rights or well-being "
+        "(credit, employment, housing, insurance, legal status, social welfare, healthcare)."
+    ),
     UseCase.MEDICAL_ADVICE: "Giving medical or health advice to end users.",
     UseCase.LEGAL_ADVICE: "Giving legal advice to end users.",
     UseCase.FINANCIAL_ADVICE: "Giving financial or investment advice to end users.",

@@ -91,7 +91,11 @@ class _Converter:
         self.count += 1
         if self.count > MAX_NODES:
             raise ProfileError(
-                [Kind.YAML_TOO_LARGE(_span(self.document.file, node), what=f"the document has more than {MAX_NODES:,} values")],
+                [
+                    Kind.YAML_TOO_LARGE(
+                        _span(self.document.file, node), what=f"the document has more than {MAX_NODES:,} values"
+                    )
+                ],
                 {self.document.file: self.document.text},
             )
         self.document.spans.setdefault(path, _span(self.document.file, node))
@@ -99,8 +103,10 @@ class _Converter:
             result: dict[Any, Any] = {}
             lines: dict[Any, int] = {}
             for key_node, value_node in node.value:
-                key = self.convert(key_node, (*path, "<key>")) if not isinstance(key_node, yaml.ScalarNode) else (
-                    key_node.value
+                key = (
+                    self.convert(key_node, (*path, "<key>"))
+                    if not isinstance(key_node, yaml.ScalarNode)
+                    else (key_node.value)
                 )
                 if isinstance(key, list | dict):
                     key = str(key)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import run_cli
@@ -111,12 +113,11 @@ def test_no_color_means_no_escape_codes(cli: object) -> None:
 
 
 def test_python_dash_m_checker_is_the_same_program(cli: object) -> None:
-    import subprocess
-    import sys
-
     done = subprocess.run(
         [sys.executable, "-m", "checker", "check", "-l", "mit", "--format", "json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert json.loads(done.stdout)["results"][0]["license"] == "mit"
 
@@ -126,8 +127,20 @@ def test_licenses_and_uses_commands(cli: object) -> None:
     assert run.code == 0
     data = json.loads(run.out)
     ids = {row["id"] for row in data["licenses"]}
-    assert {"llama-2", "llama-3", "llama-3.1", "llama-3.2", "llama-3.3", "llama-4", "gemma", "apache-2.0", "mit",
-            "deepseek", "mistral-research", "mistral-non-production"} <= ids
+    assert {
+        "llama-2",
+        "llama-3",
+        "llama-3.1",
+        "llama-3.2",
+        "llama-3.3",
+        "llama-4",
+        "gemma",
+        "apache-2.0",
+        "mit",
+        "deepseek",
+        "mistral-research",
+        "mistral-non-production",
+    } <= ids
     assert "llama" in data["families"]
     uses = run_cli("uses")
     for word in ("chatbot", "military", "csam", "automated-decisions"):
@@ -137,8 +150,8 @@ def test_licenses_and_uses_commands(cli: object) -> None:
 def test_own_licence_folder(cli: object, tmp_path: Path) -> None:
     (tmp_path / "acme.terms").write_text(
         'license acme-1.0 "Acme"\n  licensor "Acme"\n  source "https://example.com"\n  verified primary "test"\n'
-        'clause grant §1\n  > You may use it.\n  permits\n'
-        'clause research §2\n  > Research only.\n  when commercial\n  forbidden\n',
+        "clause grant §1\n  > You may use it.\n  permits\n"
+        "clause research §2\n  > Research only.\n  when commercial\n  forbidden\n",
         encoding="utf-8",
     )
     run = run_cli("check", "-l", "acme-1.0", "--licenses-dir", str(tmp_path), "--commercial", "--format", "json")

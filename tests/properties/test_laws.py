@@ -66,7 +66,9 @@ def test_raising_revenue_never_improves_the_outcome(
 @pytest.mark.parametrize("license", LICENSES, ids=IDS)
 @SETTINGS
 @given(profile=profiles(), use=st.sampled_from(list(UseCase)))
-def test_adding_a_use_never_improves_the_outcome(license: checker.License, profile: ServiceProfile, use: UseCase) -> None:
+def test_adding_a_use_never_improves_the_outcome(
+    license: checker.License, profile: ServiceProfile, use: UseCase
+) -> None:
     if profile.uses is None:
         return
     before = outcome(license, profile)
