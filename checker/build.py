@@ -11,10 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from checker import model, tree
-from checker.diagnostics import Diagnostic, Kind, Severity
+from checker.diagnostics import Diagnostic, Kind
 from checker.errors import LicenseFileError
 from checker.regions import canonical_region, known_region_names
 from checker.suggest import hint
@@ -67,7 +67,8 @@ class _Builder:
         except ValueError:
             values = [str(m.value) for m in enum]  # type: ignore[attr-defined]
             suggestion = hint(word.text, values) or ""
-            self.report(kind(word.span, Severity.ERROR, name=word.text, suggestion=suggestion, **extra))
+            fields: dict[str, Any] = {"name": word.text, "suggestion": suggestion, **extra}
+            self.report(kind(word.span, **fields))
             return None
 
     # ---- header -------------------------------------------------------------------------
