@@ -17,8 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from checker.profile import ServiceProfile
-from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION, LicenseVerdict
-from checker.vocabulary import Outcome
+from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION, LicenseVerdict, ObligationItem, Reason
+from checker.vocabulary import Outcome, Verification
 
 _STYLE = {
     Outcome.FORBIDDEN: "bold red",
@@ -78,50 +78,60 @@ def _summary_table(report: Report) -> Table:
     return table
 
 
+def _reason_lines(reason: Reason) -> list[Text]:
+    title = f"§{reason.section}" + (f" {reason.heading}" if reason.heading else "") + f" [{reason.clause}]"
+    lines = [Text(title, style="bold"), Text(reason.explanation), Text(f"“{reason.quote}”", style="italic dim")]
+    if reason.facts:
+        lines.append(Text("facts: " + "; ".join(f"{k} = {v}" for k, v in reason.facts.items())))
+    if reason.question:
+        lines.append(Text(f"open question: {reason.question}", style="yellow"))
+    lines += [Text(f"missing: {m.fact} — {m.question}", style="yellow") for m in reason.missing_facts]
+    lines += [Text(f"ambiguous: {a}", style="yellow") for a in reason.ambiguities]
+    lines += [Text(f"note: {n}", style="dim") for n in reason.notes]
+    lines.append(Text(f"source: {reason.source}", style="dim"))
+    return lines
+
+
+def _obligation_lines(item: ObligationItem) -> list[Text]:
+    head = f"• §{item.section} {item.duty.value}" + (f" “{item.text}”" if item.text else "")
+    if item.applies is None and item.condition:
+        head += f" — applies if {item.condition}"
+    if item.met is False:
+        head += " — NOT MET"
+    lines = [Text(head), Text(f"  “{item.quote}”", style="italic dim")]
+    lines += [Text(f"  ambiguous: {a}", style="yellow") for a in item.ambiguities]
+    return lines
+
+
 def _details(result: LicenseVerdict) -> Group:
-    parts: list[Any] = []
-    head = Text.assemble(
-        (result.license, "bold"), f" — {result.name} ({result.licensor}) ", "→ ", _outcome(result.outcome)
-    )
-    if result.requested_as and result.requested_as != result.license:
-        head.append(f"   [from '{result.requested_as}']", style="dim")
-    parts.append(head)
-    if result.verification.value not in ("primary",):
-        parts.append(
-            Text(f"  text verified from: {result.verification.value} source — see the licence file", style="yellow")
-        )
+    head = Text.assemble((result.license, "bold"), ": ", _outcome(result.outcome), f" — {result.name} ({result.licensor})")
+    if result.requested_as and result.requested_as.lower() != result.license:
+        head.append(f" [from '{result.requested_as}']", style="dim")
+    parts: list[Any] = [head]
+    if result.verification is not Verification.PRIMARY:
+        parts.append(Padding(Text(_VERIFICATION_WORDS[result.verification], style="yellow"), (0, 0, 0, 2)))
+    # A conditional result's obligation clauses are shown once, under "obligations".
+    shown_as_obligation = {o.clause for o in result.obligations} if result.outcome is Outcome.CONDITIONAL else set()
     for reason in result.reasons:
-        title = f"§{reason.section}" + (f" {reason.heading}" if reason.heading else "") + f" [{reason.clause}]"
-        lines: list[Any] = [Text(title, style="bold"), Text(reason.explanation)]
-        lines.append(Text(f"“{reason.quote}”", style="italic dim"))
-        if reason.facts:
-            lines.append(Text("facts: " + "; ".join(f"{k} = {v}" for k, v in reason.facts.items())))
-        if reason.question:
-            lines.append(Text(f"open question: {reason.question}", style="yellow"))
-        for missing in reason.missing_facts:
-            lines.append(Text(f"missing: {missing.fact} — {missing.question}", style="yellow"))
-        for ambiguity in reason.ambiguities:
-            lines.append(Text(f"ambiguous: {ambiguity}", style="yellow"))
-        for note in reason.notes:
-            lines.append(Text(f"note: {note}", style="dim"))
-        lines.append(Text(f"source: {reason.source}", style="dim"))
-        parts.append(Padding(Group(*lines), (0, 0, 0, 2)))
-    if result.obligations:
+        if reason.clause not in shown_as_obligation:
+            parts.append(Padding(Group(*_reason_lines(reason)), (0, 0, 0, 2)))
+    if result.obligations and not result.outcome.refuses:
         parts.append(Padding(Text("obligations:", style="bold"), (0, 0, 0, 2)))
         for item in result.obligations:
-            text = item.duty.value + (f" “{item.text}”" if item.text else "") + f" (§{item.section})"
-            if item.applies is None and item.condition:
-                text += f" — applies if {item.condition}"
-            if item.met is False:
-                text += " — NOT MET"
-            for ambiguity in item.ambiguities:
-                text += f"\n    ambiguous: {ambiguity}"
-            parts.append(Padding(Text("• " + text), (0, 0, 0, 4)))
+            parts.append(Padding(Group(*_obligation_lines(item)), (0, 0, 0, 4)))
     if result.missing_facts and result.outcome is Outcome.UNDETERMINED:
         parts.append(Padding(Text("to decide, answer:", style="bold"), (0, 0, 0, 2)))
         for missing in result.missing_facts:
             parts.append(Padding(Text(f"• {missing.question} ({missing.fact})"), (0, 0, 0, 4)))
     return Group(*parts)
+
+
+_VERIFICATION_WORDS = {
+    Verification.PRIMARY: "",
+    Verification.COPY: "licence text read in a verbatim third-party copy, not on the licensor's own page",
+    Verification.SECONDARY: "UNVERIFIED: licence terms known only from secondary sources",
+    Verification.UNVERIFIED: "UNVERIFIED: no source text of this licence could be read",
+}
 
 
 def print_text(report: Report, console: Console) -> None:
