@@ -104,7 +104,9 @@ def _obligation_lines(item: ObligationItem) -> list[Text]:
 
 
 def _details(result: LicenseVerdict) -> Group:
-    head = Text.assemble((result.license, "bold"), ": ", _outcome(result.outcome), f" — {result.name} ({result.licensor})")
+    head = Text.assemble(
+        (result.license, "bold"), ": ", _outcome(result.outcome), f" — {result.name} ({result.licensor})"
+    )
     if result.requested_as and result.requested_as.lower() != result.license:
         head.append(f" [from '{result.requested_as}']", style="dim")
     parts: list[Any] = [head]
