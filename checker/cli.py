@@ -96,6 +96,13 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+# Options shared by several commands.
+LicensesDir = Annotated[
+    list[Path], typer.Option("--licenses-dir", help="A folder of your own .terms licence files (repeatable).")
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
 def _bad_option(message: str, help_text: str = "") -> ProfileError:
     return ProfileError([Kind.BAD_OPTION(message=message, help=help_text)])
 
@@ -148,14 +155,10 @@ def _catalogue(extra_folders: list[Path]) -> Catalogue:
 def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
     """The profile file (if any) with the command-line facts laid over it."""
     base = load_profile(profile_file) if profile_file else ServiceProfile()
-    data = base.model_dump(exclude_none=True)
-    data.update({k: v for k, v in flags.items() if v is not None and v != []})
     try:
-        return ServiceProfile.model_validate(data)
-    except Exception as error:
-        if isinstance(error, ValidationError):
-            raise ProfileError(validation_diagnostics(error, None, list(ServiceProfile.model_fields))) from None
-        raise
+        return base.merged(**flags)
+    except ValidationError as error:
+        raise ProfileError(validation_diagnostics(error, None, list(ServiceProfile.model_fields))) from None
 
 
 @app.command()
@@ -227,10 +230,8 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
         ),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="The model in use (recorded in the output).")] = None,
-    licenses_dir: Annotated[
-        list[Path], typer.Option("--licenses-dir", help="A folder of your own .terms licence files (repeatable).")
-    ] = [],  # noqa: B006
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.TEXT,
+    licenses_dir: LicensesDir = [],  # noqa: B006
+    output_format: FormatOption = OutputFormat.TEXT,
     fail_on: Annotated[
         list[Outcome] | None,
         typer.Option(
@@ -287,10 +288,8 @@ def _use(text: str) -> UseCase:
 @app.command("licenses")
 @boundary
 def list_licenses(
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.TEXT,
-    licenses_dir: Annotated[
-        list[Path], typer.Option("--licenses-dir", help="A folder of your own .terms licence files (repeatable).")
-    ] = [],  # noqa: B006
+    output_format: FormatOption = OutputFormat.TEXT,
+    licenses_dir: LicensesDir = [],  # noqa: B006
 ) -> None:
     """List the licences in the catalogue, with the names each answers to."""
     catalogue = _catalogue(licenses_dir)

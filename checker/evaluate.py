@@ -218,7 +218,7 @@ def _reason(
     license: model.License,
     clause: model.Clause,
     finding: Finding,
-    outcome: Outcome | None,
+    outcome: Outcome,
     explanation: str | None = None,
 ) -> Reason:
     words = explanation or _effect_words(clause.effect)
@@ -233,7 +233,7 @@ def _reason(
         quote=clause.quote,
         source=license.primary_source,
         location=f"{span.file}:{span.line}" if span else None,
-        outcome=outcome if outcome is not None else Outcome.PERMITTED,
+        outcome=outcome,
         explanation=words,
         facts=dict(finding.used),
         missing_facts=finding.missing,

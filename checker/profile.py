@@ -130,7 +130,7 @@ class ServiceProfile(BaseModel):
     def merged(self, **overrides: object) -> ServiceProfile:
         """A copy with the given fields replaced where the override is not None (validated)."""
         data = self.model_dump(exclude_none=True)
-        data.update({k: v for k, v in overrides.items() if v is not None})
+        data.update({k: v for k, v in overrides.items() if v is not None and v != []})
         return ServiceProfile.model_validate(data)
 
 
