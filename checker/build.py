@@ -279,6 +279,7 @@ class _Builder:
             effect=self.effect(node.effect),
             notes=tuple(n.text.text for n in node.notes if n.kind == "note"),
             ambiguities=tuple(n.text.text for n in node.notes if n.kind == "ambiguous"),
+            unverified=tuple(n.text.text for n in node.notes if n.kind == "unverified"),
             span=node.span,
         )
 

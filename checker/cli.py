@@ -184,6 +184,7 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
             "YYYY-MM=N (repeatable). One figure stands for every month a licence asks about.",
         ),
     ] = [],  # noqa: B006 - typer reads the default; it is never mutated
+    dau: Annotated[str | None, typer.Option("--dau", help="Daily active users (e.g. 250000 or 250K).")] = None,
     revenue: Annotated[
         str | None, typer.Option("--revenue", help="Annual revenue in USD (e.g. 2500000 or 2.5M).")
     ] = None,
@@ -249,6 +250,7 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
     service = build_profile(
         profile,
         mau=_mau(mau),
+        dau=_number(dau, "--dau") if dau is not None else None,
         revenue=_revenue(revenue),
         domicile=domicile,
         markets=market or None,

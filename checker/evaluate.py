@@ -16,7 +16,7 @@ from checker import model
 from checker.profile import ServiceProfile
 from checker.regions import members
 from checker.verdict import LicenseVerdict, MissingFact, ObligationItem, Reason
-from checker.vocabulary import Comparator, Fact, ObligationKind, Outcome
+from checker.vocabulary import Comparator, Fact, ObligationKind, Outcome, Verification
 from checker.wording import condition_text, month_name, question
 
 
@@ -124,8 +124,8 @@ def _compare(condition: model.Compare, profile: ServiceProfile, license: model.L
         value = profile.value_of(condition.fact)
         if value is None:
             return _unknown(condition.fact)
-        assert isinstance(value, Decimal)
-        actual = value
+        assert isinstance(value, int | Decimal)
+        actual = Decimal(value)
     holds = _COMPARE[condition.comparator](actual, condition.value.value)
     return Finding(_truth(holds), ((label, f"{actual:,}"),), (), assumptions)
 
@@ -240,6 +240,7 @@ def _reason(
         question=clause.effect.question if isinstance(clause.effect, model.Unclear) else None,
         notes=clause.notes,
         ambiguities=clause.ambiguities,
+        unverified=_unverified(license, clause),
     )
 
 
@@ -283,7 +284,9 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
        outside the grant (forbidden); if that depends on unknown facts, undetermined.
     3. A `forbidden` clause that holds gives forbidden; `needs license` gives needs-license;
        an `unclear` clause gives undetermined with its question. Any of these whose condition is
-       unknown gives undetermined.
+       unknown gives undetermined. A term marked unverified (or any term of a licence whose text is
+       only secondary or unverified) never refuses: it gives undetermined with the open question,
+       and such a licence is never more than undetermined.
     4. An obligation that holds applies; one whose condition is unknown is listed with that
        condition ("applies if …") and does not make the result undetermined, since obligations
        never refuse. An obligation the profile shows unmet (a derived model's name without the
@@ -302,22 +305,15 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
             case model.Permits():
                 grant_findings.append((clause, finding))
             case model.Forbidden() | model.NeedsLicense() | model.Unclear():
-                if finding.truth is Truth.FALSE:
-                    continue
-                if finding.truth is Truth.UNKNOWN or isinstance(effect, model.Unclear):
-                    outcome = Outcome.UNDETERMINED
-                else:
-                    outcome = Outcome.FORBIDDEN if isinstance(effect, model.Forbidden) else Outcome.NEEDS_LICENSE
-                reason = _reason(license, clause, finding, outcome)
-                if clause.id in pending:
-                    reason = _with_pending(reason, pending[clause.id])
-                tally.contributions.append((outcome, reason))
+                if finding.truth is not Truth.FALSE:
+                    tally.contributions.append(_refusal(license, clause, finding, pending.get(clause.id, [])))
             case model.Exempts():
                 pass  # folded into its targets' findings above
             case model.Obligation():
                 if finding.truth is not Truth.FALSE:
                     _obligation(license, clause=clause, effect=effect, finding=finding, profile=profile, tally=tally)
     _grant(license, grant_findings, tally)
+    _doubt_unverified_text(license, tally)
 
     worst = min((o for o, _ in tally.contributions), key=lambda o: o.severity, default=None)
     if worst is None:
@@ -356,6 +352,50 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
         missing_facts=tuple(missing.values()),
         assumptions=tuple(assumptions),
     )
+
+
+def _refusal(
+    license: model.License, clause: model.Clause, finding: Finding, pending: list[_Pending]
+) -> tuple[Outcome, Reason]:
+    """What a `forbidden`, `needs license` or `unclear` clause whose condition is not false contributes."""
+    effect = clause.effect
+    if finding.truth is Truth.UNKNOWN or isinstance(effect, model.Unclear):
+        outcome = Outcome.UNDETERMINED
+    else:
+        outcome = Outcome.FORBIDDEN if isinstance(effect, model.Forbidden) else Outcome.NEEDS_LICENSE
+    unverified = _unverified(license, clause)
+    if outcome.refuses and unverified:
+        outcome = Outcome.UNDETERMINED  # an unverified term never refuses as if it were settled
+    reason = _reason(license, clause, finding, outcome)
+    if outcome is Outcome.UNDETERMINED and unverified and reason.question is None:
+        question = "This term could not be verified against the licensor's text: " + " ".join(unverified)
+        reason = reason.model_copy(update={"question": question + " Does it apply as written?"})
+    if pending:
+        reason = _with_pending(reason, pending)
+    return outcome, reason
+
+
+def _doubt_unverified_text(license: model.License, tally: _Tally) -> None:
+    """A licence whose whole text is unverified: no result of it is presented as settled."""
+    if license.verification not in (Verification.SECONDARY, Verification.UNVERIFIED):
+        return
+    question = (
+        f"The text of {license.id} could not be verified ({license.verification_note}). "
+        "Check the licence the model ships with before relying on this result."
+    )
+    for reason in tally.grants:
+        doubted = reason.model_copy(update={"outcome": Outcome.UNDETERMINED, "question": question})
+        tally.contributions.append((Outcome.UNDETERMINED, doubted))
+
+
+def _unverified(license: model.License, clause: model.Clause) -> tuple[str, ...]:
+    """What is unverified about a clause: its own marks, or the whole licence's text."""
+    if license.verification in (Verification.SECONDARY, Verification.UNVERIFIED):
+        return (
+            *clause.unverified,
+            f"the licence text itself is {license.verification.value}: {license.verification_note}",
+        )
+    return clause.unverified
 
 
 def _with_pending(reason: Reason, pending: list[_Pending]) -> Reason:
@@ -418,6 +458,7 @@ def _obligation(
             condition=None if applies or clause.condition is None else condition_text(clause.condition),
             met=met,
             ambiguities=clause.ambiguities,
+            unverified=_unverified(license, clause),
         )
     )
 

@@ -213,6 +213,9 @@ class Clause(Node):
     effect: Effect
     notes: tuple[str, ...] = ()
     ambiguities: tuple[str, ...] = ()
+    unverified: tuple[str, ...] = ()
+    """What in this clause could not be verified against the licensor's text. The evaluator never
+    lets such a clause refuse on its own: it yields undetermined with the open question."""
 
 
 class License(Node):

@@ -226,6 +226,9 @@ class _ToTree(Transformer[Token, AnyType]):
     def ambiguity(self, meta: AnyType, children: list[Token]) -> tree.ClauseNote:
         return tree.ClauseNote("ambiguous", self._word(children[0]), _span(self.filename, meta))
 
+    def unverified(self, meta: AnyType, children: list[Token]) -> tree.ClauseNote:
+        return tree.ClauseNote("unverified", self._word(children[0]), _span(self.filename, meta))
+
     # Effects: the rule's alias is the effect's kind.
     def _effect(self, kind: str, meta: AnyType, children: list[Token]) -> tree.Effect:
         return tree.Effect(kind, tuple(self._word(t) for t in children), _span(self.filename, meta))

@@ -93,6 +93,7 @@ class ServiceProfile(BaseModel):
     model: str | None = Field(default=None, description="The model in use (e.g. a Hugging Face repo id).")
     modality: Modality | None = Field(default=None, description="text or multimodal.")
     mau: MonthlyActiveUsers | None = Field(default=None, description="Monthly active users.")
+    dau: int | None = Field(default=None, ge=0, description="Daily active users.")
     revenue: Decimal | None = Field(
         default=None, ge=0, allow_inf_nan=False, description="Annual revenue of the licensee, in USD."
     )
@@ -136,6 +137,7 @@ class ServiceProfile(BaseModel):
 
 _FIELDS: dict[Fact, str] = {
     Fact.MAU: "mau",
+    Fact.DAU: "dau",
     Fact.REVENUE: "revenue",
     Fact.DOMICILE: "domicile",
     Fact.MARKET: "markets",

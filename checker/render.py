@@ -87,6 +87,7 @@ def _reason_lines(reason: Reason) -> list[Text]:
         lines.append(Text(f"open question: {reason.question}", style="yellow"))
     lines += [Text(f"missing: {m.fact} — {m.question}", style="yellow") for m in reason.missing_facts]
     lines += [Text(f"ambiguous: {a}", style="yellow") for a in reason.ambiguities]
+    lines += [Text(f"UNVERIFIED: {u}", style="bold yellow") for u in reason.unverified]
     lines += [Text(f"note: {n}", style="dim") for n in reason.notes]
     lines.append(Text(f"source: {reason.source}", style="dim"))
     return lines
@@ -100,6 +101,7 @@ def _obligation_lines(item: ObligationItem) -> list[Text]:
         head += " — NOT MET"
     lines = [Text(head), Text(f"  “{item.quote}”", style="italic dim")]
     lines += [Text(f"  ambiguous: {a}", style="yellow") for a in item.ambiguities]
+    lines += [Text(f"  UNVERIFIED: {u}", style="bold yellow") for u in item.unverified]
     return lines
 
 

@@ -167,7 +167,7 @@ class Effect:
 
 @dataclass(frozen=True)
 class ClauseNote:
-    kind: str  # "note" or "ambiguous"
+    kind: str  # "note", "ambiguous" or "unverified"
     text: Word
     span: Span
 

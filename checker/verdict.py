@@ -40,6 +40,7 @@ class Reason(_Frozen):
     question: str | None = Field(default=None, description="For an unclear clause: what a human must answer.")
     notes: tuple[str, ...] = ()
     ambiguities: tuple[str, ...] = ()
+    unverified: tuple[str, ...] = Field(default=(), description="What in this clause could not be verified.")
 
 
 class ObligationItem(_Frozen):
@@ -54,6 +55,7 @@ class ObligationItem(_Frozen):
     condition: str | None = Field(default=None, description="When it applies, if that is not known yet.")
     met: bool | None = Field(default=None, description="False when the profile shows the duty is not met.")
     ambiguities: tuple[str, ...] = ()
+    unverified: tuple[str, ...] = ()
 
 
 class LicenseVerdict(_Frozen):

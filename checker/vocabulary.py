@@ -16,6 +16,8 @@ class Fact(StrEnum):
     MAU = "mau"
     """Monthly active users of the products or services made available by or for the licensee
     (and its affiliates, where a licence counts them: see each licence's notes)."""
+    DAU = "dau"
+    """Daily active users of the licensee's (and its affiliates') services or products."""
     REVENUE = "revenue"
     """Annual revenue of the licensee, in US dollars."""
     DOMICILE = "domicile"
@@ -62,6 +64,7 @@ class FactKind(Enum):
 
 _FACT_KINDS: dict[Fact, FactKind] = {
     Fact.MAU: FactKind.QUANTITY,
+    Fact.DAU: FactKind.QUANTITY,
     Fact.REVENUE: FactKind.QUANTITY,
     Fact.DOMICILE: FactKind.REGION,
     Fact.MARKET: FactKind.REGION_SET,
@@ -84,7 +87,7 @@ class Unit(StrEnum):
     USD = "USD"
 
 
-FACT_UNITS: dict[Fact, Unit] = {Fact.MAU: Unit.USERS, Fact.REVENUE: Unit.USD}
+FACT_UNITS: dict[Fact, Unit] = {Fact.MAU: Unit.USERS, Fact.DAU: Unit.USERS, Fact.REVENUE: Unit.USD}
 
 
 class Comparator(StrEnum):

@@ -62,6 +62,8 @@ def question(fact: Fact, detail: str | None = None) -> str:
             if detail:
                 return f"How many monthly active users did the service have in {month_name(detail)}?"
             return "How many monthly active users does the service have?"
+        case Fact.DAU:
+            return "How many daily active users do the licensee's services have?"
         case Fact.REVENUE:
             return "What is the licensee's annual revenue, in US dollars?"
         case Fact.DOMICILE:

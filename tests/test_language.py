@@ -1,0 +1,153 @@
+"""The clause language's semantics, on small licences written inline, through the public API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import checker
+from checker import Outcome
+
+HEADER = """license acme-1.0 "Acme Model License"
+  licensor "Acme"
+  released 2024-07-23
+  source   "https://example.com/acme"
+  verified {level} "written for the tests"
+"""
+GRANT = """
+clause grant §1
+  > You may use the model.
+  permits
+"""
+
+
+def licence(body: str, level: str = "primary") -> checker.License:
+    return checker.parse_license(HEADER.format(level=level) + GRANT + body, "acme.terms")
+
+
+def outcome(lic: checker.License, **profile: Any) -> Outcome:
+    return checker.evaluate(lic, checker.ServiceProfile.model_validate(profile)).outcome
+
+
+DAU = licence("""
+param dau_cap = 1M users
+  §3 "Conditions"
+  > less than 1 million
+clause small-services §3 "Conditions"
+  > The Daily Active Users (DAU) of your service is less than 1 million.
+  when not (dau < dau_cap)
+  needs license from "Acme"
+""")
+
+
+@pytest.mark.parametrize(
+    ("dau", "expected"),
+    [(999_999, Outcome.PERMITTED), (1_000_000, Outcome.NEEDS_LICENSE), (1_000_001, Outcome.NEEDS_LICENSE)],
+)
+def test_a_less_than_threshold_at_n_minus_1_n_n_plus_1(dau: int, expected: Outcome) -> None:
+    assert outcome(DAU, dau=dau) is expected
+
+
+def test_unknown_dau_is_undetermined_and_named() -> None:
+    verdict = checker.evaluate(DAU, checker.ServiceProfile())
+    assert verdict.outcome is Outcome.UNDETERMINED
+    assert [m.fact for m in verdict.missing_facts] == ["dau"]
+
+
+UNVERIFIED = """
+clause cap §2
+  > exceeding 100 million monthly active users
+  when mau > 100M
+  needs license from "Acme"
+  unverified "The 100M MAU cap is reported only by third parties."
+"""
+
+
+def test_an_unverified_term_never_refuses_as_if_settled() -> None:
+    verdict = checker.evaluate(licence(UNVERIFIED), checker.ServiceProfile.model_validate({"mau": 200_000_000}))
+    assert verdict.outcome is Outcome.UNDETERMINED
+    (reason,) = verdict.reasons
+    assert reason.unverified == ("The 100M MAU cap is reported only by third parties.",)
+    assert reason.question is not None and "could not be verified" in reason.question
+    assert outcome(licence(UNVERIFIED), mau=5) is Outcome.PERMITTED
+
+
+@pytest.mark.parametrize("level", ["secondary", "unverified"])
+def test_a_licence_known_only_from_secondary_sources_is_never_settled(level: str) -> None:
+    lic = licence("", level=level)
+    verdict = checker.evaluate(lic, checker.ServiceProfile())
+    assert verdict.outcome is Outcome.UNDETERMINED
+    assert verdict.reasons[0].question is not None and "could not be verified" in verdict.reasons[0].question
+
+
+EXEMPTION = """
+param cap = 700M users
+  §2
+  > greater than 700 million monthly active users in the preceding calendar month
+clause big §2
+  > greater than 700 million monthly active users in the preceding calendar month
+  when mau in month before release > cap
+  needs license from "Acme"
+clause end-users §3
+  > End users of an integrated product are not bound by §2.
+  when end-user
+  exempts big
+"""
+
+
+def test_time_anchor_measures_the_month_before_release() -> None:
+    lic = licence(EXEMPTION)
+    assert outcome(lic, mau={"current": 10, "2024-06": 800_000_000}) is Outcome.NEEDS_LICENSE
+    assert outcome(lic, mau={"current": 800_000_000, "2024-06": 10}) is Outcome.PERMITTED
+    assert outcome(lic, mau={"2024-05": 800_000_000}) is Outcome.UNDETERMINED
+
+
+def test_exemption_applies_only_when_shown() -> None:
+    lic = licence(EXEMPTION)
+    assert outcome(lic, mau=800_000_000) is Outcome.NEEDS_LICENSE  # end-user unknown: the rule stands
+    assert outcome(lic, mau=800_000_000, end_user=True) is Outcome.PERMITTED
+    assert outcome(lic, mau=800_000_000, end_user=False) is Outcome.NEEDS_LICENSE
+    verdict = checker.evaluate(lic, checker.ServiceProfile.model_validate({"mau": 800_000_000}))
+    assert any("exempts from this clause when end-user" in n for n in verdict.reasons[0].notes)
+    assert "end-user" in [m.fact for m in verdict.missing_facts]
+
+
+REGIONS = """
+clause eu §4
+  > Not for companies with their principal place of business in the European Union.
+  when domicile in EU and not any market in {US}
+  forbidden
+"""
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        ({"domicile": "DE", "markets": ["DE"]}, Outcome.FORBIDDEN),
+        ({"domicile": "EU", "markets": ["DE"]}, Outcome.FORBIDDEN),  # a group domicile lies inside EU
+        ({"domicile": "EEA", "markets": ["DE"]}, Outcome.UNDETERMINED),  # could be Norway
+        ({"domicile": "NO", "markets": ["DE"]}, Outcome.PERMITTED),
+        ({"domicile": "DE", "markets": ["WORLD"]}, Outcome.PERMITTED),  # WORLD includes the US
+        ({"domicile": "US"}, Outcome.PERMITTED),  # false and unknown is false
+        ({"domicile": "DE"}, Outcome.UNDETERMINED),  # true and unknown is unknown
+    ],
+)
+def test_regions_and_three_valued_logic(profile: dict[str, Any], expected: Outcome) -> None:
+    assert outcome(licence(REGIONS), **profile) is expected
+
+
+def test_a_grant_with_a_condition_forbids_what_it_does_not_cover() -> None:
+    lic = checker.parse_license(
+        HEADER.format(level="primary")
+        + "clause grant §1\n  > For non-commercial research only.\n  when not commercial\n  permits\n",
+        "r.terms",
+    )
+    assert outcome(lic, commercial=False) is Outcome.PERMITTED
+    assert outcome(lic, commercial=True) is Outcome.FORBIDDEN
+    assert outcome(lic) is Outcome.UNDETERMINED
+
+
+def test_spans_do_not_count_for_equality() -> None:
+    text = HEADER.format(level="primary") + GRANT
+    assert checker.parse_license(text, "a.terms") == checker.parse_license("\n\n" + text, "b.terms")
