@@ -272,6 +272,15 @@ class _ToTree(Transformer[Token, AnyType]):
     def comply_with_policy(self, meta: AnyType, children: list[Token]) -> tree.Effect:
         return self._effect("comply-with-policy", meta, children)
 
+    def share_alike(self, meta: AnyType, children: list[Token]) -> tree.Effect:
+        return self._effect("share-alike", meta, children)
+
+    def no_endorsement(self, meta: AnyType, children: list[Token]) -> tree.Effect:
+        return self._effect("no-endorsement", meta, children)
+
+    def register(self, meta: AnyType, children: list[Token]) -> tree.Effect:
+        return self._effect("register", meta, children)
+
     # Conditions.
     def disjunction(self, meta: AnyType, children: list[tree.Condition]) -> tree.Any:
         return tree.Any(tuple(children), _span(self.filename, meta))

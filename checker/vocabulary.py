@@ -213,6 +213,12 @@ class ObligationKind(StrEnum):
     """Pass the use restrictions on to downstream users as an enforceable provision."""
     COMPLY_WITH_POLICY = "comply-with-policy"
     """Comply with a named acceptable-use or usage policy."""
+    SHARE_ALIKE = "share-alike"
+    """License adaptations under the same (or a compatible) licence."""
+    NO_ENDORSEMENT = "no-endorsement"
+    """Do not use the licensor's or contributors' names to endorse or promote derived products."""
+    REGISTER = "register"
+    """Register with the licensor (the text names where)."""
 
 
 class Verification(StrEnum):
