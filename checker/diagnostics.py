@@ -87,6 +87,7 @@ class Kind(Enum):
     INVALID_VALUE = ("E210", "{path}: {message}", "{help}")
     UNKNOWN_FIELD = ("E211", "unknown field '{name}'{where}", "{suggestion}")
     UNKNOWN_LICENSE = ("E220", "unknown licence '{name}'", "{suggestion}")
+    UNKNOWN_MODEL = ("E221", "unknown model '{name}'", "{suggestion}")
     BAD_OPTION = ("E230", "{message}", "{help}")
 
     @property

@@ -26,6 +26,11 @@ def grammar_text() -> str:
     return _folder("grammar").joinpath("terms.lark").read_text(encoding="utf-8")
 
 
+def models_text() -> str:
+    """The model index (`licenses/models.yaml`)."""
+    return _folder("licenses").joinpath("models.yaml").read_text(encoding="utf-8")
+
+
 def license_files() -> list[Traversable]:
     """The bundled licence files (`*.terms`), sorted by name."""
     folder = _folder("licenses")
