@@ -22,8 +22,10 @@ from checker.catalogue import bundled as _bundled
 from checker.errors import CheckerError, DiagnosticError, LicenseFileError, ProfileError, UnknownLicenseError
 from checker.evaluate import evaluate
 from checker.model import License
+from checker.models import ModelEntry, ModelIndex, bundled_index
 from checker.profile import MonthlyActiveUsers, ServiceProfile
 from checker.profile_file import load_profile, profile_from_data
+from checker.request import run_check
 from checker.verdict import DISCLAIMER, LicenseVerdict, MissingFact, ObligationItem, Reason
 from checker.vocabulary import Fact, Modality, ObligationKind, Outcome, UseCase
 
@@ -38,6 +40,8 @@ __all__ = [
     "LicenseVerdict",
     "MissingFact",
     "Modality",
+    "ModelEntry",
+    "ModelIndex",
     "MonthlyActiveUsers",
     "ObligationItem",
     "ObligationKind",
@@ -66,22 +70,25 @@ def catalogue(*folders: str | Path, bundled: bool = True) -> Catalogue:
 
 
 def check(
-    licenses: str | Sequence[str],
+    licenses: str | Sequence[str] = (),
     profile: ServiceProfile | Mapping[str, Any] | None = None,
     *,
+    models: str | Sequence[str] = (),
     within: Catalogue | None = None,
 ) -> list[LicenseVerdict]:
-    """Check a profile against licences named by id, alias, Hugging Face tag, SPDX id or family.
+    """Check a profile against licences (id, alias, Hugging Face tag, SPDX id or family) and models.
 
-    `profile` may be a `ServiceProfile` or a mapping of its fields (validated; raises
-    `ProfileError`). Raises `UnknownLicenseError` for a name the catalogue does not know.
+    `models` are Hugging Face repo ids or short names from the model index: each is checked against
+    every licence it ships with, its base model's included. `profile` may be a `ServiceProfile` or a
+    mapping of its fields (validated; raises `ProfileError`). Raises `UnknownLicenseError` for a
+    name the catalogue or the index does not know.
     """
     names = [licenses] if isinstance(licenses, str) else list(licenses)
+    model_names = [models] if isinstance(models, str) else list(models)
     if profile is None:
         service = ServiceProfile()
     elif isinstance(profile, ServiceProfile):
         service = profile
     else:
         service = profile_from_data(dict(profile))
-    chosen = (within or _bundled()).resolve(names)
-    return [evaluate(r.license, service).model_copy(update={"requested_as": r.requested_as}) for r in chosen]
+    return run_check(names, model_names, service, within or _bundled(), bundled_index())

@@ -31,9 +31,11 @@ from checker.catalogue import Catalogue, bundled, load_license_folder
 from checker.diagnostics import Kind
 from checker.errors import CheckerError, DiagnosticError, ProfileError
 from checker.evaluate import evaluate
+from checker.models import bundled_index
 from checker.profile import ServiceProfile
 from checker.profile_file import load_profile, validation_diagnostics
 from checker.render import Report, json_text, print_text
+from checker.request import run_check
 from checker.suggest import hint
 from checker.vocabulary import Modality, Outcome, UseCase
 
@@ -172,7 +174,16 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
             help="Licence id, alias, Hugging Face tag, SPDX id or family (repeatable). "
             "`llama` checks every Llama version.",
         ),
-    ],
+    ] = [],  # noqa: B006 - typer reads the default; it is never mutated
+    model: Annotated[
+        list[str],
+        typer.Option(
+            "--model",
+            "-m",
+            help="A model from the index: Hugging Face repo id or short name (repeatable). Checks every licence "
+            "it ships with, its base model's included; `modelterms models` lists the index.",
+        ),
+    ] = [],  # noqa: B006
     profile: Annotated[
         Path | None, typer.Option("--profile", "-p", help="A YAML service profile; flags override its facts.")
     ] = None,
@@ -230,7 +241,6 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
             "--end-user/--no-end-user", help="Only an end user of a third party's product that integrates the model."
         ),
     ] = None,
-    model: Annotated[str | None, typer.Option("--model", help="The model in use (recorded in the output).")] = None,
     licenses_dir: LicensesDir = [],  # noqa: B006
     output_format: FormatOption = OutputFormat.TEXT,
     fail_on: Annotated[
@@ -241,11 +251,13 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
         ),
     ] = None,
 ) -> None:
-    """Check a service profile against one or more licences.
+    """Check a service profile against licences (--license) or models (--model).
 
     Exit code 0 when every result is permitted or conditional, 1 when any result is one of
     --fail-on, 2 for bad input.
     """
+    if not license and not model:
+        raise _bad_option("give at least one --license or --model", "e.g. --license llama or --model gpt-oss-20b")
     uses = [_use(u) for u in use]
     service = build_profile(
         profile,
@@ -263,11 +275,9 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
         fine_tunes=fine_tunes,
         trains_on_outputs=trains_on_outputs,
         end_user=end_user,
-        model=model,
     )
     catalogue = _catalogue(licenses_dir)
-    resolved = catalogue.resolve(license)
-    results = tuple(evaluate(r.license, service).model_copy(update={"requested_as": r.requested_as}) for r in resolved)
+    results = tuple(run_check(license, model, service, catalogue, bundled_index()))
     report = Report(service, results)
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json_text(report, _version()))
@@ -287,14 +297,28 @@ def _use(text: str) -> UseCase:
         ) from None
 
 
-@app.command("licenses")
+@app.command("list")
 @boundary
 def list_licenses(
+    family: Annotated[str | None, typer.Option("--family", help="Only licences of this family.")] = None,
+    commercial: Annotated[
+        bool | None,
+        typer.Option(
+            "--commercial/--non-commercial",
+            help="Only licences whose rules do (or do not) refuse commercial use as such.",
+        ),
+    ] = None,
     output_format: FormatOption = OutputFormat.TEXT,
     licenses_dir: LicensesDir = [],  # noqa: B006
 ) -> None:
-    """List the licences in the catalogue, with the names each answers to."""
+    """List the licence catalogue, with the names each licence answers to."""
     catalogue = _catalogue(licenses_dir)
+    chosen = [lic for lic in catalogue.licenses if family is None or (lic.family or "").lower() == family.lower()]
+    if family is not None and not chosen:
+        raise _bad_option(f"--family: no family '{family}'", hint(family, catalogue.families) or "")
+    if commercial is not None:
+        probe = ServiceProfile(commercial=True)
+        chosen = [lic for lic in chosen if (not evaluate(lic, probe).outcome.refuses) is commercial]
     rows: list[dict[str, Any]] = [
         {
             "id": lic.id,
@@ -306,7 +330,7 @@ def list_licenses(
             "verification": lic.verification.value,
             "source": lic.primary_source,
         }
-        for lic in sorted(catalogue.licenses, key=lambda x: x.id)
+        for lic in sorted(chosen, key=lambda x: x.id)
     ]
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json.dumps({"licenses": rows, "families": sorted(catalogue.families)}, indent=2) + "\n")
@@ -325,6 +349,45 @@ def list_licenses(
 
 def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+@app.command("licenses", hidden=True)
+@boundary
+def list_licenses_alias(output_format: FormatOption = OutputFormat.TEXT, licenses_dir: LicensesDir = []) -> None:  # noqa: B006
+    """The same as `list`."""
+    list_licenses(output_format=output_format, licenses_dir=licenses_dir)
+
+
+@app.command("models")
+@boundary
+def list_models(
+    search: Annotated[str | None, typer.Argument(help="Only models whose id or names contain this text.")] = None,
+    license_name: Annotated[str | None, typer.Option("--license", "-l", help="Only models under this licence.")] = None,
+    output_format: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """List the model index: models, the licences they ship with, and their facts."""
+    index = bundled_index()
+    entries = index.entries
+    if search:
+        needle = search.lower()
+        entries = [e for e in entries if needle in e.id.lower() or any(needle in n.lower() for n in e.names)]
+    if license_name:
+        wanted = {r.license.id for r in bundled().resolve([license_name])}
+        entries = [e for e in entries if wanted & {i.license_id for i in index.licenses_of(e.id)}]
+    if output_format is OutputFormat.JSON:
+        rows = [e.model_dump(mode="json", exclude_none=True) for e in entries]
+        sys.stdout.write(json.dumps({"models": rows}, indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table(title="modelterms model index", title_justify="left")
+    table.add_column("model", no_wrap=True)
+    for column in ("licences", "modality", "parameters", "names"):
+        table.add_column(column)
+    for e in entries:
+        licences = ", ".join(
+            i.license_id + ("" if i.via.id == e.id else f" (via {i.via.id})") for i in index.licenses_of(e.id)
+        )
+        table.add_row(e.id, licences, e.modality.value if e.modality else "", e.parameters or "", ", ".join(e.names))
+    Console(highlight=False).print(table)
 
 
 @app.command("uses")

@@ -70,22 +70,34 @@ class ModelIndex:
                 owner = self._names.setdefault(name.lower(), entry.id)
                 if owner != entry.id:
                     problems.append(
-                        Kind.INVALID_VALUE(span, path=f"models[{index}]", message=f"name '{name}' is used twice",
-                                           help=f"also a name of {owner}")
+                        Kind.INVALID_VALUE(
+                            span,
+                            path=f"models[{index}]",
+                            message=f"name '{name}' is used twice",
+                            help=f"also a name of {owner}",
+                        )
                     )
             for license_id in entry.licenses:
                 if license_id.lower() not in {n.lower() for n in catalogue.names()}:
                     problems.append(
-                        Kind.INVALID_VALUE(span, path=f"models[{index}].licenses", message=f"unknown licence '{license_id}'",
-                                           help=hint(license_id, catalogue.names()) or "")
+                        Kind.INVALID_VALUE(
+                            span,
+                            path=f"models[{index}].licenses",
+                            message=f"unknown licence '{license_id}'",
+                            help=hint(license_id, catalogue.names()) or "",
+                        )
                     )
             self._entries[entry.id] = entry
         for index, entry in enumerate(self._entries.values()):
             if entry.base_model and entry.base_model.lower() not in self._names:
                 span = document.span(("models", index, "base_model")) if document else None
                 problems.append(
-                    Kind.INVALID_VALUE(span, path=f"models[{index}].base_model",
-                                       message=f"'{entry.base_model}' is not in the index", help="")
+                    Kind.INVALID_VALUE(
+                        span,
+                        path=f"models[{index}].base_model",
+                        message=f"'{entry.base_model}' is not in the index",
+                        help="",
+                    )
                 )
         if problems:
             raise LicenseFileError(problems, {document.file: document.text} if document else None)

@@ -70,4 +70,9 @@ class LicenseVerdict(_Frozen):
     obligations: tuple[ObligationItem, ...] = ()
     missing_facts: tuple[MissingFact, ...] = ()
     assumptions: tuple[str, ...] = ()
-    requested_as: str | None = Field(default=None, description="The id, alias or family the user asked for.")
+    requested_as: str | None = Field(default=None, description="The id, alias, family or model the user asked for.")
+    model: str | None = Field(default=None, description="The model checked (from the model index), if any.")
+    model_via: str | None = Field(
+        default=None,
+        description="The model in the base-model chain whose licence this is (the model itself or an ancestor).",
+    )

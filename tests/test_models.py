@@ -1,0 +1,104 @@
+"""The model index: every entry sourced and resolvable; --model checks a model's licences."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import run_cli
+
+import checker
+from checker.models import bundled_index
+
+INDEX = bundled_index()
+
+
+@pytest.mark.parametrize("entry", INDEX.entries, ids=[e.id for e in INDEX.entries])
+def test_every_entry_is_sourced_and_every_name_resolves_to_it(entry: checker.ModelEntry) -> None:
+    assert entry.source.strip()
+    for name in (entry.id, *entry.names, entry.id.upper()):
+        assert INDEX.get(name) == entry
+    for item in INDEX.licenses_of(entry.id):
+        checker.catalogue().get(item.license_id)
+
+
+def test_the_vision_model_finds_the_eu_clause(cli: object) -> None:
+    run = run_cli(
+        "check", "--model", "meta-llama/Llama-3.2-11B-Vision-Instruct", "--domicile", "DE", "--format", "json"
+    )
+    assert run.code == 1
+    (result,) = json.loads(run.out)["results"]
+    assert (result["license"], result["outcome"], result["model"]) == (
+        "llama-3.2",
+        "forbidden",
+        "meta-llama/Llama-3.2-11B-Vision-Instruct",
+    )
+    assert [r["clause"] for r in result["reasons"]] == ["eu-multimodal"]
+    assert any("modality 'multimodal' from the model index" in a for a in result["assumptions"])
+
+
+def test_the_text_model_of_the_same_release_is_not_withheld() -> None:
+    (verdict,) = checker.check(models="meta-llama/Llama-3.2-3B-Instruct", profile={"domicile": "DE"})
+    assert verdict.outcome is not checker.Outcome.FORBIDDEN
+
+
+def test_an_r1_distill_of_llama_is_checked_against_mit_and_llama() -> None:
+    verdicts = checker.check(models="deepseek-ai/DeepSeek-R1-Distill-Llama-8B", profile={"mau": 800_000_000})
+    assert [(v.license, v.model_via) for v in verdicts] == [
+        ("mit", "deepseek-ai/DeepSeek-R1-Distill-Llama-8B"),
+        ("llama-3.1", "meta-llama/Llama-3.1-8B"),
+    ]
+    assert verdicts[1].outcome is checker.Outcome.NEEDS_LICENSE
+    assert verdicts[1].requested_as == "deepseek-ai/DeepSeek-R1-Distill-Llama-8B via base model meta-llama/Llama-3.1-8B"
+
+
+def test_the_user_modality_wins_over_the_index() -> None:
+    (verdict,) = checker.check(
+        models="meta-llama/Llama-3.2-11B-Vision-Instruct", profile={"domicile": "DE", "modality": "text"}
+    )
+    assert verdict.outcome is not checker.Outcome.FORBIDDEN
+
+
+@pytest.mark.parametrize(
+    ("model", "licences"),
+    [
+        ("gpt-oss-120b", ["gpt-oss-usage-policy", "apache-2.0"]),
+        ("mistralai/Mistral-Small-Instruct-2409", ["mistral-research"]),
+        ("mistralai/Mistral-Small-24B-Instruct-2501", ["apache-2.0"]),
+        ("mistralai/Codestral-22B-v0.1", ["mistral-non-production"]),
+        ("deepseek-ai/DeepSeek-V3", ["deepseek"]),
+        ("deepseek-ai/DeepSeek-R1", ["mit"]),
+    ],
+)
+def test_models_map_to_their_licences(model: str, licences: list[str]) -> None:
+    assert [v.license for v in checker.check(models=model)] == licences
+
+
+def test_unknown_model_gets_did_you_mean(cli: object) -> None:
+    run = run_cli("check", "--model", "llama-3.2-11b-vison")
+    assert run.code == 2
+    assert "unknown model 'llama-3.2-11b-vison'" in run.err
+    assert "did you mean 'llama-3.2-11b-vision'" in run.err
+
+
+def test_check_needs_a_licence_or_a_model(cli: object) -> None:
+    run = run_cli("check", "--mau", "5")
+    assert run.code == 2
+    assert "give at least one --license or --model" in run.err
+
+
+def test_models_and_list_commands(cli: object) -> None:
+    run = run_cli("models", "vision", "--format", "json")
+    ids = [m["id"] for m in json.loads(run.out)["models"]]
+    assert "meta-llama/Llama-3.2-90B-Vision-Instruct" in ids
+    assert all("vision" in i.lower() for i in ids)
+    run = run_cli("models", "--license", "mistral-research", "--format", "json")
+    assert {m["id"] for m in json.loads(run.out)["models"]} >= {"mistralai/Ministral-8B-Instruct-2410"}
+    run = run_cli("list", "--family", "llama", "--format", "json")
+    assert [r["id"] for r in json.loads(run.out)["licenses"]] == [
+        "llama-2", "llama-3", "llama-3.1", "llama-3.2", "llama-3.3", "llama-4"
+    ]  # fmt: skip
+    run = run_cli("list", "--non-commercial", "--format", "json")
+    non_commercial = {r["id"] for r in json.loads(run.out)["licenses"]}
+    assert {"mistral-research", "mistral-non-production"} <= non_commercial
+    assert "apache-2.0" not in non_commercial
