@@ -151,3 +151,14 @@ def test_a_grant_with_a_condition_forbids_what_it_does_not_cover() -> None:
 def test_spans_do_not_count_for_equality() -> None:
     text = HEADER.format(level="primary") + GRANT
     assert checker.parse_license(text, "a.terms") == checker.parse_license("\n\n" + text, "b.terms")
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("700_000_000 users", 700_000_000), ("700M users", 700_000_000), ("1B users", 1_000_000_000),
+     ("1.5B users", 1_500_000_000), ("10K users", 10_000), ("USD 1M", 1_000_000)],
+)  # fmt: skip
+def test_numbers_as_legal_text_writes_them(written: str, value: int) -> None:
+    lic = licence(f"param cap = {written}\n  §9\n  > a threshold written in words\n")
+    (parameter,) = lic.parameters
+    assert parameter.value.value == value
