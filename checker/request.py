@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checker.catalogue import Catalogue
-from checker.diagnostics import Diagnostic
+from checker.diagnostics import Diagnostic, Kind
 from checker.errors import UnknownLicenseError
 from checker.evaluate import evaluate
 from checker.models import ModelIndex
 from checker.profile import ServiceProfile
+from checker.suggest import did_you_mean
 from checker.verdict import LicenseVerdict
 
 
@@ -30,16 +31,22 @@ def run_check(
     """
     unknown: list[Diagnostic] = []
     results: list[LicenseVerdict] = []
-    try:
-        for chosen in catalogue.resolve(licenses):
-            verdict = evaluate(chosen.license, profile)
-            results.append(verdict.model_copy(update={"requested_as": chosen.requested_as}))
-    except UnknownLicenseError as error:
-        unknown += error.diagnostics
+    seen_licenses: set[str] = set()
+    for name in licenses:
+        try:
+            chosen_list = catalogue.resolve([name])
+        except UnknownLicenseError:
+            unknown.append(_unknown_name(name, catalogue, index))
+            continue
+        for chosen in chosen_list:
+            if chosen.license.id not in seen_licenses:
+                seen_licenses.add(chosen.license.id)
+                verdict = evaluate(chosen.license, profile)
+                results.append(verdict.model_copy(update={"requested_as": chosen.requested_as}))
     for name in models:
         entry = index.find(name)
         if entry is None:
-            unknown.append(index.unknown(name))
+            unknown.append(_unknown_name(name, catalogue, index, as_model=True))
             continue
         facts: dict[str, object] = {"model": entry.id}
         assumptions: tuple[str, ...] = ()
@@ -68,3 +75,15 @@ def run_check(
     if unknown:
         raise UnknownLicenseError(unknown)
     return results
+
+
+def _unknown_name(name: str, catalogue: Catalogue, index: ModelIndex, *, as_model: bool = False) -> Diagnostic:
+    """An unknown licence or model, with suggestions from licence names and model names alike."""
+    if not as_model and index.find(name) is not None:
+        return Kind.UNKNOWN_LICENSE(name=name, suggestion=f"'{name}' is a model: use --model {name}")
+    if as_model and name.lower() in {n.lower() for n in catalogue.names()}:
+        return Kind.UNKNOWN_MODEL(name=name, suggestion=f"'{name}' is a licence: use --license {name}")
+    close = (
+        hint(name, [*catalogue.names(), *index.names()]) or "`modelterms list` and `modelterms models` list the names"
+    )
+    return (Kind.UNKNOWN_MODEL if as_model else Kind.UNKNOWN_LICENSE)(name=name, suggestion=close)

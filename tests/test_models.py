@@ -102,3 +102,13 @@ def test_models_and_list_commands(cli: object) -> None:
     non_commercial = {r["id"] for r in json.loads(run.out)["licenses"]}
     assert {"mistral-research", "mistral-non-production"} <= non_commercial
     assert "apache-2.0" not in non_commercial
+
+
+def test_a_model_given_as_a_licence_and_back_is_pointed_out(cli: object) -> None:
+    run = run_cli("check", "--license", "meta-llama/Llama-3.3-70B-Instruct")
+    assert run.code == 2
+    assert "is a model: use --model meta-llama/Llama-3.3-70B-Instruct" in run.err
+    run = run_cli("check", "--model", "gemma")
+    assert "'gemma' is a licence: use --license gemma" in run.err
+    run = run_cli("check", "--license", "gema-3-4b-it")
+    assert "did you mean 'gemma-3-4b-it' (a model)" in run.err
