@@ -83,7 +83,13 @@ def _unknown_name(name: str, catalogue: Catalogue, index: ModelIndex, *, as_mode
         return Kind.UNKNOWN_LICENSE(name=name, suggestion=f"'{name}' is a model: use --model {name}")
     if as_model and name.lower() in {n.lower() for n in catalogue.names()}:
         return Kind.UNKNOWN_MODEL(name=name, suggestion=f"'{name}' is a licence: use --license {name}")
-    close = (
-        hint(name, [*catalogue.names(), *index.names()]) or "`modelterms list` and `modelterms models` list the names"
+    licence_names = set(catalogue.names())
+    close = did_you_mean(name, [*licence_names, *index.names()])
+    kind_of = {True: "", False: " (a licence)" if as_model else " (a model)"}
+    words = [f"'{c}'" + kind_of[(c in licence_names) != as_model] for c in close]
+    close_text = (
+        ("did you mean " + " or ".join(words) + "?")
+        if words
+        else ("`modelterms list` and `modelterms models` list the names")
     )
-    return (Kind.UNKNOWN_MODEL if as_model else Kind.UNKNOWN_LICENSE)(name=name, suggestion=close)
+    return (Kind.UNKNOWN_MODEL if as_model else Kind.UNKNOWN_LICENSE)(name=name, suggestion=close_text)
