@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 
-import checker
 from conftest import ROOT
+
+import checker
 
 START, END = "<!-- catalogue:start -->", "<!-- catalogue:end -->"
 LEVEL = {
