@@ -148,7 +148,7 @@ class _Builder:
             region = canonical_region(word.text)
             if region is None:
                 suggestion = hint(word.text, known_region_names()) or (
-                    "use an ISO 3166-1 alpha-2 code (US, DE) or a group (EU, EEA, WORLD)"
+                    "use an ISO 3166-1 alpha-2 code (US, DE) or a group (EU, EEA, EFTA, WORLD)"
                 )
                 self.report(Kind.UNKNOWN_REGION(word.span, name=word.text, suggestion=suggestion))
                 ok = False

@@ -27,7 +27,7 @@ def _region(value: str) -> str:
         raise ValueError(
             f"unknown region '{value}'"
             + (f" ({suggestion})" if suggestion else "")
-            + "; use an ISO 3166-1 alpha-2 code such as US or DE, or a group: EU, EEA, WORLD"
+            + "; use an ISO 3166-1 alpha-2 code such as US or DE, or a group: EU, EEA, EFTA, WORLD"
         )
     return region
 

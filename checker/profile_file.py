@@ -56,7 +56,7 @@ def validation_diagnostics(
 def _help(path: tuple[str | int, ...]) -> str:
     return {
         "domicile": "an ISO 3166-1 alpha-2 code such as US or DE, or EU / EEA",
-        "markets": "a list of ISO 3166-1 alpha-2 codes or groups (EU, EEA, WORLD)",
+        "markets": "a list of ISO 3166-1 alpha-2 codes or groups (EU, EEA, EFTA, WORLD)",
         "uses": "`modelterms uses` lists the use cases",
         "modality": "text or multimodal",
     }.get(str(path[0]) if path else "", "")

@@ -21,6 +21,9 @@ EU: frozenset[str] = frozenset(
 # The European Economic Area: the EU plus Iceland, Liechtenstein and Norway.
 # Source: https://www.efta.int/eea
 EEA: frozenset[str] = EU | frozenset({"IS", "LI", "NO"})
+# The European Free Trade Association: Iceland, Liechtenstein, Norway and Switzerland.
+# Source: https://www.efta.int/about-efta/the-efta-states
+EFTA: frozenset[str] = frozenset({"IS", "LI", "NO", "CH"})
 
 
 @cache
@@ -38,12 +41,12 @@ def countries() -> dict[str, str]:
 @cache
 def groups() -> dict[str, frozenset[str]]:
     """Named groups of countries. `WORLD` holds every country."""
-    return {"EU": EU, "EEA": EEA, "WORLD": frozenset(countries())}
+    return {"EU": EU, "EEA": EEA, "EFTA": EFTA, "WORLD": frozenset(countries())}
 
 
 # Common spellings that are not the ISO code: the United Kingdom is GB in ISO 3166-1,
 # and the EU writes Greece as EL.
-ALIASES: dict[str, str] = {"UK": "GB", "EL": "GR"}
+ALIASES: dict[str, str] = {"UK": "GB", "EL": "GR", "EU27": "EU", "EU-27": "EU"}
 
 
 def canonical_region(name: str) -> str | None:

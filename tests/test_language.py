@@ -162,3 +162,12 @@ def test_numbers_as_legal_text_writes_them(written: str, value: int) -> None:
     lic = licence(f"param cap = {written}\n  §9\n  > a threshold written in words\n")
     (parameter,) = lic.parameters
     assert parameter.value.value == value
+
+
+@pytest.mark.parametrize(
+    ("domicile", "expected"),
+    [("CH", Outcome.FORBIDDEN), ("NO", Outcome.FORBIDDEN), ("DE", Outcome.PERMITTED), ("EU27", Outcome.PERMITTED)],
+)
+def test_efta_group(domicile: str, expected: Outcome) -> None:
+    lic = licence("clause efta §5\n  > Not in the EFTA states.\n  when domicile in EFTA\n  forbidden\n")
+    assert outcome(lic, domicile=domicile) is expected
