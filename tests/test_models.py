@@ -112,3 +112,9 @@ def test_a_model_given_as_a_licence_and_back_is_pointed_out(cli: object) -> None
     assert "'gemma' is a licence: use --license gemma" in run.err
     run = run_cli("check", "--license", "gema-3-4b-it")
     assert "did you mean 'gemma-3-4b-it' (a model)" in run.err
+
+
+def test_model_names_and_licence_names_do_not_overlap() -> None:
+    licence_names = {n.lower() for n in checker.catalogue().names()}
+    overlap = sorted(n for n in INDEX.names() if n.lower() in licence_names)
+    assert not overlap, f"model names that are also licence names: {overlap}"
