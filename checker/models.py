@@ -123,6 +123,15 @@ class ModelIndex:
         suggestion = hint(name, self.names()) or "`modelterms models` lists the index"
         return Kind.UNKNOWN_MODEL(name=name, suggestion=suggestion)
 
+    def chain(self, name: str) -> list[ModelEntry]:
+        """The model, then its base model, and so on (each once)."""
+        found: list[ModelEntry] = []
+        current: ModelEntry | None = self.get(name)
+        while current is not None and current not in found:
+            found.append(current)
+            current = self.find(current.base_model) if current.base_model else None
+        return found
+
     def licenses_of(self, name: str) -> list[ModelLicense]:
         """The model's licences, then its base model's, and so on up the chain (each once)."""
         model = self.get(name)

@@ -50,9 +50,13 @@ def run_check(
             continue
         facts: dict[str, object] = {"model": entry.id}
         assumptions: tuple[str, ...] = ()
-        if profile.modality is None and entry.modality is not None:
-            facts["modality"] = entry.modality
-            assumptions = (f"{entry.id}: modality '{entry.modality.value}' from the model index ({entry.source}).",)
+        stated = next((m for m in index.chain(entry.id) if m.modality is not None), None)
+        if profile.modality is None and stated is not None and stated.modality is not None:
+            facts["modality"] = stated.modality
+            whose = "" if stated.id == entry.id else f" of its base model {stated.id}"
+            assumptions = (
+                f"{entry.id}: modality '{stated.modality.value}'{whose} from the model index ({stated.source}).",
+            )
         model_profile = profile.model_copy(update=facts)
         seen: set[str] = set()
         for item in index.licenses_of(entry.id):

@@ -118,3 +118,10 @@ def test_model_names_and_licence_names_do_not_overlap() -> None:
     licence_names = {n.lower() for n in checker.catalogue().names()}
     overlap = sorted(n for n in INDEX.names() if n.lower() in licence_names)
     assert not overlap, f"model names that are also licence names: {overlap}"
+
+
+def test_a_derived_model_takes_its_modality_from_the_nearest_base_that_states_one() -> None:
+    verdicts = checker.check(models="deepseek-ai/DeepSeek-R1-Distill-Llama-70B", profile={"domicile": "DE"})
+    llama = next(v for v in verdicts if v.license == "llama-3.3")
+    assert "eu-multimodal" not in [r.clause for r in llama.reasons]
+    assert any("of its base model meta-llama/Llama-3.3-70B-Instruct" in a for a in llama.assumptions)
