@@ -231,6 +231,7 @@ def _reason(
         section=clause.section,
         heading=clause.heading,
         quote=clause.quote,
+        quote_sha256=model.quote_hash(clause.quote),
         source=license.primary_source,
         location=f"{span.file}:{span.line}" if span else None,
         outcome=outcome,

@@ -7,6 +7,7 @@ which is excluded from dumps and from equality: two licences mean the same when 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -216,6 +217,11 @@ class Clause(Node):
     unverified: tuple[str, ...] = ()
     """What in this clause could not be verified against the licensor's text. The evaluator never
     lets such a clause refuse on its own: it yields undetermined with the open question."""
+
+
+def quote_hash(quote: str) -> str:
+    """The SHA-256 of a clause's quote (UTF-8, hex): what a waiver pins, so that it lapses when the text changes."""
+    return hashlib.sha256(quote.encode("utf-8")).hexdigest()
 
 
 class License(Node):

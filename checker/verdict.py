@@ -31,6 +31,7 @@ class Reason(_Frozen):
     section: str
     heading: str | None = None
     quote: str
+    quote_sha256: str = Field(description="SHA-256 of the quote: what a policy waiver pins.")
     source: str
     location: str | None = Field(default=None, description="file:line of the clause in its licence file")
     outcome: Outcome = Field(description="What this clause contributes to the result.")
