@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import json
 import re
 import sys
@@ -32,9 +33,10 @@ from checker.diagnostics import Kind
 from checker.errors import CheckerError, DiagnosticError, ProfileError
 from checker.evaluate import evaluate
 from checker.models import bundled_index
+from checker.policy import DEFAULT_POLICY, PolicyFile, evaluate_policy, load_policy
 from checker.profile import ServiceProfile
 from checker.profile_file import load_profile, validation_diagnostics
-from checker.render import Report, json_text, print_text
+from checker.render import Report, json_text, policy_json, print_policy_text, print_text
 from checker.request import run_check
 from checker.suggest import hint
 from checker.vocabulary import Modality, Outcome, UseCase
@@ -295,6 +297,44 @@ def _use(text: str) -> UseCase:
             f"--use: unknown use case '{text}'",
             hint(text, [u.value for u in UseCase]) or "`modelterms uses` lists them",
         ) from None
+
+
+@app.command("policy")
+@boundary
+def run_policy(
+    policy: Annotated[
+        Path, typer.Option("--policy", help="The policy file (default: modelterms.yaml in the current folder).")
+    ] = Path(DEFAULT_POLICY),
+    output_format: FormatOption = OutputFormat.TEXT,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+) -> None:
+    """Check every model of a policy file under its profile, with waivers, as CI does.
+
+    Exit code 0 when the policy passes, 1 when a result is in its fail-on list or a waiver has
+    expired, 2 for bad input.
+    """
+    report = evaluate_policy(load_policy(policy))
+    if output_format is OutputFormat.JSON:
+        text = json.dumps(policy_json(report, _version()), indent=2, ensure_ascii=False) + "\n"
+    else:
+        console = Console(highlight=False, record=True, file=io.StringIO() if output else None)
+        print_policy_text(report, console)
+        text = console.export_text() if output else ""
+    if output:
+        output.write_text(text, encoding="utf-8")
+    elif text:
+        sys.stdout.write(text)
+    if report.failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("schema")
+def print_schema() -> None:
+    """Print the JSON Schema of the policy file (for editors)."""
+    schema = PolicyFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "modelterms policy file"
+    sys.stdout.write(json.dumps(schema, indent=2) + "\n")
 
 
 @app.command("list")

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from checker import model
 from checker.catalogue import Catalogue, bundled, load_license_folder
@@ -82,6 +82,13 @@ class Waiver(_Strict):
         description="SHA-256 (or a prefix of at least 12 hex digits) of the clause's quote, as `check --format json` "
         "reports it: the waiver lapses when the licence text changes.",
     )
+
+    @field_validator("quote_sha256", mode="before")
+    @classmethod
+    def _quoted(cls, value: Any) -> Any:
+        if isinstance(value, int | float):
+            raise ValueError('write the hash in quotes (quote-sha256: "…"): unquoted, YAML reads it as a number')
+        return value
 
 
 class PolicyFile(_Strict):
@@ -362,8 +369,12 @@ def _verdicts(entry: ModelRef, loaded: LoadedPolicy, catalogue: Catalogue) -> li
         return run_check([], [entry.model], profile, catalogue, loaded.index)
     names, bases = _card_names(read_model_card(loaded.base / (entry.card or "")))
     verdicts = run_check(names, [], profile, catalogue, loaded.index) if names else []
+    seen = {v.license for v in verdicts}
     for base_model in bases:
         for verdict in run_check([], [base_model], profile, catalogue, loaded.index):
+            if verdict.license in seen:
+                continue  # the card's own licence is also its base model's: report it once
+            seen.add(verdict.license)
             via = f"{entry.card} via base model {verdict.model_via or base_model}"
             verdicts.append(verdict.model_copy(update={"requested_as": via}))
     return verdicts

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from checker.regions import canonical_region, known_region_names
 from checker.suggest import hint
@@ -85,6 +85,21 @@ class MonthlyActiveUsers(BaseModel):
         return None, False
 
 
+# What a profile may write for `mau` (the validator above turns the short forms into MonthlyActiveUsers).
+_MAU_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0, "description": "the current figure, assumed for every month"},
+        {
+            "type": "object",
+            "description": "`current` and/or figures by calendar month (YYYY-MM)",
+            "propertyNames": {"pattern": "^(current|now|[0-9]{4}-(0[1-9]|1[0-2]))$"},
+            "additionalProperties": {"type": "integer", "minimum": 0},
+        },
+        {"type": "null"},
+    ]
+}
+
+
 class ServiceProfile(BaseModel):
     """Facts about a service. Every field is optional; `None` means unknown."""
 
@@ -92,7 +107,9 @@ class ServiceProfile(BaseModel):
 
     model: str | None = Field(default=None, description="The model in use (e.g. a Hugging Face repo id).")
     modality: Modality | None = Field(default=None, description="text or multimodal.")
-    mau: MonthlyActiveUsers | None = Field(default=None, description="Monthly active users.")
+    mau: Annotated[MonthlyActiveUsers | None, WithJsonSchema(_MAU_SCHEMA)] = Field(
+        default=None, description="Monthly active users."
+    )
     dau: int | None = Field(default=None, ge=0, description="Daily active users.")
     revenue: Decimal | None = Field(
         default=None, ge=0, allow_inf_nan=False, description="Annual revenue of the licensee, in USD."

@@ -16,6 +16,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from checker.policy import PolicyReport
 from checker.profile import ServiceProfile
 from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION, LicenseVerdict, ObligationItem, Reason
 from checker.vocabulary import Outcome, Verification
@@ -146,4 +147,74 @@ def print_text(report: Report, console: Console) -> None:
     for assumption in report.assumptions:
         console.print(Text(f"assumed: {assumption}", style="yellow"))
     console.print()
+    console.print(Text(escape(DISCLAIMER), style="dim"))
+
+
+def policy_json(report: PolicyReport, version: str) -> dict[str, Any]:
+    """The policy JSON contract, schema version 1: `check`'s results plus model, location and waivers."""
+    results = []
+    for finding in report.findings:
+        item = finding.verdict.model_dump(mode="json", exclude_none=True)
+        item.update({"entry": finding.entry.label, "location": finding.location, "waived": list(finding.waived)})
+        results.append(item)
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "modelterms_version": version,
+        "disclaimer": DISCLAIMER,
+        "policy": report.path,
+        "passed": not report.failed,
+        "fail_on": [o.value for o in report.fail_on],
+        "profile": report.profile.model_dump(mode="json", exclude_none=True),
+        "results": results,
+        "waivers": [
+            {
+                "license": w.waiver.license,
+                "clause": w.waiver.clause,
+                "reason": w.waiver.reason.value,
+                "owner": w.waiver.owner,
+                "expires": w.waiver.expires.isoformat(),
+                "status": w.status.value,
+                "message": w.message,
+                "location": w.location,
+            }
+            for w in report.waivers
+        ],
+    }
+
+
+def print_policy_text(report: PolicyReport, console: Console) -> None:
+    table = Table(title=f"modelterms policy — {report.path}", title_justify="left")
+    table.add_column("model", overflow="fold")
+    table.add_column("licence", overflow="fold")
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("deciding clauses")
+    table.add_column("waived")
+    for finding in report.findings:
+        verdict = finding.verdict
+        deciding = ", ".join(r.clause for r in verdict.reasons) or "—"
+        table.add_row(
+            finding.entry.label, verdict.license, _outcome(verdict.outcome), deciding, ", ".join(finding.waived)
+        )
+    console.print(table)
+    for finding in report.findings:
+        if finding.verdict.outcome in report.fail_on:
+            console.print()
+            console.print(Text(f"{finding.location}: {finding.entry.label}", style="bold"))
+            console.print(_details(finding.verdict))
+    if report.waivers:
+        console.print()
+        console.print(Text("waivers:", style="bold"))
+        for w in report.waivers:
+            style = {"applied": "green", "expired": "bold red", "stale": "yellow", "unused": "yellow"}[w.status.value]
+            console.print(
+                Text(f"  {w.location}: {w.waiver.license} {w.waiver.clause}: ")
+                + Text(w.status.value, style=style)
+                + Text(f" — {w.message} (owner {w.waiver.owner}, expires {w.waiver.expires.isoformat()})")
+            )
+    console.print()
+    verdict_line = "FAILED" if report.failed else "passed"
+    failing = ", ".join(o.value for o in report.fail_on)
+    console.print(
+        Text(f"policy {verdict_line} (fails on: {failing})", style="bold red" if report.failed else "bold green")
+    )
     console.print(Text(escape(DISCLAIMER), style="dim"))

@@ -1,0 +1,194 @@
+"""`modelterms policy`: the example through the real console script, waivers, and bad policies."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from conftest import ROOT, run_cli
+
+import checker
+from checker.model import quote_hash
+
+EXAMPLE = ROOT / "examples" / "acme-assistant" / "modelterms.yaml"
+LLAMA_S2 = "additional-commercial-terms"
+
+
+def llama_hash() -> str:
+    return quote_hash(checker.catalogue().get("llama-3.1").clause(LLAMA_S2).quote)
+
+
+def test_the_example_policy_passes(cli: object) -> None:
+    run = run_cli("policy", "--policy", str(EXAMPLE), "--format", "json")
+    assert run.code == 0, run.out + run.err
+    data = json.loads(run.out)
+    assert data["passed"] is True
+    pairs = [(r["entry"], r["license"]) for r in data["results"]]
+    assert pairs == [
+        ("embeddings (Apache-2.0)", "apache-2.0"),
+        ("openai/gpt-oss-20b", "gpt-oss-usage-policy"),
+        ("openai/gpt-oss-20b", "apache-2.0"),
+        ("meta-llama/Llama-3.1-8B-Instruct", "llama-3.1"),
+        ("models/acme-coder/README.md", "llama-3.1"),
+    ]
+    assert all(r["location"].startswith(str(EXAMPLE)) for r in data["results"])
+
+
+def test_the_example_policy_runs_from_its_own_folder_by_default(cli: object) -> None:
+    run = run_cli("policy", cwd=EXAMPLE.parent)
+    assert run.code == 0, run.out + run.err
+    assert "policy passed" in run.out and "not legal advice" in run.out
+
+
+def write_policy(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "cards" / "ft").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "cards" / "ft" / "README.md").write_text(
+        "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.2-11B-Vision-Instruct\n---\n# A fine-tune\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "modelterms.yaml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+POLICY = """\
+    version: 1
+    profile:
+      mau: 800000000
+      domicile: US
+      uses: [chatbot]
+      commercial: true
+      serves: true
+      distributes: false
+      fine_tunes: false
+      trains_on_outputs: false
+      end_user: false
+    models:
+      - license: llama-3.1
+      - model: meta-llama/Llama-3.3-70B-Instruct
+      - model: gpt-oss-120b
+      - license: mit
+      - card: cards/ft/README.md
+    waivers:
+      - license: llama-3.1
+        clause: additional-commercial-terms
+        reason: separate-license-acquired
+        evidence: "Meta agreement 2026-0042"
+        owner: legal@acme.example
+        expires: 2099-12-31
+        quote-sha256: "{hash}"
+      - license: llama-3.3
+        clause: additional-commercial-terms
+        reason: legal-review
+        evidence: "review LR-7"
+        owner: legal@acme.example
+        expires: 2020-01-01
+        quote-sha256: "{hash3}"
+      - license: gemma
+        clause: license-copy
+        reason: not-applicable
+        evidence: "we do not use Gemma"
+        owner: platform@acme.example
+        expires: 2099-12-31
+        quote-sha256: "{gemma}"
+"""
+
+
+def hashes() -> dict[str, str]:
+    cat = checker.catalogue()
+    return {
+        "hash": llama_hash(),
+        "hash3": quote_hash(cat.get("llama-3.3").clause(LLAMA_S2).quote),
+        "gemma": quote_hash(cat.get("gemma").clause("license-copy").quote),
+    }
+
+
+def test_waivers_apply_expire_and_go_unused(cli: object, tmp_path: Path) -> None:
+    path = write_policy(tmp_path, POLICY.format(**hashes()))
+    run = run_cli("policy", "--policy", str(path), "--format", "json")
+    assert run.code == 1, run.err  # the expired waiver fails the run, and Llama 3.3 still needs a licence
+    data = json.loads(run.out)
+    statuses = [(w["license"], w["status"]) for w in data["waivers"]]
+    assert statuses == [("llama-3.1", "applied"), ("llama-3.3", "expired"), ("gemma", "unused")]
+    by_licence = {(r["entry"], r["license"]): r for r in data["results"]}
+    waived = by_licence[("llama-3.1", "llama-3.1")]
+    assert waived["outcome"] == "conditional" and waived["waived"] == [LLAMA_S2]
+    assert by_licence[("meta-llama/Llama-3.3-70B-Instruct", "llama-3.3")]["outcome"] == "needs-license"
+    card = by_licence[("cards/ft/README.md", "llama-3.2")]
+    assert card["requested_as"].startswith("cards/ft/README.md via base model")
+    assert ("cards/ft/README.md", "apache-2.0") in by_licence
+    text = run_cli("policy", "--policy", str(path)).out
+    assert "expired on 2020-01-01" in text and "policy FAILED" in text
+
+
+def test_a_waiver_lapses_when_the_clause_text_changes(cli: object, tmp_path: Path) -> None:
+    body = POLICY.format(hash="0" * 64, **{k: v for k, v in hashes().items() if k != "hash"})
+    path = write_policy(tmp_path, body)
+    data = json.loads(run_cli("policy", "--policy", str(path), "--format", "json").out)
+    (first, *_) = data["waivers"]
+    assert first["status"] == "stale"
+    assert llama_hash() in first["message"]
+    results = {(r["entry"], r["license"]): r for r in data["results"]}
+    assert results[("llama-3.1", "llama-3.1")]["outcome"] == "needs-license"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("version: 1\nmodels:\n  - license: mit\n  - license: apache-2.0\n  - license: lama-3.1\n",
+         ":5:14: error[E210]: models[2].license: unknown licence 'lama-3.1'"),
+        ("version: 1\nmodels:\n  - license: mit\n    model: gpt-oss-20b\n",
+         "models[0]: give exactly one of license, model or card"),
+        ("models:\n  - license: mit\n", "version"),
+        ("version: 2\nmodels:\n  - license: mit\n", "unsupported policy version 2"),
+        ("version: 1\nmodels:\n  - model: gpt-oss-2b\n", "did you mean 'gpt-oss-20b'"),
+        ("version: 1\nmodels:\n  - card: nope/README.md\n", "models[0].card: no model card at 'nope/README.md'"),
+        ("version: 1\nmodels:\n  - license: mit\nfail-on: [forbiden]\n", "did you mean 'forbidden'"),
+        ("version: 1\nprofile:\n  domicile: Norway\nmodels:\n  - license: mit\n", "profile.domicile"),
+        ("version: 1\nmodels:\n  - license: mit\nwaivers:\n  - license: mit\n    clause: grnt\n"
+         "    reason: legal-review\n    evidence: x\n    owner: y\n    expires: 2099-01-01\n"
+         "    quote-sha256: '0123456789ab'\n",
+         "waivers[0].clause: mit has no clause 'grnt'"),
+        ("version: 1\nmodels:\n  - license: mit\nwaivers:\n  - license: mit\n    clause: grant\n    reason: because\n"
+         "    evidence: x\n    owner: y\n    expires: 2099-01-01\n    quote-sha256: '0123456789ab'\n",
+         "waivers[0].reason"),
+        ("version: 1\nmodels: [\n", "E200"),
+        ("version: 1\nmodels:\n  - license: mit\nwaivers:\n  - license: mit\n    clause: grant\n"
+         "    reason: legal-review\n    evidence: x\n    owner: y\n    expires: 2099-01-01\n"
+         "    quote-sha256: 123456789012\n",
+         "write the hash in quotes"),
+    ],
+)  # fmt: skip
+def test_bad_policies_get_a_line_and_a_yaml_path(cli: object, tmp_path: Path, body: str, expected: str) -> None:
+    path = write_policy(tmp_path, body)
+    run = run_cli("policy", "--policy", str(path))
+    assert run.code == 2, run.out
+    assert expected in run.err, run.err
+    assert "Traceback" not in run.err
+
+
+def test_a_missing_policy_file_is_explained(cli: object, tmp_path: Path) -> None:
+    run = run_cli("policy", cwd=tmp_path)
+    assert run.code == 2
+    assert "create modelterms.yaml or give --policy" in run.err
+
+
+def test_schema_validates_the_example(cli: object) -> None:
+    run = run_cli("schema")
+    assert run.code == 0
+    schema = json.loads(run.out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"version": 1, "models": [{"licence": "mit"}]}, schema)
+
+
+def test_output_file(cli: object, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    run = run_cli("policy", "--policy", str(EXAMPLE), "--format", "json", "--output", str(out))
+    assert run.code == 0 and run.out == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["passed"] is True
