@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from checker import model
 from checker.catalogue import Catalogue, bundled, load_license_folder
-from checker.diagnostics import Diagnostic, Kind, Severity
+from checker.diagnostics import Diagnostic, Kind
 from checker.errors import ProfileError, UnknownLicenseError
 from checker.models import ModelIndex, bundled_index
 from checker.profile import ServiceProfile
@@ -400,11 +400,3 @@ def _waiver_status(i: int, waiver: Waiver, loaded: LoadedPolicy, today: dt.date,
     if i in used:
         return WaiverResult(waiver, WaiverStatus.APPLIED, "applied", location)
     return WaiverResult(waiver, WaiverStatus.UNUSED, "no result of this policy was decided by this clause", location)
-
-
-WAIVER_SEVERITY = {
-    WaiverStatus.APPLIED: None,
-    WaiverStatus.EXPIRED: Severity.ERROR,
-    WaiverStatus.STALE: Severity.WARNING,
-    WaiverStatus.UNUSED: Severity.WARNING,
-}
