@@ -91,4 +91,4 @@ def check(
         service = profile
     else:
         service = profile_from_data(dict(profile))
-    return run_check(names, model_names, service, within or _bundled(), bundled_index())
+    return run_check(names, model_names, service, within or _bundled(), bundled_index)

@@ -279,7 +279,7 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
         end_user=end_user,
     )
     catalogue = _catalogue(licenses_dir)
-    results = tuple(run_check(license, model, service, catalogue, bundled_index()))
+    results = tuple(run_check(license, model, service, catalogue, bundled_index))
     report = Report(service, results)
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json_text(report, _version()))

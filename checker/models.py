@@ -64,6 +64,7 @@ class ModelIndex:
         self._entries: dict[str, ModelEntry] = {}
         self._names: dict[str, str] = {}
         problems: list[Diagnostic] = []
+        licence_names = {n.lower() for n in catalogue.names()}
         for index, entry in enumerate(entries):
             span = document.span(("models", index)) if document else None
             for name in (entry.id, *entry.names):
@@ -78,7 +79,7 @@ class ModelIndex:
                         )
                     )
             for license_id in entry.licenses:
-                if license_id.lower() not in {n.lower() for n in catalogue.names()}:
+                if license_id.lower() not in licence_names:
                     problems.append(
                         Kind.INVALID_VALUE(
                             span,

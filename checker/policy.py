@@ -364,14 +364,14 @@ def _without(catalogue: Catalogue, waivers: list[Waiver]) -> Catalogue:
 def _verdicts(entry: ModelRef, loaded: LoadedPolicy, catalogue: Catalogue) -> list[LicenseVerdict]:
     profile = loaded.policy.profile
     if entry.license:
-        return run_check([entry.license], [], profile, catalogue, loaded.index)
+        return run_check([entry.license], [], profile, catalogue, lambda: loaded.index)
     if entry.model:
-        return run_check([], [entry.model], profile, catalogue, loaded.index)
+        return run_check([], [entry.model], profile, catalogue, lambda: loaded.index)
     names, bases = _card_names(read_model_card(loaded.base / (entry.card or "")))
-    verdicts = run_check(names, [], profile, catalogue, loaded.index) if names else []
+    verdicts = run_check(names, [], profile, catalogue, lambda: loaded.index) if names else []
     seen = {v.license for v in verdicts}
     for base_model in bases:
-        for verdict in run_check([], [base_model], profile, catalogue, loaded.index):
+        for verdict in run_check([], [base_model], profile, catalogue, lambda: loaded.index):
             if verdict.license in seen:
                 continue  # the card's own licence is also its base model's: report it once
             seen.add(verdict.license)

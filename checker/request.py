@@ -5,7 +5,7 @@ Shared by the library (`checker.check`) and the CLI, so both resolve names the s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from checker.catalogue import Catalogue
 from checker.diagnostics import Diagnostic, Kind
@@ -22,12 +22,13 @@ def run_check(
     models: Sequence[str],
     profile: ServiceProfile,
     catalogue: Catalogue,
-    index: ModelIndex,
+    index: Callable[[], ModelIndex],
 ) -> list[LicenseVerdict]:
     """Verdicts for the named licences, then for each model's licences (base chain and companions).
 
     A model's facts (its modality) fill in what the profile leaves unknown, and the verdict says
-    so. Raises `UnknownLicenseError` naming every unknown licence or model at once.
+    so. `index` is called only when a model is named or a name is unknown, so a licence-only check
+    never loads the model index. Raises `UnknownLicenseError` naming every unknown licence or model.
     """
     unknown: list[Diagnostic] = []
     results: list[LicenseVerdict] = []
@@ -36,7 +37,7 @@ def run_check(
         try:
             chosen_list = catalogue.resolve([name])
         except UnknownLicenseError:
-            unknown.append(_unknown_name(name, catalogue, index))
+            unknown.append(_unknown_name(name, catalogue, index()))
             continue
         for chosen in chosen_list:
             if chosen.license.id not in seen_licenses:
@@ -44,13 +45,14 @@ def run_check(
                 verdict = evaluate(chosen.license, profile)
                 results.append(verdict.model_copy(update={"requested_as": chosen.requested_as}))
     for name in models:
-        entry = index.find(name)
+        models_index = index()
+        entry = models_index.find(name)
         if entry is None:
-            unknown.append(_unknown_name(name, catalogue, index, as_model=True))
+            unknown.append(_unknown_name(name, catalogue, models_index, as_model=True))
             continue
         facts: dict[str, object] = {"model": entry.id}
         assumptions: tuple[str, ...] = ()
-        stated = next((m for m in index.chain(entry.id) if m.modality is not None), None)
+        stated = next((m for m in models_index.chain(entry.id) if m.modality is not None), None)
         if profile.modality is None and stated is not None and stated.modality is not None:
             facts["modality"] = stated.modality
             whose = "" if stated.id == entry.id else f" of its base model {stated.id}"
@@ -59,7 +61,7 @@ def run_check(
             )
         model_profile = profile.model_copy(update=facts)
         seen: set[str] = set()
-        for item in index.licenses_of(entry.id):
+        for item in models_index.licenses_of(entry.id):
             for chosen in catalogue.resolve([item.license_id]):
                 if chosen.license.id in seen:
                     continue
