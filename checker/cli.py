@@ -20,20 +20,21 @@ from enum import StrEnum
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar, assert_never
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from checker import policy_formats
 from checker.build import parse_number
 from checker.catalogue import Catalogue, bundled, load_license_folder
 from checker.diagnostics import Kind
 from checker.errors import CheckerError, DiagnosticError, ProfileError
 from checker.evaluate import evaluate
 from checker.models import bundled_index
-from checker.policy import DEFAULT_POLICY, PolicyFile, evaluate_policy, load_policy
+from checker.policy import DEFAULT_POLICY, PolicyFile, PolicyReport, evaluate_policy, load_policy
 from checker.profile import ServiceProfile
 from checker.profile_file import load_profile, validation_diagnostics
 from checker.render import Report, json_text, policy_json, print_policy_text, print_text
@@ -61,6 +62,17 @@ R = TypeVar("R")
 class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+
+
+class PolicyFormat(StrEnum):
+    """`modelterms policy --format`: the terminal, the JSON contract, and the CI formats."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    GITHUB = "github"
 
 
 def _version() -> str:
@@ -305,8 +317,18 @@ def run_policy(
     policy: Annotated[
         Path, typer.Option("--policy", help="The policy file (default: modelterms.yaml in the current folder).")
     ] = Path(DEFAULT_POLICY),
-    output_format: FormatOption = OutputFormat.TEXT,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output_format: Annotated[
+        PolicyFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (terminal), json (versioned contract), markdown (PR comment, step summary), "
+            "sarif (2.1.0, code scanning), junit (XML test report), github (workflow annotations).",
+        ),
+    ] = PolicyFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file (created or replaced).")
+    ] = None,
 ) -> None:
     """Check every model of a policy file under its profile, with waivers, as CI does.
 
@@ -314,18 +336,36 @@ def run_policy(
     expired, 2 for bad input.
     """
     report = evaluate_policy(load_policy(policy))
-    if output_format is OutputFormat.JSON:
-        text = json.dumps(policy_json(report, _version()), indent=2, ensure_ascii=False) + "\n"
-    else:
-        console = Console(highlight=False, record=True, file=io.StringIO() if output else None)
-        print_policy_text(report, console)
-        text = console.export_text() if output else ""
+    text = _policy_text(report, output_format, to_file=output is not None)
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise _bad_option(f"--output: cannot write '{output}': {error.strerror or error}") from None
     elif text:
         sys.stdout.write(text)
     if report.failed:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: bool) -> str:
+    match output_format:
+        case PolicyFormat.TEXT:
+            console = Console(highlight=False, record=True, file=io.StringIO() if to_file else None)
+            print_policy_text(report, console)
+            return console.export_text() if to_file else ""
+        case PolicyFormat.JSON:
+            return json.dumps(policy_json(report, _version()), indent=2, ensure_ascii=False) + "\n"
+        case PolicyFormat.MARKDOWN:
+            return policy_formats.markdown(report)
+        case PolicyFormat.SARIF:
+            return json.dumps(policy_formats.sarif(report, _version()), indent=2, ensure_ascii=False) + "\n"
+        case PolicyFormat.JUNIT:
+            return policy_formats.junit(report)
+        case PolicyFormat.GITHUB:
+            return policy_formats.github(report)
+        case _:
+            assert_never(output_format)
 
 
 @app.command("schema")

@@ -23,6 +23,7 @@ from checker.models import ModelIndex, bundled_index
 from checker.profile import ServiceProfile
 from checker.profile_file import validation_diagnostics
 from checker.request import run_check
+from checker.span import Span
 from checker.suggest import hint
 from checker.verdict import LicenseVerdict
 from checker.vocabulary import Outcome
@@ -129,6 +130,7 @@ class WaiverResult:
     status: WaiverStatus
     message: str
     location: str
+    span: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,9 @@ class PolicyFinding:
     location: str
     verdict: LicenseVerdict
     waived: tuple[str, ...] = ()
+    span: Span | None = None  # where the policy names the model: SARIF, JUnit and GitHub point there
+    original: LicenseVerdict | None = None  # the verdict before waivers, when a waiver changed it
+    waivers: tuple[Waiver, ...] = ()  # the waivers applied to this result
 
 
 @dataclass
@@ -329,7 +334,7 @@ def evaluate_policy(loaded: LoadedPolicy, today: dt.date | None = None) -> Polic
     waived_catalogue = _without(loaded.catalogue, [w for _, w in active])
     used: set[int] = set()
     for i, entry in enumerate(policy.models):
-        location = _span_text(document, ("models", i))
+        location, span = _span_text(document, ("models", i)), document.span(("models", i))
         before = _verdicts(entry, loaded, loaded.catalogue)
         after = _verdicts(entry, loaded, waived_catalogue)
         for original, waived_verdict in zip(before, after, strict=True):
@@ -339,8 +344,13 @@ def evaluate_policy(loaded: LoadedPolicy, today: dt.date | None = None) -> Polic
                 if loaded.catalogue.get(w.license).id == original.license and w.clause in deciding
             ]  # fmt: skip
             used.update(j for j, _ in hits)
-            chosen = waived_verdict if hits else original
-            report.findings.append(PolicyFinding(entry, location, chosen, tuple(w.clause for _, w in hits)))
+            finding = PolicyFinding(entry, location, original, span=span)
+            if hits:
+                finding = PolicyFinding(
+                    entry, location, waived_verdict, tuple(w.clause for _, w in hits), span, original,
+                    tuple(w for _, w in hits),
+                )  # fmt: skip
+            report.findings.append(finding)
     for i, waiver in enumerate(policy.waivers):
         report.waivers.append(_waiver_status(i, waiver, loaded, today, used))
     return report
@@ -385,18 +395,18 @@ def _matches(waiver: Waiver, clause: model.Clause) -> bool:
 
 
 def _waiver_status(i: int, waiver: Waiver, loaded: LoadedPolicy, today: dt.date, used: set[int]) -> WaiverResult:
-    location = _span_text(loaded.document, ("waivers", i))
+    location, span = _span_text(loaded.document, ("waivers", i)), loaded.document.span(("waivers", i))
     clause = loaded.catalogue.get(waiver.license).clause(waiver.clause)
     if waiver.expires < today:
-        return WaiverResult(waiver, WaiverStatus.EXPIRED, f"expired on {waiver.expires.isoformat()}", location)
-    if not _matches(waiver, clause):
-        return WaiverResult(
-            waiver,
+        status, message = WaiverStatus.EXPIRED, f"expired on {waiver.expires.isoformat()}"
+    elif not _matches(waiver, clause):
+        status, message = (
             WaiverStatus.STALE,
             "the clause's text has changed since the waiver was written, so it no longer applies; "
             f"review the clause and pin quote-sha256: {model.quote_hash(clause.quote)}",
-            location,
         )
-    if i in used:
-        return WaiverResult(waiver, WaiverStatus.APPLIED, "applied", location)
-    return WaiverResult(waiver, WaiverStatus.UNUSED, "no result of this policy was decided by this clause", location)
+    elif i in used:
+        status, message = WaiverStatus.APPLIED, "applied"
+    else:
+        status, message = WaiverStatus.UNUSED, "no result of this policy was decided by this clause"
+    return WaiverResult(waiver, status, message, location, span)
