@@ -17,7 +17,7 @@ from checker.profile import ServiceProfile
 from checker.regions import members
 from checker.verdict import LicenseVerdict, MissingFact, ObligationItem, Reason
 from checker.vocabulary import Comparator, Fact, ObligationKind, Outcome, Verification
-from checker.wording import condition_text, month_name, question
+from checker.wording import condition_text, effect_text, month_name, question
 
 
 class Truth(Enum):
@@ -197,23 +197,6 @@ class _Tally:
     grants: list[Reason] = field(default_factory=list)
 
 
-def _effect_words(effect: model.Effect) -> str:
-    match effect:
-        case model.Permits():
-            return "the licence grants the use"
-        case model.Forbidden():
-            return "forbidden"
-        case model.NeedsLicense(licensor=licensor):
-            return f"needs a separate licence from {licensor}"
-        case model.Unclear():
-            return "the licence text leaves this open"
-        case model.Exempts(clauses=clauses):
-            return "exempts from " + ", ".join(clauses)
-        case model.Obligation(duty=duty, text=text):
-            return f"obligation: {duty.value}" + (f" “{text}”" if text else "")
-    raise AssertionError(f"unhandled effect {effect!r}")  # pragma: no cover
-
-
 def _reason(
     license: model.License,
     clause: model.Clause,
@@ -221,7 +204,7 @@ def _reason(
     outcome: Outcome,
     explanation: str | None = None,
 ) -> Reason:
-    words = explanation or _effect_words(clause.effect)
+    words = explanation or effect_text(clause.effect)
     if clause.condition is not None and explanation is None:
         words += f" when {condition_text(clause.condition, values=True)}"
     span = clause.span

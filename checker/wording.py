@@ -46,6 +46,24 @@ def condition_text(condition: model.Condition, *, nested: bool = False, values: 
     raise AssertionError(f"unhandled condition {condition!r}")  # pragma: no cover
 
 
+def effect_text(effect: model.Effect) -> str:
+    """What a clause does, in words: `forbidden`, `needs a separate licence from Meta`."""
+    match effect:
+        case model.Permits():
+            return "the licence grants the use"
+        case model.Forbidden():
+            return "forbidden"
+        case model.NeedsLicense(licensor=licensor):
+            return f"needs a separate licence from {licensor}"
+        case model.Unclear():
+            return "the licence text leaves this open"
+        case model.Exempts(clauses=clauses):
+            return "exempts from " + ", ".join(clauses)
+        case model.Obligation(duty=duty, text=text):
+            return f"obligation: {duty.value}" + (f" “{text}”" if text else "")
+    raise AssertionError(f"unhandled effect {effect!r}")  # pragma: no cover
+
+
 def _names(names: tuple[str, ...] | list[str]) -> str:
     return names[0] if len(names) == 1 else "{" + ", ".join(names) + "}"
 
