@@ -42,7 +42,7 @@ class Term(StrEnum):
     VERIFICATION = "verification"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         return _TITLES[self]
 
 
