@@ -19,7 +19,7 @@ from checker.profile import ServiceProfile
 from checker.space import atoms
 from checker.verdict import LicenseVerdict
 from checker.vocabulary import Fact, ObligationKind, Outcome
-from checker.wording import condition_text, effect_text, month_name
+from checker.wording import clause_meaning, condition_text, effect_text
 
 
 class Term(StrEnum):
@@ -105,18 +105,8 @@ def _reads(clause: model.Clause, fact: Fact) -> bool:
     return any(getattr(a, "fact", None) is fact for a in atoms(clause.condition))
 
 
-def _words(clause: model.Clause) -> str:
-    words = effect_text(clause.effect)
-    if clause.condition is not None:
-        words += f" when {condition_text(clause.condition, values=True)}"
-    months = [a.anchor.month for a in atoms(clause.condition) if isinstance(a, model.Compare) and a.anchor is not None]
-    if months:
-        words += " (measured in " + ", ".join(month_name(m) for m in dict.fromkeys(months)) + ")"
-    return words
-
-
 def _item(clause: model.Clause, text: str | None = None) -> CellItem:
-    return CellItem(text or _words(clause), clause.section, clause.id, clause.quote)
+    return CellItem(text or clause_meaning(clause), clause.section, clause.id, clause.quote)
 
 
 def _clauses(license: model.License, wanted: Callable[[model.Clause], bool]) -> Cell:

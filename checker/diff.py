@@ -22,7 +22,7 @@ from checker.profile import ServiceProfile
 from checker.space import Axis, Choice, Space, missing_axis, settled, space_of, write
 from checker.verdict import LicenseVerdict
 from checker.vocabulary import Fact, ObligationKind, Outcome
-from checker.wording import condition_text, effect_text
+from checker.wording import clause_meaning
 
 # How many evaluations one exploration may spend before it stops and says so.
 EVALUATION_BUDGET = 40_000
@@ -107,12 +107,7 @@ class LicenseDiff:
         return not self.fields and not self.clauses and not self.regions
 
 
-def meaning(clause: model.Clause) -> str:
-    """A clause's formal meaning in the clause language's words: `forbidden when trains-on-outputs`."""
-    words = effect_text(clause.effect)
-    if clause.condition is not None:
-        words += f" when {condition_text(clause.condition, values=True)}"
-    return words
+meaning = clause_meaning  # a clause's formal meaning in words (the diff shows it beside the quote)
 
 
 def explore(licenses: Sequence[model.License], space: Space, budget: int = EVALUATION_BUDGET) -> Exploration:
@@ -174,8 +169,8 @@ def regions(exploration: Exploration) -> tuple[Region, ...]:
         common = tuple(c for c in cubes[0].fixed if all(c in other.fixed for other in cubes[1:]))
         first = cubes[0].verdicts
         found.append(Region((first[0].outcome, first[1].outcome), common, tuple(cubes)))
-    # The sharpest differences first: the most facts in common, then the fewest cubes.
-    found.sort(key=lambda r: (-len(r.common), len(r.cubes), r.outcomes[0].severity, r.outcomes[1].severity))
+    # The broadest differences first (fewest facts in common), settled outcomes before undetermined ones.
+    found.sort(key=lambda r: (Outcome.UNDETERMINED in r.outcomes, len(r.common), -len(r.cubes)))
     return tuple(found)
 
 

@@ -23,7 +23,7 @@ from checker.profile import MonthlyActiveUsers, ServiceProfile, field_for
 from checker.regions import countries, groups, members
 from checker.verdict import LicenseVerdict, MissingFact
 from checker.vocabulary import Comparator, Fact, FactKind, Modality, ObligationKind, Outcome, UseCase
-from checker.wording import month_name
+from checker.wording import FLAG_WORDS, month_name
 
 # Set-valued facts (markets, uses) are enumerated as combinations of their classes; at most this
 # many combinations per fact (sizes are cut where the next size would exceed it, and reported).
@@ -32,25 +32,10 @@ MAX_COMBINATIONS = 64
 # Representatives of a region class, most familiar first (any member stands for its class).
 _PREFERRED_COUNTRIES = ("US", "DE", "GB", "FR", "CN", "JP", "CH", "NO", "IN", "BR", "CA", "KR", "SG", "AE")
 
-_FLAG_WORDS: dict[Fact, tuple[str, str]] = {
-    Fact.COMMERCIAL: ("used commercially", "not used commercially"),
-    Fact.DISTRIBUTES: ("distributes the weights or a derivative", "does not distribute the weights"),
-    Fact.SERVES: ("offers the model as a hosted service", "does not offer a hosted service"),
-    Fact.FINE_TUNES: ("fine-tunes or modifies the model", "does not fine-tune the model"),
-    Fact.TRAINS_ON_OUTPUTS: (
-        "uses outputs to train another model",
-        "does not use outputs to train another model",
-    ),
-    Fact.END_USER: (
-        "only an end user of a third party's integrated product",
-        "not only an end user of an integrated product",
-    ),
-}
-
 
 def flag_words(fact: Fact, value: bool) -> str:
     """A yes/no fact in words: `trains-on-outputs` yes → "uses outputs to train another model"."""
-    yes, no = _FLAG_WORDS[fact]
+    yes, no = FLAG_WORDS[fact]
     return yes if value else no
 
 
