@@ -19,14 +19,14 @@ from rich.text import Text
 
 from checker import model
 from checker.compare import Standing, TermsMatrix
-from checker.diff import ChangeKind, LicenseDiff, meaning
+from checker.diff import ChangeKind, LicenseDiff
 from checker.flips import Change, Explanation, Flip
 from checker.profile import ServiceProfile
 from checker.render import _STYLE
 from checker.space import Choice, flag_words
 from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION
 from checker.vocabulary import FactKind, Outcome
-from checker.wording import condition_words, effect_text
+from checker.wording import clause_meaning, condition_words, effect_text
 
 # ---- shared words -------------------------------------------------------------------------
 
@@ -41,7 +41,7 @@ def change_words(change: Change) -> str:
         case FactKind.REGION:
             return f"{axis.label} {to.words} (e.g. {change.value_words})"
         case FactKind.REGION_SET | FactKind.USE_SET:
-            return f"{axis.label}: {to.words}"
+            return f"{axis.label} {to.words}"
         case FactKind.FLAG:
             return f"{axis.label} = {to.words}"
         case FactKind.TEXT:
@@ -52,8 +52,8 @@ def change_words(change: Change) -> str:
 
 def flip_words(flip: Flip) -> str:
     """`at mau in 2024-06 ≤ 700,000,000 (e.g. 700,000,000) it would be conditional`."""
-    supplied = all(not c.given for c in flip.changes)
-    lead = "if" if supplied else "at"
+    quantities = all(c.given and c.axis.fact.kind is FactKind.QUANTITY for c in flip.changes)
+    lead = "at" if quantities else "if"
     return f"{lead} {' and '.join(change_words(c) for c in flip.changes)} it would be {flip.outcome.value}"
 
 
@@ -368,7 +368,7 @@ def _clause_json(clause: model.Clause | None) -> dict[str, Any] | None:
         "section": clause.section,
         "heading": clause.heading,
         "quote": clause.quote,
-        "meaning": meaning(clause),
+        "meaning": clause_meaning(clause),
         "notes": list(clause.notes),
         "ambiguities": list(clause.ambiguities),
     }
@@ -441,10 +441,16 @@ def print_diff(result: LicenseDiff, console: Console) -> None:
             console.print(Text(f"    {a}: “{change.before.quote}”", style="italic"))
         if change.after is not None and (change.kind is not ChangeKind.CHANGED or "quote" in change.fields):
             console.print(Text(f"    {b}: “{change.after.quote}”", style="italic"))
-        if change.before is not None and change.after is not None and meaning(change.before) != meaning(change.after):
-            console.print(f"    meaning: {meaning(change.before)}  →  {meaning(change.after)}", markup=False)
+        if (
+            change.before is not None
+            and change.after is not None
+            and clause_meaning(change.before) != clause_meaning(change.after)
+        ):
+            console.print(
+                f"    meaning: {clause_meaning(change.before)}  →  {clause_meaning(change.after)}", markup=False
+            )
         else:
-            console.print(f"    meaning: {meaning(clause)}", markup=False)
+            console.print(f"    meaning: {clause_meaning(clause)}", markup=False)
     console.print()
     console.print(Text(f"where the outcome differs ({len(result.regions)} regions)", style="bold"))
     if not result.regions:
@@ -529,7 +535,8 @@ def print_explanation(explanation: Explanation, console: Console) -> None:
     if not explanation.flips:
         console.print("  none: no change of one or two facts changes the outcome.")
     for flip in explanation.flips:
-        console.print(Text("• " + flip_words(flip) + " (") + _outcome(flip.outcome) + Text(")"))
+        words = flip_words(flip).removesuffix(flip.outcome.value)
+        console.print(Text("• " + words) + _outcome(flip.outcome))
     if explanation.questions:
         console.print()
         console.print(Text("to decide it, answer (fewest first)", style="bold"))
@@ -564,7 +571,7 @@ def clause_words(clause: model.Clause) -> str:
 def show_json(license: model.License, version: str) -> str:
     data = license.model_dump(mode="json", exclude_none=True)
     for clause, item in zip(license.clauses, data["clauses"], strict=True):
-        item["meaning"] = meaning(clause)
+        item["meaning"] = clause_meaning(clause)
         item["words"] = clause_words(clause)
     return _envelope(version, license=data)
 
@@ -605,7 +612,7 @@ def print_license(license: model.License, console: Console) -> None:
         console.print(Text(title, style="bold"))
         console.print(Text(f"  “{clause.quote}”", style="italic"))
         console.print(Text(f"  meaning: {clause_words(clause)}"))
-        console.print(Text(f"  formally: {meaning(clause)}", style="dim"))
+        console.print(Text(f"  formally: {clause_meaning(clause)}", style="dim"))
         for note in clause.notes:
             console.print(Text(f"  note: {note}", style="dim"))
         for ambiguity in clause.ambiguities:
