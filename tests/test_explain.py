@@ -87,10 +87,12 @@ def test_flip_points_at_every_threshold(license: checker.License, compare: model
             crossings += 1
             moves = [c for f in flips for c in f.changes if c.axis == axis]
             assert moves, f"{license.id}: no flip on {axis.label} at {current}"
-            # The nearest flip goes no farther than across N (another threshold of the fact may be nearer).
-            nearest = min((Decimal(str(c.value)) for c in moves), key=lambda v: abs(v - current))
-            assert (nearest - current) * (across - current) > 0, f"{license.id}: flip to {nearest} goes the wrong way"
-            assert abs(nearest - current) <= abs(across - current), f"{license.id}: flip to {nearest}, past {across}"
+            # Towards N, the nearest flip goes no farther than across it (another threshold may be nearer).
+            toward = [
+                Decimal(str(c.value)) for c in moves if (Decimal(str(c.value)) - current) * (across - current) > 0
+            ]
+            assert toward, f"{license.id}: no flip on {axis.label} from {current} towards {across}"
+            assert min(abs(v - current) for v in toward) <= abs(across - current), f"{license.id}: past {across}"
     assert crossings or all(checker.evaluate(license, p).outcome is Outcome.UNDETERMINED for p in probes)
 
 
