@@ -102,32 +102,29 @@ def compare(
     point, best first.
     """
     chosen = _licenses(_catalogue(licenses_dir), license)
+    renderers: dict[CompareFormat, Callable[[], str]]
     if profile_given:
         ranked = standings(chosen, service)
-        match output_format:
-            case CompareFormat.TEXT:
-                _print_to(output, lambda console: print_standings(ranked, console))
-            case CompareFormat.MARKDOWN:
-                _write(standings_markdown(ranked), output)
-            case CompareFormat.JSON:
-                _write(standings_json(ranked, service, _version()), output)
-            case CompareFormat.CSV:
-                _write(standings_csv(ranked), output)
-            case CompareFormat.HTML:
-                _write(standings_html(ranked, service), output)
-        return
-    matrix = terms_matrix(chosen)
-    match output_format:
-        case CompareFormat.TEXT:
-            _print_to(output, lambda console: print_matrix(matrix, console))
-        case CompareFormat.MARKDOWN:
-            _write(matrix_markdown(matrix), output)
-        case CompareFormat.JSON:
-            _write(matrix_json(matrix, _version()), output)
-        case CompareFormat.CSV:
-            _write(matrix_csv(matrix), output)
-        case CompareFormat.HTML:
-            _write(matrix_html(matrix), output)
+        text: Callable[[Console], None] = lambda console: print_standings(ranked, console)  # noqa: E731
+        renderers = {
+            CompareFormat.MARKDOWN: lambda: standings_markdown(ranked),
+            CompareFormat.JSON: lambda: standings_json(ranked, service, _version()),
+            CompareFormat.CSV: lambda: standings_csv(ranked),
+            CompareFormat.HTML: lambda: standings_html(ranked, service),
+        }
+    else:
+        matrix = terms_matrix(chosen)
+        text = lambda console: print_matrix(matrix, console)  # noqa: E731
+        renderers = {
+            CompareFormat.MARKDOWN: lambda: matrix_markdown(matrix),
+            CompareFormat.JSON: lambda: matrix_json(matrix, _version()),
+            CompareFormat.CSV: lambda: matrix_csv(matrix),
+            CompareFormat.HTML: lambda: matrix_html(matrix),
+        }
+    if output_format is CompareFormat.TEXT:
+        _print_to(output, text)
+    else:
+        _write(renderers[output_format](), output)
 
 
 def _print_to(output: Path | None, render: Callable[[Console], None]) -> None:

@@ -16,7 +16,6 @@ from checker import model
 from checker.evaluate import evaluate
 from checker.flips import Flip, flip_points
 from checker.profile import ServiceProfile
-from checker.space import atoms
 from checker.verdict import LicenseVerdict
 from checker.vocabulary import Fact, ObligationKind, Outcome
 from checker.wording import clause_meaning, condition_text, effect_text
@@ -102,7 +101,7 @@ class TermsMatrix:
 
 
 def _reads(clause: model.Clause, fact: Fact) -> bool:
-    return any(getattr(a, "fact", None) is fact for a in atoms(clause.condition))
+    return any(getattr(a, "fact", None) is fact for a in model.atoms(clause.condition))
 
 
 def _item(clause: model.Clause, text: str | None = None) -> CellItem:
@@ -135,7 +134,7 @@ def _restricted_uses(license: model.License) -> Cell:
     for clause in license.clauses:
         if isinstance(clause.effect, model.Obligation | model.Permits | model.Exempts):
             continue
-        uses = [u.value for a in atoms(clause.condition) if isinstance(a, model.AnyUseIn) for u in a.uses]
+        uses = [u.value for a in model.atoms(clause.condition) if isinstance(a, model.AnyUseIn) for u in a.uses]
         if not uses:
             continue
         items.append(_item(clause))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -212,18 +212,7 @@ def missing_axis(missing: MissingFact) -> Axis:
 # ---- collecting what the conditions read --------------------------------------------------
 
 
-def atoms(condition: model.Condition | None) -> Iterator[model.Condition]:
-    """The atomic conditions of a condition."""
-    match condition:
-        case None:
-            return
-        case model.NotCondition(item=item):
-            yield from atoms(item)
-        case model.AllOf(items=items) | model.AnyOf(items=items):
-            for item in items:
-                yield from atoms(item)
-        case _:
-            yield condition
+atoms = model.atoms
 
 
 @dataclass

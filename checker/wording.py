@@ -175,19 +175,9 @@ def clause_meaning(clause: model.Clause) -> str:
     if clause.condition is None:
         return words
     words += f" when {condition_text(clause.condition, values=True)}"
-    months = dict.fromkeys(m for m in _months(clause.condition))
+    months = dict.fromkeys(
+        a.anchor.month for a in model.atoms(clause.condition) if isinstance(a, model.Compare) and a.anchor is not None
+    )
     if months:
         words += " (measured in " + ", ".join(month_name(m) for m in months) + ")"
     return words
-
-
-def _months(condition: model.Condition) -> list[str]:
-    match condition:
-        case model.Compare(anchor=anchor) if anchor is not None:
-            return [anchor.month]
-        case model.NotCondition(item=item):
-            return _months(item)
-        case model.AllOf(items=items) | model.AnyOf(items=items):
-            return [m for i in items for m in _months(i)]
-        case _:
-            return []
