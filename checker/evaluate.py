@@ -16,7 +16,7 @@ from checker import model
 from checker.profile import ServiceProfile
 from checker.regions import members
 from checker.verdict import LicenseVerdict, MissingFact, ObligationItem, Reason
-from checker.vocabulary import Comparator, Fact, ObligationKind, Outcome, Verification
+from checker.vocabulary import Fact, ObligationKind, Outcome, Verification
 from checker.wording import condition_text, effect_text, month_name, question
 
 
@@ -83,16 +83,6 @@ def _unknown(fact: Fact, detail: str | None = None) -> Finding:
     )
 
 
-_COMPARE = {
-    Comparator.GT: lambda a, b: a > b,
-    Comparator.GE: lambda a, b: a >= b,
-    Comparator.LT: lambda a, b: a < b,
-    Comparator.LE: lambda a, b: a <= b,
-    Comparator.EQ: lambda a, b: a == b,
-    Comparator.NE: lambda a, b: a != b,
-}
-
-
 def _compare(condition: model.Compare, profile: ServiceProfile, license: model.License) -> Finding:
     assumptions: tuple[str, ...] = ()
     if condition.fact is Fact.MAU:
@@ -118,7 +108,7 @@ def _compare(condition: model.Compare, profile: ServiceProfile, license: model.L
             if figure is None:
                 return _unknown(Fact.MAU)
             label = "mau"
-        actual: Decimal | None = Decimal(figure)
+        actual = Decimal(figure)
     else:
         label = condition.fact.value
         value = profile.value_of(condition.fact)
@@ -126,7 +116,7 @@ def _compare(condition: model.Compare, profile: ServiceProfile, license: model.L
             return _unknown(condition.fact)
         assert isinstance(value, int | Decimal)
         actual = Decimal(value)
-    holds = _COMPARE[condition.comparator](actual, condition.value.value)
+    holds = condition.comparator.holds(actual, condition.value.value)
     return Finding(_truth(holds), ((label, f"{actual:,}"),), (), assumptions)
 
 

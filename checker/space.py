@@ -296,7 +296,7 @@ def _quantity_classes(axis: Axis, thresholds: set[tuple[Comparator, Decimal]]) -
     pieces.append((low, None))
 
     def vector(value: Decimal) -> tuple[bool, ...]:
-        return tuple(_holds(c, value, t) for c, t in sorted(thresholds))
+        return tuple(c.holds(value, t) for c, t in sorted(thresholds))
 
     merged: list[tuple[Decimal, Decimal | None]] = []
     for piece in pieces:
@@ -310,22 +310,6 @@ def _quantity_classes(axis: Axis, thresholds: set[tuple[Comparator, Decimal]]) -
         value: object = int(representative) if axis.fact is not Fact.REVENUE else representative
         choices.append(Choice(axis, value, _interval_words(axis, low_value, high_value), low_value, high_value))
     return tuple(choices)
-
-
-def _holds(comparator: Comparator, value: Decimal, threshold: Decimal) -> bool:
-    match comparator:
-        case Comparator.GT:
-            return value > threshold
-        case Comparator.GE:
-            return value >= threshold
-        case Comparator.LT:
-            return value < threshold
-        case Comparator.LE:
-            return value <= threshold
-        case Comparator.EQ:
-            return value == threshold
-        case Comparator.NE:
-            return value != threshold
 
 
 def _interval_words(axis: Axis, low: Decimal, high: Decimal | None) -> str:
