@@ -128,7 +128,8 @@ def _alternatives(space: AxisSpace, profile: ServiceProfile) -> Iterator[tuple[C
                 grown = tuple(sorted({*current, element.value}, key=str))
                 yield Choice(space.axis, grown, f"also {element.words}"), grown
         return
-    for choice in space.choices:
+    # A derived model's name: renaming it comes before naming none (the usual fix is the prefix).
+    for choice in sorted(space.choices, key=lambda c: c.value is None):
         if choice != mine:
             yield choice, choice.value
 

@@ -45,7 +45,9 @@ def change_words(change: Change) -> str:
         case FactKind.FLAG:
             return f"{axis.label} = {to.words}"
         case FactKind.TEXT:
-            return f"derived model's name {to.words}" + (f" (e.g. “{change.value}”)" if change.value else "")
+            if change.value is None:
+                return "no derived model named"
+            return f"the derived model's name {to.words} (e.g. “{change.value}”)"
         case FactKind.CHOICE:
             return f"{axis.label} {to.words}"
 

@@ -207,3 +207,13 @@ def test_flip_changes_only_the_facts_it_names() -> None:
         for axis in [Axis(Fact.MAU, "2024-06"), Axis(Fact.DOMICILE), Axis(Fact.END_USER), Axis(Fact.USE)]:
             if axis not in changed:
                 assert read(flip.profile, axis) == read(service, axis)
+
+
+def test_a_name_without_the_prefix_flips_by_renaming() -> None:
+    service = profile(mau=1_000_000, fine_tunes=True, derivative_name="Acme-Assistant")
+    explanation = checker.explain(CATALOGUE.get("llama-3.1"), service)
+    assert explanation.verdict.outcome is Outcome.FORBIDDEN
+    first = explanation.flips[0]
+    assert first.changes[0].axis.fact is Fact.DERIVATIVE_NAME
+    assert str(first.changes[0].value).startswith("Llama")
+    assert first.outcome is Outcome.CONDITIONAL
