@@ -9,6 +9,7 @@ import csv
 import html
 import io
 import json
+import shlex
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,11 +22,11 @@ from checker import model
 from checker.compare import Standing, TermsMatrix
 from checker.diff import ChangeKind, LicenseDiff
 from checker.flips import Change, Explanation, Flip
-from checker.profile import ServiceProfile
+from checker.profile import MonthlyActiveUsers, ServiceProfile
 from checker.render import _STYLE
-from checker.space import Choice, flag_words
+from checker.space import Axis, Choice, flag_words
 from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION
-from checker.vocabulary import FactKind, Outcome
+from checker.vocabulary import Fact, FactKind, Outcome
 from checker.wording import clause_meaning, condition_words, effect_text
 
 # ---- shared words -------------------------------------------------------------------------
@@ -414,8 +415,28 @@ def diff_json(result: LicenseDiff, version: str) -> str:
     )
 
 
-def _witness_words(profile: ServiceProfile) -> str:
-    return json.dumps(_profile_json(profile), ensure_ascii=False)
+def profile_flags(profile: ServiceProfile) -> str:
+    """The `check` flags that give this profile (facts it leaves open are left out), for pasting."""
+    args: list[str] = []
+    for fact in Fact:
+        option = Axis(fact).option
+        value = profile.value_of(fact)
+        match value:
+            case None:
+                continue
+            case MonthlyActiveUsers(current=current, by_month=by_month):
+                args += [option, str(current)] if current is not None else []
+                for month, users in by_month.items():
+                    args += [option, f"{month}={users}"]
+            case bool():
+                yes, no = option.split("/")
+                args.append(yes if value else no)
+            case tuple():
+                for item in value:
+                    args += [option, str(item)]
+            case _:
+                args += [option, str(value)]
+    return shlex.join(args)
 
 
 def print_diff(result: LicenseDiff, console: Console) -> None:
@@ -464,7 +485,7 @@ def print_diff(result: LicenseDiff, console: Console) -> None:
         line += _outcome(before) + Text(f" under {a} ({', '.join(region.deciding[0])}) → ")
         line += _outcome(after) + Text(f" under {b} ({', '.join(region.deciding[1])})")
         console.print(line)
-        console.print(Text(f"    witness: {_witness_words(region.witness)}", style="dim"))
+        console.print(Text(f"    witness: {profile_flags(region.witness)}", style="dim"))
         if len(region.cubes) > 1:
             console.print(Text(f"    ({len(region.cubes)} cases; --format json lists them)", style="dim"))
     _explored(result, console)

@@ -4,6 +4,7 @@ and witnesses that evaluate to what the diff claims."""
 from __future__ import annotations
 
 import json
+import shlex
 from functools import cache
 
 import pytest
@@ -177,3 +178,15 @@ def test_name_prefix_duties_are_part_of_the_space() -> None:
     names = next(a for a in space.axes if a.axis.fact is Fact.DERIVATIVE_NAME)
     assert {c.value for c in names.choices} == {None, "Llama 3-Acme", "Llama-Acme", "Acme"}
     assert ObligationKind.NAME_PREFIX  # the duty the prefixes come from
+
+
+def test_cli_witness_flags_reproduce_the_outcomes(cli: object) -> None:
+    """The witness is printed as `check` flags: pasted into `check`, it gives the two outcomes."""
+    out = run_cli("diff", "llama-3", "llama-3.1", env={"COLUMNS": "400"}).out
+    lines = out.splitlines()
+    claim = "forbidden under llama-3 (§1.b.v outputs-ban) → conditional"
+    index = next(i for i, line in enumerate(lines) if claim in line)
+    witness = lines[index + 1].strip().removeprefix("witness: ")
+    done = run_cli("check", "-l", "llama-3", "-l", "llama-3.1", *shlex.split(witness), "--format", "json")
+    outcomes = {r["license"]: r["outcome"] for r in json.loads(done.out)["results"]}
+    assert outcomes == {"llama-3": "forbidden", "llama-3.1": "conditional"}
