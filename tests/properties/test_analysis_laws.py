@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import checker
 from checker import MonthlyActiveUsers, ServiceProfile
 from checker.diff import LicenseDiff
-from checker.space import read, settled, space_of
+from checker.space import read, settled, space_of, write
 
 from .strategies import profiles
 
@@ -91,3 +91,18 @@ def test_a_flip_point_really_flips(license: checker.License, profile: ServicePro
         for axis_space in space.axes:
             if axis_space.axis not in named:
                 assert read(flip.profile, axis_space.axis) == read(profile, axis_space.axis)
+
+
+@pytest.mark.parametrize("license", LICENSES, ids=IDS)
+@SETTINGS
+@given(profile=profiles())
+def test_a_class_representative_stands_for_its_class(license: checker.License, profile: ServiceProfile) -> None:
+    """The space's classes are exact: putting each fact's class representative in place of the
+    profile's own value never changes the outcome (no condition tells the two apart)."""
+    space = space_of([license])
+    swapped = profile
+    for axis_space in space.axes:  # the current figure first, then the months (their fallback is pinned)
+        choice = axis_space.classify(profile)
+        if choice is not None:
+            swapped = write(swapped, axis_space.axis, choice.value)
+    assert checker.evaluate(license, swapped).outcome is checker.evaluate(license, profile).outcome
