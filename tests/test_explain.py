@@ -217,3 +217,15 @@ def test_a_name_without_the_prefix_flips_by_renaming() -> None:
     assert first.changes[0].axis.fact is Fact.DERIVATIVE_NAME
     assert str(first.changes[0].value).startswith("Llama")
     assert first.outcome is Outcome.CONDITIONAL
+
+
+def test_pairs_of_changes_only_when_no_single_change_flips() -> None:
+    """Mistral's non-production licence needs a licence when the use is commercial *or* served:
+    no one fact flips it; the pair does."""
+    license = CATALOGUE.get("mistral-non-production")
+    explanation = checker.explain(license, profile(mau=1_000_000))
+    assert explanation.verdict.outcome is Outcome.NEEDS_LICENSE
+    assert explanation.flips and all(len(f.changes) == 2 for f in explanation.flips)
+    pair = next(f for f in explanation.flips if {c.axis.fact for c in f.changes} == {Fact.COMMERCIAL, Fact.SERVES})
+    assert pair.profile.commercial is False and pair.profile.serves is False
+    assert checker.evaluate(license, pair.profile).outcome is pair.outcome is Outcome.PERMITTED
