@@ -135,6 +135,10 @@ def explore(licenses: Sequence[model.License], space: Space, budget: int = EVALU
             bounded.append(f"stopped after {evaluations:,} evaluations: the regions found may be incomplete")
             break
         if split is None:
+            unsplit = sorted(a.label for a in wanted if a not in done)
+            if unsplit:  # a fact the space cannot enumerate (not expected): say so, keep the leaf
+                note = "not split on " + ", ".join(unsplit) + ": some outcomes there may still depend on it"
+                bounded += [note] if note not in bounded else []
             cubes.append(Cube(fixed, profile, verdicts))
             continue
         for choice in reversed(split.choices):
