@@ -606,7 +606,12 @@ def _header_lines(license: model.License) -> list[tuple[str, str]]:
         ("released", license.released.isoformat() if license.released else ""),
         ("effective", license.effective.isoformat() if license.effective else ""),
         ("family", license.family or ""),
-        ("also answers to", ", ".join([*license.aliases, *license.hf_tags, *([license.spdx] if license.spdx else [])])),
+        (
+            "also answers to",
+            ", ".join(
+                sorted({*license.aliases, *license.hf_tags, *([license.spdx] if license.spdx else [])} - {license.id})
+            ),
+        ),
         ("applies with", ", ".join(license.applies_with)),
         ("governing law", license.governing_law or "not stated"),
         ("verified", f"{license.verification.value}: {license.verification_note}"),
