@@ -19,8 +19,11 @@ from typing import Any
 
 from checker.catalogue import Catalogue, load_license_file, load_license_folder, parse_license
 from checker.catalogue import bundled as _bundled
+from checker.compare import standings, terms_matrix
+from checker.diff import diff
 from checker.errors import CheckerError, DiagnosticError, LicenseFileError, ProfileError, UnknownLicenseError
 from checker.evaluate import evaluate
+from checker.flips import explain, flip_points
 from checker.model import License
 from checker.models import ModelEntry, ModelIndex, bundled_index
 from checker.profile import MonthlyActiveUsers, ServiceProfile
@@ -53,11 +56,16 @@ __all__ = [
     "UseCase",
     "catalogue",
     "check",
+    "diff",
     "evaluate",
+    "explain",
+    "flip_points",
     "load_license_file",
     "load_license_folder",
     "load_profile",
     "parse_license",
+    "standings",
+    "terms_matrix",
 ]
 
 

@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import io
 import json
-import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -23,24 +22,21 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar, assert_never
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from checker import policy_formats
-from checker.build import parse_number
 from checker.catalogue import Catalogue, bundled, load_license_folder
-from checker.diagnostics import Kind
-from checker.errors import CheckerError, DiagnosticError, ProfileError
+from checker.cli_profile import bad_option, profile_options
+from checker.errors import CheckerError, DiagnosticError
 from checker.evaluate import evaluate
 from checker.models import bundled_index
 from checker.policy import DEFAULT_POLICY, PolicyFile, PolicyReport, evaluate_policy, load_policy
 from checker.profile import ServiceProfile
-from checker.profile_file import load_profile, validation_diagnostics
 from checker.render import Report, json_text, policy_json, print_policy_text, print_text
 from checker.request import run_check
 from checker.suggest import hint
-from checker.vocabulary import Modality, Outcome, UseCase
+from checker.vocabulary import Outcome, UseCase
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
@@ -119,46 +115,6 @@ LicensesDir = Annotated[
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
-def _bad_option(message: str, help_text: str = "") -> ProfileError:
-    return ProfileError([Kind.BAD_OPTION(message=message, help=help_text)])
-
-
-_MONTH_FIGURE = re.compile(r"^([0-9]{4}-[0-9]{2})=(.+)$")
-
-
-def _number(text: str, option: str) -> int:
-    value = parse_number(text.strip().replace(",", "_"))
-    if value is None or value != value.to_integral_value():
-        raise _bad_option(f"{option}: '{text}' is not a whole number", "write e.g. 800000000, 800_000_000 or 800M")
-    return int(value)
-
-
-def _mau(values: list[str]) -> dict[str, Any] | None:
-    """`--mau 800000000` (the current figure) and `--mau 2024-06=650000000` (a month's figure)."""
-    if not values:
-        return None
-    result: dict[str, Any] = {}
-    for value in values:
-        match = _MONTH_FIGURE.match(value.strip())
-        if match:
-            result[match.group(1)] = _number(match.group(2), "--mau")
-        else:
-            if "current" in result:
-                raise _bad_option("--mau: give the current figure once", "add YYYY-MM=N for other months")
-            result["current"] = _number(value, "--mau")
-    return result
-
-
-def _revenue(text: str | None) -> Any:
-    if text is None:
-        return None
-    cleaned = text.strip().removeprefix("USD").strip().replace(",", "_")
-    value = parse_number(cleaned)
-    if value is None:
-        raise _bad_option(f"--revenue: '{text}' is not an amount", "write e.g. 2500000, 2.5M or USD 2.5M")
-    return value
-
-
 def _catalogue(extra_folders: list[Path]) -> Catalogue:
     if not extra_folders:
         return bundled()
@@ -168,18 +124,11 @@ def _catalogue(extra_folders: list[Path]) -> Catalogue:
     return Catalogue(licenses)
 
 
-def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
-    """The profile file (if any) with the command-line facts laid over it."""
-    base = load_profile(profile_file) if profile_file else ServiceProfile()
-    try:
-        return base.merged(**flags)
-    except ValidationError as error:
-        raise ProfileError(validation_diagnostics(error, None, list(ServiceProfile.model_fields))) from None
-
-
 @app.command()
 @boundary
-def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CLI contract)
+@profile_options
+def check(
+    *,
     license: Annotated[
         list[str],
         typer.Option(
@@ -198,63 +147,6 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
             "it ships with, its base model's included; `modelterms models` lists the index.",
         ),
     ] = [],  # noqa: B006
-    profile: Annotated[
-        Path | None, typer.Option("--profile", "-p", help="A YAML service profile; flags override its facts.")
-    ] = None,
-    mau: Annotated[
-        list[str],
-        typer.Option(
-            "--mau",
-            help="Monthly active users now (e.g. 800000000 or 800M), or in a month: "
-            "YYYY-MM=N (repeatable). One figure stands for every month a licence asks about.",
-        ),
-    ] = [],  # noqa: B006 - typer reads the default; it is never mutated
-    dau: Annotated[str | None, typer.Option("--dau", help="Daily active users (e.g. 250000 or 250K).")] = None,
-    revenue: Annotated[
-        str | None, typer.Option("--revenue", help="Annual revenue in USD (e.g. 2500000 or 2.5M).")
-    ] = None,
-    domicile: Annotated[
-        str | None, typer.Option("--domicile", help="Licensee's domicile: ISO 3166-1 code (DE) or group (EU, EEA).")
-    ] = None,
-    market: Annotated[
-        list[str], typer.Option("--market", help="Where end users are: ISO code or group (repeatable).")
-    ] = [],  # noqa: B006
-    use: Annotated[
-        list[str],
-        typer.Option(
-            "--use",
-            help="A use case (repeatable); giving any declares the complete list. `modelterms uses` lists them.",
-        ),
-    ] = [],  # noqa: B006
-    modality: Annotated[Modality | None, typer.Option("--modality", help="The model's modality.")] = None,
-    derivative_name: Annotated[
-        str | None, typer.Option("--derivative-name", help="Name of the derived model you distribute or serve.")
-    ] = None,
-    commercial: Annotated[
-        bool | None,
-        typer.Option("--commercial/--non-commercial", help="Used in connection with a commercial activity."),
-    ] = None,
-    distributes: Annotated[
-        bool | None, typer.Option("--distribute/--no-distribute", help="Distributes the weights or a derivative.")
-    ] = None,
-    serves: Annotated[
-        bool | None, typer.Option("--serve/--no-serve", help="Offers the model to others as a hosted service or API.")
-    ] = None,
-    fine_tunes: Annotated[
-        bool | None, typer.Option("--fine-tune/--no-fine-tune", help="Fine-tunes or otherwise modifies the model.")
-    ] = None,
-    trains_on_outputs: Annotated[
-        bool | None,
-        typer.Option(
-            "--train-on-outputs/--no-train-on-outputs", help="Uses outputs to train or improve another model."
-        ),
-    ] = None,
-    end_user: Annotated[
-        bool | None,
-        typer.Option(
-            "--end-user/--no-end-user", help="Only an end user of a third party's product that integrates the model."
-        ),
-    ] = None,
     licenses_dir: LicensesDir = [],  # noqa: B006
     output_format: FormatOption = OutputFormat.TEXT,
     fail_on: Annotated[
@@ -264,6 +156,7 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
             help="Outcomes that make the exit code 1 (repeatable). Default: forbidden, needs-license, undetermined.",
         ),
     ] = None,
+    service: ServiceProfile = ServiceProfile(),  # noqa: B008 - built by @profile_options from the flags below
 ) -> None:
     """Check a service profile against licences (--license) or models (--model).
 
@@ -271,25 +164,7 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
     --fail-on, 2 for bad input.
     """
     if not license and not model:
-        raise _bad_option("give at least one --license or --model", "e.g. --license llama or --model gpt-oss-20b")
-    uses = [_use(u) for u in use]
-    service = build_profile(
-        profile,
-        mau=_mau(mau),
-        dau=_number(dau, "--dau") if dau is not None else None,
-        revenue=_revenue(revenue),
-        domicile=domicile,
-        markets=market or None,
-        uses=uses or None,
-        modality=modality,
-        derivative_name=derivative_name,
-        commercial=commercial,
-        distributes=distributes,
-        serves=serves,
-        fine_tunes=fine_tunes,
-        trains_on_outputs=trains_on_outputs,
-        end_user=end_user,
-    )
+        raise bad_option("give at least one --license or --model", "e.g. --license llama or --model gpt-oss-20b")
     catalogue = _catalogue(licenses_dir)
     results = tuple(run_check(license, model, service, catalogue, bundled_index))
     report = Report(service, results)
@@ -299,16 +174,6 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
         print_text(report, Console(highlight=False))
     if report.fails(fail_on or DEFAULT_FAIL_ON):
         raise typer.Exit(EXIT_FAILED)
-
-
-def _use(text: str) -> UseCase:
-    try:
-        return UseCase(text)
-    except ValueError:
-        raise _bad_option(
-            f"--use: unknown use case '{text}'",
-            hint(text, [u.value for u in UseCase]) or "`modelterms uses` lists them",
-        ) from None
 
 
 @app.command("policy")
@@ -341,7 +206,7 @@ def run_policy(
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as error:
-            raise _bad_option(f"--output: cannot write '{output}': {error.strerror or error}") from None
+            raise bad_option(f"--output: cannot write '{output}': {error.strerror or error}") from None
     elif text:
         sys.stdout.write(text)
     if report.failed:
@@ -395,7 +260,7 @@ def list_licenses(
     catalogue = _catalogue(licenses_dir)
     chosen = [lic for lic in catalogue.licenses if family is None or (lic.family or "").lower() == family.lower()]
     if family is not None and not chosen:
-        raise _bad_option(f"--family: no family '{family}'", hint(family, catalogue.families) or "")
+        raise bad_option(f"--family: no family '{family}'", hint(family, catalogue.families) or "")
     if commercial is not None:
         probe = ServiceProfile(commercial=True)
         chosen = [lic for lic in chosen if (not evaluate(lic, probe).outcome.refuses) is commercial]
@@ -487,3 +352,7 @@ def show_version() -> None:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+# The analysis commands (compare, diff, explain, show) live in their own module and register on `app`.
+from checker import cli_terms  # noqa: E402, F401

@@ -16,8 +16,8 @@ from checker import model
 from checker.profile import ServiceProfile
 from checker.regions import members
 from checker.verdict import LicenseVerdict, MissingFact, ObligationItem, Reason
-from checker.vocabulary import Comparator, Fact, ObligationKind, Outcome, Verification
-from checker.wording import condition_text, month_name, question
+from checker.vocabulary import Fact, ObligationKind, Outcome, Verification
+from checker.wording import condition_text, effect_text, month_name, question
 
 
 class Truth(Enum):
@@ -83,16 +83,6 @@ def _unknown(fact: Fact, detail: str | None = None) -> Finding:
     )
 
 
-_COMPARE = {
-    Comparator.GT: lambda a, b: a > b,
-    Comparator.GE: lambda a, b: a >= b,
-    Comparator.LT: lambda a, b: a < b,
-    Comparator.LE: lambda a, b: a <= b,
-    Comparator.EQ: lambda a, b: a == b,
-    Comparator.NE: lambda a, b: a != b,
-}
-
-
 def _compare(condition: model.Compare, profile: ServiceProfile, license: model.License) -> Finding:
     assumptions: tuple[str, ...] = ()
     if condition.fact is Fact.MAU:
@@ -118,7 +108,7 @@ def _compare(condition: model.Compare, profile: ServiceProfile, license: model.L
             if figure is None:
                 return _unknown(Fact.MAU)
             label = "mau"
-        actual: Decimal | None = Decimal(figure)
+        actual = Decimal(figure)
     else:
         label = condition.fact.value
         value = profile.value_of(condition.fact)
@@ -126,7 +116,7 @@ def _compare(condition: model.Compare, profile: ServiceProfile, license: model.L
             return _unknown(condition.fact)
         assert isinstance(value, int | Decimal)
         actual = Decimal(value)
-    holds = _COMPARE[condition.comparator](actual, condition.value.value)
+    holds = condition.comparator.holds(actual, condition.value.value)
     return Finding(_truth(holds), ((label, f"{actual:,}"),), (), assumptions)
 
 
@@ -197,23 +187,6 @@ class _Tally:
     grants: list[Reason] = field(default_factory=list)
 
 
-def _effect_words(effect: model.Effect) -> str:
-    match effect:
-        case model.Permits():
-            return "the licence grants the use"
-        case model.Forbidden():
-            return "forbidden"
-        case model.NeedsLicense(licensor=licensor):
-            return f"needs a separate licence from {licensor}"
-        case model.Unclear():
-            return "the licence text leaves this open"
-        case model.Exempts(clauses=clauses):
-            return "exempts from " + ", ".join(clauses)
-        case model.Obligation(duty=duty, text=text):
-            return f"obligation: {duty.value}" + (f" “{text}”" if text else "")
-    raise AssertionError(f"unhandled effect {effect!r}")  # pragma: no cover
-
-
 def _reason(
     license: model.License,
     clause: model.Clause,
@@ -221,7 +194,7 @@ def _reason(
     outcome: Outcome,
     explanation: str | None = None,
 ) -> Reason:
-    words = explanation or _effect_words(clause.effect)
+    words = explanation or effect_text(clause.effect)
     if clause.condition is not None and explanation is None:
         words += f" when {condition_text(clause.condition, values=True)}"
     span = clause.span

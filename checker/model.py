@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -265,6 +266,20 @@ def facts_of(condition: Condition | None) -> frozenset[Fact]:
             return frozenset().union(*(facts_of(i) for i in items))
         case _:
             return frozenset({condition.fact})
+
+
+def atoms(condition: Condition | None) -> Iterator[Condition]:
+    """The atomic conditions of a condition (everything but `not`, `and` and `or`), in order."""
+    match condition:
+        case None:
+            return
+        case NotCondition(item=item):
+            yield from atoms(item)
+        case AllOf(items=items) | AnyOf(items=items):
+            for item in items:
+                yield from atoms(item)
+        case _:
+            yield condition
 
 
 NotCondition.model_rebuild()

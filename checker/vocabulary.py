@@ -7,6 +7,7 @@ The grammar accepts any identifier where a vocabulary word belongs; the model la
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import Enum, StrEnum
 
 
@@ -97,6 +98,23 @@ class Comparator(StrEnum):
     LE = "<="
     EQ = "=="
     NE = "!="
+
+    def holds(self, value: Decimal, threshold: Decimal) -> bool:
+        """Whether `value <comparator> threshold`: the one definition the evaluator and the
+        profile-space analysis share."""
+        match self:
+            case Comparator.GT:
+                return value > threshold
+            case Comparator.GE:
+                return value >= threshold
+            case Comparator.LT:
+                return value < threshold
+            case Comparator.LE:
+                return value <= threshold
+            case Comparator.EQ:
+                return value == threshold
+            case Comparator.NE:
+                return value != threshold
 
 
 class Modality(StrEnum):

@@ -46,6 +46,24 @@ def condition_text(condition: model.Condition, *, nested: bool = False, values: 
     raise AssertionError(f"unhandled condition {condition!r}")  # pragma: no cover
 
 
+def effect_text(effect: model.Effect) -> str:
+    """What a clause does, in words: `forbidden`, `needs a separate licence from Meta`."""
+    match effect:
+        case model.Permits():
+            return "the licence grants the use"
+        case model.Forbidden():
+            return "forbidden"
+        case model.NeedsLicense(licensor=licensor):
+            return f"needs a separate licence from {licensor}"
+        case model.Unclear():
+            return "the licence text leaves this open"
+        case model.Exempts(clauses=clauses):
+            return "exempts from " + ", ".join(clauses)
+        case model.Obligation(duty=duty, text=text):
+            return f"obligation: {duty.value}" + (f" “{text}”" if text else "")
+    raise AssertionError(f"unhandled effect {effect!r}")  # pragma: no cover
+
+
 def _names(names: tuple[str, ...] | list[str]) -> str:
     return names[0] if len(names) == 1 else "{" + ", ".join(names) + "}"
 
@@ -95,3 +113,71 @@ def question(fact: Fact, detail: str | None = None) -> str:
 def region_name(code: str) -> str:
     name = countries().get(code)
     return f"{code} ({name})" if name else code
+
+
+FLAG_WORDS: dict[Fact, tuple[str, str]] = {
+    Fact.COMMERCIAL: ("used commercially", "not used commercially"),
+    Fact.DISTRIBUTES: ("distributes the weights or a derivative", "does not distribute the weights"),
+    Fact.SERVES: ("offers the model as a hosted service", "does not offer a hosted service"),
+    Fact.FINE_TUNES: ("fine-tunes or modifies the model", "does not fine-tune the model"),
+    Fact.TRAINS_ON_OUTPUTS: ("uses outputs to train another model", "does not use outputs to train another model"),
+    Fact.END_USER: (
+        "only an end user of a third party's integrated product",
+        "not only an end user of an integrated product",
+    ),
+}
+"""Each yes/no fact in words, for yes and for no."""
+
+_COMPARATOR_WORDS = {">": "is more than", ">=": "is at least", "<": "is less than", "<=": "is at most"}
+
+
+def condition_words(condition: model.Condition, *, nested: bool = False) -> str:
+    """A condition in plain words: `the service uses outputs to train another model`."""
+    match condition:
+        case model.FlagIs(fact=fact):
+            return FLAG_WORDS[fact][0]
+        case model.Compare():
+            what = {Fact.MAU: "monthly active users", Fact.DAU: "daily active users"}.get(
+                condition.fact, "annual revenue"
+            )
+            if condition.anchor is not None:
+                when = "the release" if condition.anchor.from_release else condition.anchor.date.isoformat()
+                what += f" in the month before {when} ({month_name(condition.anchor.month)})"
+            comparator = _COMPARATOR_WORDS.get(condition.comparator.value, f"{condition.comparator.value}")
+            named = f" ({condition.parameter})" if condition.parameter else ""
+            return f"{what} {comparator} {condition.value}{named}"
+        case model.InRegion(regions=regions):
+            return f"the licensee is domiciled in {_names(regions)}"
+        case model.AnyMarketIn(regions=regions):
+            return f"some end users are in {_names(regions)}"
+        case model.AnyUseIn(uses=uses):
+            return "the service is used for " + " or ".join(u.value for u in uses)
+        case model.IsModality(value=value):
+            return f"the model is {value.value}"
+        case model.StartsWith(prefix=prefix):
+            return f"the derived model's name starts with “{prefix}”"
+        case model.NotCondition(item=model.FlagIs(fact=fact)):
+            return FLAG_WORDS[fact][1]
+        case model.NotCondition(item=item):
+            return f"not {condition_words(item, nested=True)}"
+        case model.AllOf(items=items) | model.AnyOf(items=items):
+            word = " and " if isinstance(condition, model.AllOf) else " or "
+            text = word.join(condition_words(i, nested=True) for i in items)
+            return f"({text})" if nested else text
+    raise AssertionError(f"unhandled condition {condition!r}")  # pragma: no cover
+
+
+def clause_meaning(clause: model.Clause) -> str:
+    """A clause's formal meaning in the clause language's words, with the month a threshold is
+    measured in: `needs a separate licence from Meta when mau in month before release > mau_cap
+    (700,000,000 users) (measured in June 2024)`."""
+    words = effect_text(clause.effect)
+    if clause.condition is None:
+        return words
+    words += f" when {condition_text(clause.condition, values=True)}"
+    months = dict.fromkeys(
+        a.anchor.month for a in model.atoms(clause.condition) if isinstance(a, model.Compare) and a.anchor is not None
+    )
+    if months:
+        words += " (measured in " + ", ".join(month_name(m) for m in months) + ")"
+    return words

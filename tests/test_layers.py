@@ -23,6 +23,14 @@ FORBIDDEN = {
     "tree": {"lark", "parser", "build", "model", "evaluate", "cli", "render"},
     "render": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "typer"},
     "diagnostics": {"lark", "parser", "build", "model", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
+    # The analyses of compare, diff and explain: pure, over the model and the evaluator.
+    "space": {"lark", "parser", "build", "tree", "evaluate", "catalogue", "cli", "render", "typer", "rich", "yaml"},
+    "flips": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "render_terms", "typer", "rich", "yaml"},
+    "diff": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "render_terms", "typer", "rich", "yaml"},
+    "compare": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "render_terms", "typer", "rich"},
+    # Their renderers decide nothing: they never evaluate, and know no command line.
+    "render_terms": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "cli_terms", "typer"},
+    "cli_profile": {"lark", "parser", "evaluate", "render", "render_terms"},
 }
 
 
