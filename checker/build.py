@@ -374,3 +374,27 @@ def build_license(file: tree.LicenseFile, text: str) -> model.License:
     if result is None:
         raise LicenseFileError(builder.diagnostics, {file.span.file: text})
     return result
+
+
+# What a skipped (syntactically broken) item may leave behind in the rest of the file: these
+# would be artefacts of the skip, not mistakes of their own, so they wait for the next run.
+_SKIP_ARTEFACTS = frozenset({Kind.UNKNOWN_CLAUSE.code, Kind.UNKNOWN_PARAMETER.code, Kind.NO_GRANT.code})
+
+
+def build_recovered(recovered: tree.Recovered, text: str, filename: str) -> model.License:
+    """The licence of a file read past its syntax errors: raises every syntax error together with
+    the mistakes found in the rest of the file, in the order they stand, or returns the licence."""
+    if not recovered.diagnostics and recovered.file is not None:
+        return build_license(recovered.file, text)
+    found = list(recovered.diagnostics)
+    if recovered.file is not None:
+        builder = _Builder(recovered.file)
+        builder.license()
+        found += [
+            d
+            for d in builder.diagnostics
+            if not (recovered.skipped and d.code in _SKIP_ARTEFACTS)
+            and not (recovered.header_cut and d.code == Kind.MISSING_HEADER.code)
+        ]
+    found.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
+    raise LicenseFileError(found, {filename: text})

@@ -16,10 +16,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from checker import model
-from checker.build import build_license
+from checker.build import build_recovered
 from checker.diagnostics import Diagnostic, Kind
 from checker.errors import LicenseFileError, UnknownLicenseError
-from checker.parser import parse_text
+from checker.parser import parse_recovering
 from checker.resources import license_files
 from checker.span import Span
 from checker.suggest import hint
@@ -40,7 +40,7 @@ def _read(path: Traversable | Path, shown: str) -> str:
 
 def parse_license(text: str, filename: str = "<text>") -> model.License:
     """Parse and build one licence from its text. Raises `LicenseFileError` listing every mistake."""
-    return build_license(parse_text(text, filename), text)
+    return build_recovered(parse_recovering(text, filename), text, filename)
 
 
 def load_license_file(path: str | Path) -> model.License:

@@ -35,6 +35,19 @@ class Kind(Enum):
         "unknown effect '{found}'",
         '{suggestion}an effect is one of: permits, forbidden, needs license from "…", unclear "…", exempts …, must …',
     )
+    MISSING_QUOTE = (
+        "E105",
+        "the quote is missing: {found} stands where the licence's words should be",
+        "after the section, quote the licence text it formalises on lines starting with '>'",
+    )
+    NUMBER_WITH_COMMAS = (
+        "E106",
+        "'{text}' is written with commas",
+        "write {suggestion}: in this language commas separate names, and underscores group digits",
+    )
+    BAD_COMPARATOR = ("E107", "'{found}' is not a comparison here", "write {suggestion}")
+    TOO_DEEP = ("E108", "the condition is nested more than {limit} levels deep", "split it into several clauses")
+    TOO_LARGE = ("E109", "{path} is {size}, more than the {limit} a licence file may have", None)
     BAD_STRING = (
         "E103",
         "text must be written in double quotes",

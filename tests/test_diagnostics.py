@@ -41,7 +41,8 @@ def test_end_of_file_error_points_at_the_end() -> None:
         checker.parse_license(text, "eof.terms")
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.code == "E102"
-    assert diagnostic.span is not None and diagnostic.span.line == 7
+    assert diagnostic.span is not None and (diagnostic.span.line, diagnostic.span.column) == (6, 10)
+    assert "6 |   > quote\n  |          ^" in caught.value.render()
 
 
 def test_syntax_errors_never_name_grammar_tokens() -> None:
