@@ -38,6 +38,7 @@ from checker.profile import ServiceProfile
 from checker.profile_file import load_profile, validation_diagnostics
 from checker.render import Report, json_text, policy_json, print_policy_text, print_text
 from checker.request import run_check
+from checker.styling import console, styled
 from checker.suggest import hint
 from checker.vocabulary import Modality, Outcome, UseCase
 
@@ -71,7 +72,7 @@ def _version() -> str:
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return console(stderr=True)
 
 
 def boundary(command: Callable[P, R]) -> Callable[P, R]:
@@ -84,7 +85,7 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort):
             raise
         except DiagnosticError as error:
-            _stderr().print(error.render(), markup=False)
+            _stderr().print(styled(error.render()))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except CheckerError as error:
             _stderr().print(f"error: {error}", markup=False)
@@ -447,3 +448,7 @@ def show_version() -> None:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+# `lint` and `fmt` live in their own module and register themselves on `app`.
+from checker import cli_authoring  # noqa: E402, F401

@@ -27,6 +27,7 @@ class Kind(Enum):
     # Reading and parsing the clause language.
     UNREADABLE = ("E001", "cannot read {path}: {reason}", None)
     NOT_UTF8 = ("E002", "{path} is not UTF-8 text", "licence files are UTF-8; re-save the file as UTF-8")
+    NOT_TEXT = ("E003", "{path} is {found}, not UTF-8 text", "licence files are UTF-8; re-save the file as UTF-8")
     UNEXPECTED_TOKEN = ("E100", "unexpected {found}", "expected {expected}")
     UNEXPECTED_CHARACTER = ("E101", "unexpected character {found}", "expected {expected}")
     UNEXPECTED_EOF = ("E102", "the file ends too early", "expected {expected}")
@@ -47,7 +48,12 @@ class Kind(Enum):
     )
     BAD_COMPARATOR = ("E107", "'{found}' is not a comparison here", "write {suggestion}")
     TOO_DEEP = ("E108", "the condition is nested more than {limit} levels deep", "split it into several clauses")
-    TOO_LARGE = ("E109", "{path} is {size}, more than the {limit} a licence file may have", None)
+    TOO_LARGE = ("E109", "{path} is larger than the {limit} a licence file may have", "is it a licence file?")
+    FORMAT_CHANGES_MEANING = (
+        "E150",
+        "fmt would change what {path} means, so it is left as it is",
+        "this is a bug in modelterms fmt; please report it with the file",
+    )
     BAD_STRING = (
         "E103",
         "text must be written in double quotes",
@@ -93,6 +99,58 @@ class Kind(Enum):
     SELF_EXEMPTION = ("E136", "clause '{name}' exempts itself", None)
     DUPLICATE_LICENSE = ("E140", "licence id or alias '{name}' is used twice", "also at {first}")
     UNKNOWN_COMPANION = ("E141", "'{name}' names no licence in the catalogue", "{suggestion}")
+    # `modelterms lint`: what the language accepts but a reviewer would not. A fourth element
+    # gives the severity when it is not an error.
+    UNUSED_PARAMETER = (
+        "L301",
+        "parameter '{name}' is defined but never used",
+        "compare a fact with it (`mau > {name}`) or remove it",
+        Severity.WARNING,
+    )
+    INLINE_THRESHOLD = (
+        "L302",
+        "the threshold {value} is typed inline",
+        "name it once with its source: `param NAME = …` with its section and quote, and compare with NAME",
+        Severity.WARNING,
+    )
+    NEVER_APPLIES = (
+        "L303",
+        "clause '{name}' can never apply: no service makes its condition hold",
+        "check the condition for a contradiction (e.g. `commercial and not commercial`, `mau > 10M and mau < 1M`)",
+    )
+    CONTRADICTION = (
+        "L304",
+        "clause '{name}' refuses everything that clause '{grant}' permits, so the grant never takes effect",
+        "narrow the refusal's condition, or check that the grant's condition is right",
+    )
+    BOUNDARY_WORDING = (
+        "L305",
+        "the quote says '{phrase}' ({meaning}), but the condition compares with '{comparator}'",
+        "check the boundary: at exactly the threshold, '{phrase}' and '{comparator}' give different answers",
+        Severity.WARNING,
+    )
+    QUOTE_CHANGED = (
+        "L306",
+        "the quote of clause '{name}' no longer matches the hash recorded in {file} ({recorded}…)",
+        "if the licence text changed on purpose, review it and run `modelterms lint --record-hashes`",
+    )
+    QUOTE_NOT_RECORDED = (
+        "L307",
+        "clause '{name}' has no quote hash in {file}",
+        "run `modelterms lint --record-hashes` to record it",
+        Severity.WARNING,
+    )
+    NAME_CLASH = (
+        "L308",
+        "'{name}' is already a name of licence '{owner}' ({where})",
+        "give this licence an id and aliases of its own",
+    )
+    SOURCE_NOT_URL = (
+        "L309",
+        "source '{source}' is not a web address",
+        'give the address where the licence text was read: `source "https://…"`',
+        Severity.WARNING,
+    )
     # Profiles and policies (YAML) and the command line.
     YAML_SYNTAX = ("E200", "{problem}", "{help}")
     YAML_TOO_LARGE = ("E201", "{what}", "keep the file small and without deep aliases")
@@ -107,13 +165,17 @@ class Kind(Enum):
     def code(self) -> str:
         return str(self.value[0])
 
-    def __call__(self, span: Span | None = None, *, severity: Severity = Severity.ERROR, **fields: Any) -> Diagnostic:
+    @property
+    def severity(self) -> Severity:
+        return self.value[3] if len(self.value) > 3 else Severity.ERROR
+
+    def __call__(self, span: Span | None = None, *, severity: Severity | None = None, **fields: Any) -> Diagnostic:
         """Build a diagnostic of this kind. Empty help (e.g. no suggestion) is dropped."""
-        _, message, help_template = self.value
+        message, help_template = self.value[1], self.value[2]
         help_text = help_template.format(**fields) if help_template else None
         return Diagnostic(
             code=self.code,
-            severity=severity,
+            severity=severity or self.severity,
             message=message.format(**fields),
             help=help_text or None,
             span=span,
