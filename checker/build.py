@@ -36,6 +36,16 @@ _MULTI_FIELDS = ("source", "alias", "hf-tag", "applies-with", "header-note")
 _E = TypeVar("_E")
 
 
+# More digits than any count of users or dollars needs (10^24 is a trillion trillion); longer
+# numbers are refused rather than carried into arithmetic and output.
+MAX_DIGITS = 24
+
+
+def too_large(text: str) -> bool:
+    """Whether a number as written has more than MAX_DIGITS digits."""
+    return sum(c.isdigit() for c in text) > MAX_DIGITS
+
+
 def parse_number(text: str) -> Decimal | None:
     """`700_000_000`, `700M`, `1.5B`, `10K` → Decimal; None when it is not such a number."""
     match = re.fullmatch(r"([0-9][0-9_]*(?:\.[0-9]+)?)([KMB]?)", text)
@@ -101,6 +111,9 @@ class _Builder:
     # ---- quantities and parameters -------------------------------------------------------
 
     def quantity(self, node: tree.Quantity) -> model.Quantity | None:
+        if too_large(node.number.text):
+            self.report(Kind.NUMBER_TOO_LARGE(node.number.span, text=_shortened(node.number.text), limit=MAX_DIGITS))
+            return None
         number = parse_number(node.number.text)
         if number is None:
             self.report(Kind.BAD_NUMBER(node.number.span, text=node.number.text))
@@ -349,6 +362,10 @@ class _Builder:
             clauses=tuple(clauses),
             span=self.file.span,
         )
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-10:]}"
 
 
 def _usage_help(fact: Fact) -> str:

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from checker.build import parse_number
+from checker.build import MAX_DIGITS, parse_number, too_large
 from checker.catalogue import Catalogue, bundled, load_license_folder
 from checker.diagnostics import Kind
 from checker.errors import CheckerError, DiagnosticError, ProfileError
@@ -116,6 +116,8 @@ _MONTH_FIGURE = re.compile(r"^([0-9]{4}-[0-9]{2})=(.+)$")
 
 
 def _number(text: str, option: str) -> int:
+    if too_large(text):
+        raise _bad_option(f"{option}: the number is too large (more than {MAX_DIGITS} digits)", "check the figure")
     value = parse_number(text.strip().replace(",", "_"))
     if value is None or value != value.to_integral_value():
         raise _bad_option(f"{option}: '{text}' is not a whole number", "write e.g. 800000000, 800_000_000 or 800M")
@@ -142,6 +144,8 @@ def _revenue(text: str | None) -> Any:
     if text is None:
         return None
     cleaned = text.strip().removeprefix("USD").strip().replace(",", "_")
+    if too_large(cleaned):
+        raise _bad_option(f"--revenue: the amount is too large (more than {MAX_DIGITS} digits)", "check the figure")
     value = parse_number(cleaned)
     if value is None:
         raise _bad_option(f"--revenue: '{text}' is not an amount", "write e.g. 2500000, 2.5M or USD 2.5M")

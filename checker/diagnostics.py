@@ -79,6 +79,11 @@ class Kind(Enum):
         "add `released YYYY-MM-DD` to the licence header",
     )
     ANCHOR_ON_UNDATED_FACT = ("E123", "only 'mau' can be measured at a date, not '{fact}'", None)
+    NUMBER_TOO_LARGE = (
+        "E127",
+        "'{text}' is too large: more than {limit} digits",
+        "no user count or amount needs that many; check the number",
+    )
     BAD_NUMBER = ("E124", "'{text}' is not a number", "write numbers as 700_000_000, 700M, 1.5B or USD 1M")
     UNKNOWN_UNIT = ("E126", "unknown unit '{name}'", "quantities are written `700M users` or `USD 1M`")
     BAD_DATE = ("E125", "'{text}' is not a date", "write dates as YYYY-MM-DD")
@@ -194,6 +199,9 @@ class Diagnostic(BaseModel):
     span: Span | None = None
 
 
+_MAX_SHOWN = 160  # characters of a source line shown beside a diagnostic
+
+
 def render(diagnostic: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
     """`file:line:col: error[code]: message`, the source line with a caret under the construct, `help:`.
 
@@ -208,13 +216,21 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str] | None = None) -> 
         source_lines = text.splitlines()
         if 1 <= span.line <= len(source_lines):
             line = source_lines[span.line - 1].expandtabs(1)
+            column = span.column
             width = (span.end_column - span.column) if span.end_line == span.line else len(line) - span.column + 1
-            width = max(1, min(width, len(line) - span.column + 2))
+            if len(line) > _MAX_SHOWN:
+                # A very long line (a hostile file): show a window of it around the construct.
+                start = max(0, column - 1 - _MAX_SHOWN // 2)
+                shown = line[start : start + _MAX_SHOWN]
+                line = ("…" if start else "") + shown + ("…" if start + _MAX_SHOWN < len(line) else "")
+                column = column - start + (1 if start else 0)
+                width = min(width, _MAX_SHOWN // 2)
+            width = max(1, min(width, len(line) - column + 2))
             gutter = " " * len(str(span.line))
             lines += [
                 f"{gutter} |",
                 f"{span.line} | {line}",
-                f"{gutter} | {' ' * (span.column - 1)}{'^' * width}",
+                f"{gutter} | {' ' * (column - 1)}{'^' * width}",
             ]
     if diagnostic.help:
         lines.append(f"  = help: {diagnostic.help}")

@@ -195,6 +195,10 @@ def load_policy(path: str | Path) -> LoadedPolicy:
     problems: list[Diagnostic] = []
     licenses = list(bundled().licenses)
     for i, folder in enumerate(policy.licenses):
+        escape = _outside(base, base / folder, *sorted((base / folder).glob("*.terms")))
+        if escape is not None:
+            problems.append(_outside_diagnostic(document, ("licenses", i), f"licenses[{i}]", folder, escape))
+            continue
         try:
             licenses += load_license_folder(base / folder)
         except Exception as error:  # a LicenseFileError: report it where the policy names the folder
@@ -244,11 +248,40 @@ def _check_references(
     return problems
 
 
+def _outside(root: Path, *paths: Path) -> Path | None:
+    """The first path that lies outside `root` once `..` and symlinks are resolved, if any.
+
+    A policy reads files of its own repository only (the folder it stands in and below): a licence
+    folder or model card reached through `../` or a symlink to elsewhere is refused, so that a
+    policy cannot make CI read (and show) files from outside the checkout.
+    """
+    top = root.resolve()
+    for path in paths:
+        if not path.resolve().is_relative_to(top):
+            return path
+    return None
+
+
+def _outside_diagnostic(
+    document: Document, path: tuple[str | int, ...], where: str, given: str, escape: Path
+) -> Diagnostic:
+    via = "a symlink" if ".." not in Path(given).parts else "'..'"
+    return Kind.INVALID_VALUE(
+        document.span(path),
+        path=where,
+        message=f"'{given}' leads outside the repository through {via} ({escape} is {escape.resolve()})",
+        help="a policy reads only files in the folder of the policy file and below",
+    )
+
+
 def _check_card(
     card: str, base: Path, document: Document, i: int, *, names: Sequence[str], index: ModelIndex
 ) -> list[Diagnostic]:
     span, where = document.span(("models", i, "card")), f"models[{i}].card"
     path = base / card
+    escape = _outside(base, path)
+    if escape is not None:
+        return [_outside_diagnostic(document, ("models", i, "card"), where, card, escape)]
     if not path.is_file():
         return [Kind.INVALID_VALUE(span, path=where, message=f"no model card at '{card}'",
                                    help="the path is relative to the policy file")]  # fmt: skip

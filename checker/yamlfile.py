@@ -20,6 +20,8 @@ from checker.errors import ProfileError
 from checker.span import Span
 
 MAX_NODES = 100_000
+# Python refuses to convert integers of more than 4,300 digits; no figure needs more than this.
+_MAX_DIGITS = 24
 _INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -75,6 +77,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return True
     if value in _FALSE:
         return False
+    if sum(c.isdigit() for c in value) > _MAX_DIGITS:
+        return value  # too long to be a figure: left as text, for validation to refuse where it stands
     if _INT.match(value):
         return int(value.replace("_", ""))
     if _FLOAT.match(value):
