@@ -61,8 +61,8 @@ def lint(
         bool,
         typer.Option(
             "--record-hashes",
-            help="Write quotes.sha256 (the hash of every clause's quote) into each folder linted, "
-            "after the quotes were reviewed.",
+            help="First write quotes.sha256 (the hash of every clause's quote) into each folder linted; "
+            "do this after reviewing the quotes.",
         ),
     ] = False,
     output_format: FormatOption = OutputFormat.TEXT,
@@ -73,11 +73,11 @@ def lint(
     Exit code 0 when clean, 1 when a finding is at least --fail-on (default: error), 2 when a path
     cannot be read.
     """
+    if record_hashes:
+        _record_hashes(paths or [Path()])
     report = lint_paths(paths or [Path()])
     order = {name: i for i, name in enumerate(report.sources)}
     findings = _sorted(report.diagnostics, order)
-    if record_hashes:
-        _record_hashes(paths or [Path()])
     if output_format is OutputFormat.JSON:
         rows = [
             {

@@ -23,6 +23,11 @@ FORBIDDEN = {
     "tree": {"lark", "parser", "build", "model", "evaluate", "cli", "render"},
     "render": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "typer"},
     "diagnostics": {"lark", "parser", "build", "model", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
+    # Tools for licence authors sit beside the catalogue: they read files, they never print.
+    "formatting": {"lark", "evaluate", "cli", "cli_authoring", "render", "typer", "rich", "yaml"},
+    "lint": {"lark", "parser", "tree", "cli", "cli_authoring", "render", "typer", "rich", "yaml"},
+    "styling": {"lark", "parser", "build", "model", "evaluate", "catalogue", "cli", "render", "typer", "yaml"},
+    "cli_authoring": {"lark", "parser", "tree", "build", "evaluate", "render"},
 }
 
 
