@@ -8,6 +8,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 import checker
+from checker import formatting
 from checker.formatting import format_text
 from checker.resources import license_files
 
@@ -148,3 +149,22 @@ def test_fmt_refuses_a_file_with_mistakes_and_leaves_it_alone(cli: object, tmp_p
 def test_fmt_of_the_catalogue_through_the_cli(cli: object) -> None:
     run = run_cli("fmt", "--check", str(ROOT / "licenses"))
     assert run.code == 0, run.out
+
+
+def test_fmt_refuses_a_layout_that_would_change_the_meaning(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Simulate a formatter bug: the layout it produced says `>` where the file says `>=`.
+    real = formatting._render
+    monkeypatch.setattr(formatting, "_render", lambda lines: real(lines).replace(">= 5K", "> 5K"))
+    with pytest.raises(checker.LicenseFileError) as caught:
+        format_text(CANONICAL, "c.terms")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "E150"
+    assert diagnostic.message == "fmt would change what c.terms means, so it is left as it is"
+
+
+def test_fmt_refuses_a_layout_that_would_change_a_comment(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = formatting._render
+    monkeypatch.setattr(formatting, "_render", lambda lines: real(lines).replace("# the end", "# The end"))
+    with pytest.raises(checker.LicenseFileError) as caught:
+        format_text(CANONICAL, "c.terms")
+    assert caught.value.diagnostics[0].code == "E150"
