@@ -41,6 +41,11 @@ class Kind(Enum):
         "the quote is missing: {found} stands where the licence's words should be",
         "after the section, quote the licence text it formalises on lines starting with '>'",
     )
+    MISSING_SECTION = (
+        "E118",
+        "the section number is missing: {found} stands where '§…' should be",
+        'write the licence\'s own section after the name: `clause NAME §2.b "Heading"`',
+    )
     NUMBER_WITH_COMMAS = (
         "E106",
         "'{text}' is written with commas",

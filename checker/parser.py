@@ -106,6 +106,8 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diag
             return commas(filename)
         if token.value == "=" and "COMPARATOR" in error.expected:
             return Kind.BAD_COMPARATOR(span, found="=", suggestion="'==' to compare for equality, or >, >=, <, <=")
+        if set(error.expected) == {"SECTION"}:
+            return Kind.MISSING_SECTION(span, found=_describe_token(token))
         if "QUOTE_LINE" in error.expected and not {"WHEN", "PERMITS"} & set(error.expected):
             return Kind.MISSING_QUOTE(span, found=_describe_token(token))
         if (
