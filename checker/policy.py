@@ -26,7 +26,7 @@ from checker.request import run_check
 from checker.suggest import hint
 from checker.verdict import LicenseVerdict
 from checker.vocabulary import Outcome
-from checker.yamlfile import Document, load_yaml
+from checker.yamlfile import Document, load_yaml, read_yaml_text
 
 POLICY_VERSION = 1
 DEFAULT_POLICY = "modelterms.yaml"
@@ -173,16 +173,7 @@ def _span_text(document: Document, path: tuple[str | int, ...]) -> str:
 def load_policy(path: str | Path) -> LoadedPolicy:
     """Read and check a policy file. Raises `ProfileError` listing every problem with its YAML path."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(
-            [Kind.UNREADABLE(path=str(path), reason="no such file (create modelterms.yaml or give --policy)")]
-        ) from None
-    except OSError as error:
-        raise ProfileError([Kind.UNREADABLE(path=str(path), reason=error.strerror or str(error))]) from None
-    except UnicodeDecodeError:
-        raise ProfileError([Kind.NOT_UTF8(path=str(path))]) from None
+    text = read_yaml_text(path, missing="no such file (create modelterms.yaml or give --policy)")
     document = load_yaml(text, str(path))
     sources = {str(path): text}
     data = document.data if isinstance(document.data, dict) else {}

@@ -229,3 +229,15 @@ def test_a_licence_folder_inside_the_repository_is_fine(tmp_path: Path) -> None:
     (tmp_path / "modelterms.yaml").write_text(text, encoding="utf-8")
     run = run_cli("policy", "--policy", str(tmp_path / "modelterms.yaml"))
     assert run.code == 0, run.err
+
+
+@pytest.mark.parametrize("command", ["profile", "policy"])
+def test_a_50_mb_yaml_file_is_refused_before_it_is_read(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "big.yaml"
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write("version: 1\n")
+        for i in range(50 * 1024):
+            stream.write(f"k{i}: {'x' * 1024}\n")
+    assert path.stat().st_size > 50 * 1024 * 1024
+    args = ["check", "-l", "mit", "--profile", str(path)] if command == "profile" else ["policy", "--policy", str(path)]
+    assert_clean_failure(run_cli(*args), "error[E201]", "big.yaml is larger than 1,000,000 bytes")
