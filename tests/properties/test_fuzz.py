@@ -14,6 +14,7 @@ Round trip: for every generated valid file, `parse(fmt(x))` means the same as `p
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from pathlib import Path
 
@@ -25,10 +26,12 @@ import checker
 from checker.cli import app
 from checker.formatting import format_text
 from checker.lint import lint_license
+from checker.parser import _lark
 from checker.resources import license_files
 
 from .licence_files import licence_texts, mutated_texts
 
+TERMINALS = {t.name for t in _lark().terminals} | {"$END"}
 EXAMPLES = int(os.environ.get("MODELTERMS_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -44,6 +47,9 @@ def parse_or_diagnose(text: str) -> checker.License | None:
         rendered = error.render()
         assert "__ANON" not in rendered and "Traceback" not in rendered
         assert all(d.code and d.message for d in error.diagnostics)
+        for d in error.diagnostics:  # what was expected is said in the user's words, never as token names
+            if d.help and d.help.startswith("expected "):
+                assert not set(re.findall(r"[A-Z_$]{3,}", d.help)) & TERMINALS, d.help
         return None
 
 
