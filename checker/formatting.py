@@ -10,8 +10,9 @@ between them changes. The rules, which the bundled catalogue follows:
 - tokens on a line are separated by one space, with none inside parentheses and braces and none
   before a comma;
 - a comment stays beside the line it was on (aligned at column 33 when it fits) or on a line of
-  its own above the next line, keeping its text byte for byte; blank lines between comments and
-  items are kept (at most one), blank lines inside an item are dropped;
+  its own above the next line, keeping its text byte for byte (white space after it is dropped);
+  blank lines between comments and items are kept (at most one), blank lines inside an item are
+  dropped;
 - a quote line is `>`, one space and the quote's words as written (white space around the words
   is layout: the parser ignores it).
 

@@ -32,6 +32,7 @@ from checker.errors import LicenseFileError
 from checker.evaluate import Truth, holds
 from checker.profile import MonthlyActiveUsers, ServiceProfile, field_for
 from checker.regions import countries, members
+from checker.resources import license_files
 from checker.vocabulary import Comparator, Fact, FactKind, Modality, UseCase
 
 HASH_FILE = "quotes.sha256"
@@ -365,11 +366,14 @@ def _names(license: model.License) -> list[str]:
 def _clashes(licenses: list[model.License], catalogue: Catalogue) -> list[Diagnostic]:
     """Names a linted licence shares with another licence, linted or in the catalogue.
 
-    A linted file that is a catalogue licence itself (the same id, meaning the same) is not a clash.
+    A linted file that is a bundled licence's own file (linting `licenses/` in a checkout) is not a
+    clash; a copy of one elsewhere is, since the two could not be loaded together.
     """
+    bundled_files = {f"licenses/{f.name}": Path(str(f)).resolve() for f in license_files()}
+    linted = {Path(lic.span.file).resolve() for lic in licenses if lic.span}
     owners: dict[str, model.License] = {}
     for known in catalogue:
-        if not any(lic.id == known.id and lic == known for lic in licenses):
+        if not (known.span and bundled_files.get(known.span.file) in linted):
             for name in _names(known):
                 owners.setdefault(name.lower(), known)
     found: list[Diagnostic] = []

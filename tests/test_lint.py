@@ -233,3 +233,11 @@ def test_lint_text_output_is_the_rendered_diagnostics(tmp_path: Path) -> None:
     run = run_cli("lint", str(tmp_path / "acme.terms"))
     assert run.out.endswith("found 2 warnings\n")
     assert f"{tmp_path / 'acme.terms'}:10:1: warning[L301]: parameter 'mau_cap' is defined but never used" in run.out
+
+
+def test_a_copy_of_a_bundled_licence_clashes_with_it(tmp_path: Path) -> None:
+    (tmp_path / "mit.terms").write_text((ROOT / "licenses" / "mit.terms").read_text(encoding="utf-8"))
+    run = run_cli("lint", str(tmp_path))
+    assert run.code == 1
+    assert "error[L308]: 'mit' is already a name of licence 'mit' (licenses/mit.terms:" in run.out
+    assert run_cli("lint", str(ROOT / "licenses" / "mit.terms"), cwd=tmp_path).code == 0  # the file itself
