@@ -44,7 +44,7 @@ class Kind(Enum):
     MISSING_SECTION = (
         "E118",
         "the section number is missing: {found} stands where '§…' should be",
-        'write the licence\'s own section after the name: `clause NAME §2.b "Heading"`',
+        'before the quote, give the licence\'s own section the words come from: `§2.b "Heading"`',
     )
     NUMBER_WITH_COMMAS = (
         "E106",

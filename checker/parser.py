@@ -106,7 +106,7 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diag
             return commas(filename)
         if token.value == "=" and "COMPARATOR" in error.expected:
             return Kind.BAD_COMPARATOR(span, found="=", suggestion="'==' to compare for equality, or >, >=, <, <=")
-        if set(error.expected) == {"SECTION"}:
+        if set(error.expected) == {"SECTION"} or (token.type == "QUOTE_LINE" and _param_without_section(text, token)):
             return Kind.MISSING_SECTION(span, found=_describe_token(token))
         if "QUOTE_LINE" in error.expected and not {"WHEN", "PERMITS"} & set(error.expected):
             return Kind.MISSING_QUOTE(span, found=_describe_token(token))
@@ -136,6 +136,14 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diag
 
 
 _UNICODE_COMPARATORS = {"\u2265": ">=", "\u2264": "<=", "\u2260": "!=", "\u226b": ">", "\u226a": "<"}
+
+
+def _param_without_section(text: str, token: Token) -> bool:
+    """A quote line right after `param NAME = QUANTITY`: its section is missing (the parser, which
+    shares that state with comparisons, would otherwise list what may follow a quantity)."""
+    before = text[: int(token.start_pos or 0)]
+    starts = list(_ITEM_START.finditer(before))
+    return bool(starts) and starts[-1].group(1) == "param" and "§" not in before[starts[-1].start() :]
 
 
 def _parse_suffixless(digits: str) -> int | None:
