@@ -36,6 +36,16 @@ _MULTI_FIELDS = ("source", "alias", "hf-tag", "applies-with", "header-note")
 _E = TypeVar("_E")
 
 
+# More digits than any count of users or dollars needs (10^24 is a trillion trillion); longer
+# numbers are refused rather than carried into arithmetic and output.
+MAX_DIGITS = 24
+
+
+def too_large(text: str) -> bool:
+    """Whether a number as written has more than MAX_DIGITS digits."""
+    return sum(c.isdigit() for c in text) > MAX_DIGITS
+
+
 def parse_number(text: str) -> Decimal | None:
     """`700_000_000`, `700M`, `1.5B`, `10K` → Decimal; None when it is not such a number."""
     match = re.fullmatch(r"([0-9][0-9_]*(?:\.[0-9]+)?)([KMB]?)", text)
@@ -101,6 +111,9 @@ class _Builder:
     # ---- quantities and parameters -------------------------------------------------------
 
     def quantity(self, node: tree.Quantity) -> model.Quantity | None:
+        if too_large(node.number.text):
+            self.report(Kind.NUMBER_TOO_LARGE(node.number.span, text=_shortened(node.number.text), limit=MAX_DIGITS))
+            return None
         number = parse_number(node.number.text)
         if number is None:
             self.report(Kind.BAD_NUMBER(node.number.span, text=node.number.text))
@@ -351,6 +364,10 @@ class _Builder:
         )
 
 
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-10:]}"
+
+
 def _usage_help(fact: Fact) -> str:
     match fact.kind:
         case FactKind.QUANTITY:
@@ -374,3 +391,27 @@ def build_license(file: tree.LicenseFile, text: str) -> model.License:
     if result is None:
         raise LicenseFileError(builder.diagnostics, {file.span.file: text})
     return result
+
+
+# What a skipped (syntactically broken) item may leave behind in the rest of the file: these
+# would be artefacts of the skip, not mistakes of their own, so they wait for the next run.
+_SKIP_ARTEFACTS = frozenset({Kind.UNKNOWN_CLAUSE.code, Kind.UNKNOWN_PARAMETER.code, Kind.NO_GRANT.code})
+
+
+def build_recovered(recovered: tree.Recovered, text: str, filename: str) -> model.License:
+    """The licence of a file read past its syntax errors: raises every syntax error together with
+    the mistakes found in the rest of the file, in the order they stand, or returns the licence."""
+    if not recovered.diagnostics and recovered.file is not None:
+        return build_license(recovered.file, text)
+    found = list(recovered.diagnostics)
+    if recovered.file is not None:
+        builder = _Builder(recovered.file)
+        builder.license()
+        found += [
+            d
+            for d in builder.diagnostics
+            if not (recovered.skipped and d.code in _SKIP_ARTEFACTS)
+            and not (recovered.header_cut and d.code == Kind.MISSING_HEADER.code)
+        ]
+    found.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
+    raise LicenseFileError(found, {filename: text})

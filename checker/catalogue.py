@@ -16,10 +16,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from checker import model
-from checker.build import build_license
+from checker.build import build_recovered
 from checker.diagnostics import Diagnostic, Kind
 from checker.errors import LicenseFileError, UnknownLicenseError
-from checker.parser import parse_text
+from checker.parser import parse_recovering
 from checker.resources import license_files
 from checker.span import Span
 from checker.suggest import hint
@@ -27,26 +27,38 @@ from checker.suggest import hint
 LICENSE_SUFFIX = ".terms"
 
 
-def _read(path: Traversable | Path, shown: str) -> str:
+# No licence comes near this (the longest bundled file is ~25 KB); a bigger file is refused
+# before it is read into memory.
+MAX_FILE_BYTES = 2_000_000
+
+
+def read_license_text(path: Traversable | Path, shown: str) -> str:
+    """A licence file's text: UTF-8 (a byte-order mark is dropped), at most MAX_FILE_BYTES."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise LicenseFileError([Kind.UNREADABLE(path=shown, reason=error.strerror or str(error))]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise LicenseFileError([Kind.TOO_LARGE(path=shown, limit=f"{MAX_FILE_BYTES:,} bytes")])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        kind = "UTF-16 text" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "binary data"
+        raise LicenseFileError([Kind.NOT_TEXT(Span.point(shown, 1, 1), path=shown, found=kind)])
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise LicenseFileError([Kind.NOT_UTF8(Span.point(shown, 1, 1), path=shown)]) from None
 
 
 def parse_license(text: str, filename: str = "<text>") -> model.License:
     """Parse and build one licence from its text. Raises `LicenseFileError` listing every mistake."""
-    return build_license(parse_text(text, filename), text)
+    return build_recovered(parse_recovering(text, filename), text, filename)
 
 
 def load_license_file(path: str | Path) -> model.License:
     """Load one `.terms` file."""
     path = Path(path)
-    return parse_license(_read(path, str(path)), str(path))
+    return parse_license(read_license_text(path, str(path)), str(path))
 
 
 def load_license_folder(path: str | Path) -> list[model.License]:
@@ -63,7 +75,7 @@ def _load_all(files: Iterable[tuple[Traversable | Path, str]]) -> list[model.Lic
     sources: dict[str, str] = {}
     for file, shown in files:
         try:
-            text = _read(file, shown)
+            text = read_license_text(file, shown)
             licenses.append(parse_license(text, shown))
         except LicenseFileError as error:
             diagnostics += error.diagnostics

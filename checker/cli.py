@@ -35,6 +35,7 @@ from checker.policy import DEFAULT_POLICY, PolicyFile, PolicyReport, evaluate_po
 from checker.profile import ServiceProfile
 from checker.render import Report, json_text, policy_json, print_policy_text, print_text
 from checker.request import run_check
+from checker.styling import console, styled
 from checker.suggest import hint
 from checker.vocabulary import Outcome, UseCase
 
@@ -79,7 +80,7 @@ def _version() -> str:
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return console(stderr=True)
 
 
 def boundary(command: Callable[P, R]) -> Callable[P, R]:
@@ -92,7 +93,7 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort):
             raise
         except DiagnosticError as error:
-            _stderr().print(error.render(), markup=False)
+            _stderr().print(styled(error.render()))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except CheckerError as error:
             _stderr().print(f"error: {error}", markup=False)
@@ -354,5 +355,6 @@ def main() -> None:
     app()
 
 
-# The analysis commands (compare, diff, explain, show) live in their own module and register on `app`.
-from checker import cli_terms  # noqa: E402, F401
+# The analysis commands (compare, diff, explain, show) and the authoring tools (lint, fmt) live in
+# their own modules and register on `app`.
+from checker import cli_authoring, cli_terms  # noqa: E402, F401

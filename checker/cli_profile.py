@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from checker.build import parse_number
+from checker.build import MAX_DIGITS, parse_number, too_large
 from checker.diagnostics import Kind
 from checker.errors import ProfileError
 from checker.profile import ServiceProfile
@@ -35,6 +35,8 @@ _MONTH_FIGURE = re.compile(r"^([0-9]{4}-[0-9]{2})=(.+)$")
 
 
 def whole_number(text: str, option: str) -> int:
+    if too_large(text):
+        raise bad_option(f"{option}: the number is too large (more than {MAX_DIGITS} digits)", "check the figure")
     value = parse_number(text.strip().replace(",", "_"))
     if value is None or value != value.to_integral_value():
         raise bad_option(f"{option}: '{text}' is not a whole number", "write e.g. 800000000, 800_000_000 or 800M")
@@ -61,6 +63,8 @@ def revenue_amount(text: str | None, option: str = "--revenue") -> Any:
     if text is None:
         return None
     cleaned = text.strip().removeprefix("USD").strip().replace(",", "_")
+    if too_large(cleaned):
+        raise bad_option(f"{option}: the amount is too large (more than {MAX_DIGITS} digits)", "check the figure")
     value = parse_number(cleaned)
     if value is None:
         raise bad_option(f"{option}: '{text}' is not an amount", "write e.g. 2500000, 2.5M or USD 2.5M")

@@ -7,6 +7,9 @@ the user's words, never with grammar token names.
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any as AnyType
 
@@ -45,6 +48,13 @@ _TERMINAL_WORDS = {
 # An unexpected name where these keywords may stand is a mistyped effect.
 _EFFECTS = ("permits", "forbidden", "needs", "unclear", "exempts", "must")
 _EFFECT_WORDS = {f"'{w}'" for w in _EFFECTS}
+# Words people write for an effect, and the effect they mean.
+_EFFECT_SYNONYMS = {
+    **dict.fromkeys(("prohibited", "prohibits", "forbids", "forbid", "denied", "denies", "banned"), "forbidden"),
+    **dict.fromkeys(("permitted", "permit", "allowed", "allows", "allow", "grants", "granted"), "permits"),
+    **dict.fromkeys(("requires", "required", "shall", "should"), "must"),
+}
+_EFFECT_SYNONYMS = {word: f"did you mean '{effect}'?" for word, effect in _EFFECT_SYNONYMS.items()}
 
 
 @cache
@@ -78,7 +88,8 @@ def _describe_token(token: Token) -> str:
 
 
 def _end_of(text: str, filename: str) -> Span:
-    lines = text.split("\n")
+    """Just after the last thing written (trailing blank lines would show the user nothing)."""
+    lines = text.rstrip().split("\n")
     return Span.point(filename, len(lines), len(lines[-1]) + 1)
 
 
@@ -90,11 +101,20 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diag
         token = error.token
         width = max(1, len(str(token.value).split("\n")[0]))
         span = Span.point(filename, token.line, token.column, width)
+        commas = _number_with_commas(text, int(token.start_pos or 0)) if token.type == "COMMA" else None
+        if commas is not None:
+            return commas(filename)
+        if token.value == "=" and "COMPARATOR" in error.expected:
+            return Kind.BAD_COMPARATOR(span, found="=", suggestion="'==' to compare for equality, or >, >=, <, <=")
+        if set(error.expected) == {"SECTION"} or (token.type == "QUOTE_LINE" and _param_without_section(text, token)):
+            return Kind.MISSING_SECTION(span, found=_describe_token(token))
+        if "QUOTE_LINE" in error.expected and not {"WHEN", "PERMITS"} & set(error.expected):
+            return Kind.MISSING_QUOTE(span, found=_describe_token(token))
         if (
             token.type in ("NAME", "LICENSE_ID")
             and {_terminal_words().get(n, "") for n in error.expected} >= _EFFECT_WORDS
         ):
-            close = hint(str(token.value), _EFFECTS)
+            close = _EFFECT_SYNONYMS.get(str(token.value).lower()) or hint(str(token.value), _EFFECTS)
             return Kind.UNKNOWN_EFFECT(span, found=token.value, suggestion=f"{close} " if close else "")
         return Kind.UNEXPECTED_TOKEN(
             span, found=_describe_token(token), expected=_describe_expected(set(error.expected))
@@ -104,9 +124,57 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diag
         position = error.pos_in_stream or 0
         char = text[position] if position < len(text) else ""
         if char in ("'", "\u2018", "\u2019", "\u201c", "\u201d"):
-            return Kind.BAD_STRING(span)
+            line_end = text.find("\n", position)
+            rest = text[position + 1 : line_end if line_end >= 0 else len(text)]
+            closing = min((i for i in (rest.find(c) for c in "'\u2019\u201d") if i >= 0), default=-1)
+            width = closing + 2 if closing >= 0 else 1
+            return Kind.BAD_STRING(Span.point(filename, error.line, error.column, width))
+        if char in _UNICODE_COMPARATORS:
+            return Kind.BAD_COMPARATOR(span, found=char, suggestion=f"'{_UNICODE_COMPARATORS[char]}'")
         return Kind.UNEXPECTED_CHARACTER(span, found=repr(char), expected=_describe_expected(set(error.allowed or ())))
     raise AssertionError(f"unhandled Lark error {type(error).__name__}")  # pragma: no cover
+
+
+_UNICODE_COMPARATORS = {"\u2265": ">=", "\u2264": "<=", "\u2260": "!=", "\u226b": ">", "\u226a": "<"}
+
+
+def _param_without_section(text: str, token: Token) -> bool:
+    """A quote line right after `param NAME = QUANTITY`: its section is missing (the parser, which
+    shares that state with comparisons, would otherwise list what may follow a quantity)."""
+    before = text[: int(token.start_pos or 0)]
+    starts = list(_ITEM_START.finditer(before))
+    return bool(starts) and starts[-1].group(1) == "param" and "§" not in before[starts[-1].start() :]
+
+
+def _parse_suffixless(digits: str) -> int | None:
+    return int(digits) if digits.isdigit() and len(digits) <= 30 else None
+
+
+def _number_with_commas(text: str, comma: int) -> Callable[[str], Diagnostic] | None:
+    """`700,000,000` read as the number 700 and a stray comma: the whole number, and how to write it."""
+    start = comma
+    while start > 0 and (text[start - 1].isdigit() or text[start - 1] in ",._"):
+        start -= 1
+    end = comma
+    while end < len(text) and (text[end].isdigit() or text[end] in ",._"):
+        end += 1
+    written = text[start:end].rstrip(",.")
+    if not (start < comma < end - 1 and text[comma + 1].isdigit() and written[:1].isdigit()):
+        return None
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    suggestion = f"`{written.replace(',', '_')}`"
+    number = _parse_suffixless(written.replace(",", ""))
+    for suffix, size in (("B", 10**9), ("M", 10**6), ("K", 10**3)):
+        if number is not None and number >= size and number % size == 0:
+            suggestion += f" or `{number // size}{suffix}`"
+            break
+
+    def build(filename: str) -> Diagnostic:
+        span = Span.point(filename, line, column, len(written))
+        return Kind.NUMBER_WITH_COMMAS(span, text=written, suggestion=suggestion)
+
+    return build
 
 
 def _span(filename: str, meta: AnyType) -> Span:
@@ -342,14 +410,130 @@ _CONDITIONS = (
 )
 
 
-def parse_text(text: str, filename: str) -> tree.LicenseFile:
-    """Parse one licence file's text. Raises `LicenseFileError` with a positioned diagnostic."""
-    try:
-        parsed = _lark().parse(text)
-    except UnexpectedInput as error:
-        raise LicenseFileError([_syntax_diagnostic(error, text, filename)], {filename: text}) from None
+# Conditions deeper than this are refused before the (recursive) Transformer sees them: no licence
+# nests more than a handful of levels, and a hostile file with 10,000 must get an error, not a crash.
+MAX_NESTING = 50
+# After this many syntax errors in one file, the rest is not worth reading.
+MAX_SYNTAX_ERRORS = 20
+# Items start on their own line with these keywords: where reading resumes after a syntax error.
+_ITEM_START = re.compile(r"^[ \t]*(clause|param)\b", re.MULTILINE)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """`text` with `[start, end)` replaced by spaces, line breaks kept: every position stays put."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def _error_offset(error: UnexpectedInput, text: str) -> int:
+    if isinstance(error, UnexpectedToken) and error.token.type != "$END":
+        return int(error.token.start_pos or 0)
+    if isinstance(error, UnexpectedCharacters):
+        return int(error.pos_in_stream or 0)
+    return len(text)
+
+
+def _parse_tokens(text: str, filename: str) -> tuple[AnyType, list[Token]]:
+    """Parse, keeping the tokens read; refuses conditions nested deeper than MAX_NESTING."""
+    interactive = _lark().parse_interactive(text)
+    tokens: list[Token] = []
+    depth = nots = 0
+    for token in interactive.iter_parse():
+        tokens.append(token)
+        depth += (token.type == "LPAR") - (token.type == "RPAR")
+        nots = nots + 1 if token.type == "NOT" else 0
+        if depth + nots > MAX_NESTING:
+            span = Span.point(filename, token.line or 1, token.column or 1)
+            raise LicenseFileError([Kind.TOO_DEEP(span, limit=MAX_NESTING)], {filename: text})
+    # Lark leaves feed_eof unannotated; it returns the parse tree.
+    return interactive.feed_eof(tokens[-1] if tokens else None), tokens  # type: ignore[no-untyped-call]
+
+
+def parse_recovering(text: str, filename: str) -> tree.Recovered:
+    """Parse a licence file, reading past syntax errors so that every one of them is reported."""
+    diagnostics: list[Diagnostic] = []
+    current, skipped, header_cut, last = text, False, False, -1
+    while len(diagnostics) < MAX_SYNTAX_ERRORS:
+        try:
+            parsed, _ = _parse_tokens(current, filename)
+        except UnexpectedInput as error:
+            diagnostics.append(_syntax_diagnostic(error, text, filename))
+            offset = _error_offset(error, current)
+            starts = [m.start(1) for m in _ITEM_START.finditer(current)]
+            before = [s for s in starts if s < offset]
+            after = [s for s in starts if s > offset]
+            if offset >= len(current) or offset <= last or (not before and offset in starts):
+                break  # nothing left to skip to, or no progress: stop rather than cascade
+            start = before[-1] if before else offset
+            skipped, header_cut = skipped or bool(before), header_cut or not before
+            current, last = _blank(current, start, after[0] if after else len(current)), offset
+            continue
+        return tree.Recovered(_to_tree(parsed, filename), tuple(diagnostics), skipped, header_cut)
+    return tree.Recovered(None, tuple(diagnostics), skipped, header_cut)
+
+
+def _to_tree(parsed: AnyType, filename: str) -> tree.LicenseFile:
     try:
         result: tree.LicenseFile = _ToTree(filename).transform(parsed)
     except VisitError as error:  # pragma: no cover - the transformer raises nothing by design
         raise error.orig_exc from None
     return result
+
+
+def parse_text(text: str, filename: str) -> tree.LicenseFile:
+    """Parse one licence file's text. Raises `LicenseFileError` listing every syntax error."""
+    recovered = parse_recovering(text, filename)
+    if recovered.diagnostics or recovered.file is None:
+        raise LicenseFileError(recovered.diagnostics, {filename: text})
+    return recovered.file
+
+
+_LEXEME_KINDS = {
+    "LICENSE_ID": "license-id",
+    "NAME": "name",
+    "STRING": "string",
+    "QUOTE_LINE": "quote",
+    "NUMBER": "number",
+    "DATE": "date",
+    "SECTION": "section",
+    "COMPARATOR": "comparator",
+    "RELEASE": "keyword",
+}
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def lex(text: str, filename: str) -> tuple[tree.Lexeme, ...]:
+    """Every token of a valid licence file, comments included, in order.
+
+    The tokens come from the parser itself (so `>` is told apart as a quote or a comparison the
+    way the parser tells it); comments are what lies between tokens other than white space, since
+    comments and white space are all the grammar ignores. Raises `LicenseFileError` when the file
+    does not parse.
+    """
+    try:
+        _, tokens = _parse_tokens(text, filename)
+    except UnexpectedInput:
+        parse_text(text, filename)  # raises with every syntax error
+        raise  # pragma: no cover - parse_text raised
+    lexemes: list[tree.Lexeme] = []
+    position = 0
+    lines = _line_starts(text)
+
+    def comments_until(end: int) -> None:
+        for match in _COMMENT.finditer(text, position, end):
+            line = bisect.bisect_right(lines, match.start())
+            column = match.start() - lines[line - 1] + 1
+            lexemes.append(tree.Lexeme("comment", match.group(), match.start(), match.end(), line, column))
+
+    for token in tokens:
+        start = int(token.start_pos or 0)
+        comments_until(start)
+        kind = _LEXEME_KINDS.get(token.type) or ("keyword" if str(token).isalpha() or "-" in str(token) else "punct")
+        end = int(token.end_pos or start)
+        lexemes.append(tree.Lexeme(kind, str(token), start, end, token.line or 1, token.column or 1))
+        position = end
+    comments_until(len(text))
+    return tuple(lexemes)
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]

@@ -27,7 +27,7 @@ from checker.span import Span
 from checker.suggest import hint
 from checker.verdict import LicenseVerdict
 from checker.vocabulary import Outcome
-from checker.yamlfile import Document, load_yaml
+from checker.yamlfile import Document, load_yaml, read_yaml_text
 
 POLICY_VERSION = 1
 DEFAULT_POLICY = "modelterms.yaml"
@@ -178,16 +178,7 @@ def _span_text(document: Document, path: tuple[str | int, ...]) -> str:
 def load_policy(path: str | Path) -> LoadedPolicy:
     """Read and check a policy file. Raises `ProfileError` listing every problem with its YAML path."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(
-            [Kind.UNREADABLE(path=str(path), reason="no such file (create modelterms.yaml or give --policy)")]
-        ) from None
-    except OSError as error:
-        raise ProfileError([Kind.UNREADABLE(path=str(path), reason=error.strerror or str(error))]) from None
-    except UnicodeDecodeError:
-        raise ProfileError([Kind.NOT_UTF8(path=str(path))]) from None
+    text = read_yaml_text(path, missing="no such file (create modelterms.yaml or give --policy)")
     document = load_yaml(text, str(path))
     sources = {str(path): text}
     data = document.data if isinstance(document.data, dict) else {}
@@ -200,6 +191,10 @@ def load_policy(path: str | Path) -> LoadedPolicy:
     problems: list[Diagnostic] = []
     licenses = list(bundled().licenses)
     for i, folder in enumerate(policy.licenses):
+        escape = _outside(base, base / folder, *sorted((base / folder).glob("*.terms")))
+        if escape is not None:
+            problems.append(_outside_diagnostic(document, ("licenses", i), f"licenses[{i}]", folder, escape))
+            continue
         try:
             licenses += load_license_folder(base / folder)
         except Exception as error:  # a LicenseFileError: report it where the policy names the folder
@@ -249,11 +244,40 @@ def _check_references(
     return problems
 
 
+def _outside(root: Path, *paths: Path) -> Path | None:
+    """The first path that lies outside `root` once `..` and symlinks are resolved, if any.
+
+    A policy reads files of its own repository only (the folder it stands in and below): a licence
+    folder or model card reached through `../` or a symlink to elsewhere is refused, so that a
+    policy cannot make CI read (and show) files from outside the checkout.
+    """
+    top = root.resolve()
+    for path in paths:
+        if not path.resolve().is_relative_to(top):
+            return path
+    return None
+
+
+def _outside_diagnostic(
+    document: Document, path: tuple[str | int, ...], where: str, given: str, escape: Path
+) -> Diagnostic:
+    via = "a symlink" if ".." not in Path(given).parts else "'..'"
+    return Kind.INVALID_VALUE(
+        document.span(path),
+        path=where,
+        message=f"'{given}' leads outside the repository through {via} ({escape} is {escape.resolve()})",
+        help="a policy reads only files in the folder of the policy file and below",
+    )
+
+
 def _check_card(
     card: str, base: Path, document: Document, i: int, *, names: Sequence[str], index: ModelIndex
 ) -> list[Diagnostic]:
     span, where = document.span(("models", i, "card")), f"models[{i}].card"
     path = base / card
+    escape = _outside(base, path)
+    if escape is not None:
+        return [_outside_diagnostic(document, ("models", i, "card"), where, card, escape)]
     if not path.is_file():
         return [Kind.INVALID_VALUE(span, path=where, message=f"no model card at '{card}'",
                                    help="the path is relative to the policy file")]  # fmt: skip

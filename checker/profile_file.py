@@ -11,7 +11,7 @@ from checker.diagnostics import Diagnostic, Kind
 from checker.errors import ProfileError
 from checker.profile import ServiceProfile
 from checker.suggest import hint
-from checker.yamlfile import Document, load_yaml, path_text
+from checker.yamlfile import Document, load_yaml, path_text, read_yaml_text
 
 
 def validation_diagnostics(
@@ -84,11 +84,6 @@ def profile_from_data(data: Any, document: Document | None = None) -> ServicePro
 def load_profile(path: str | Path) -> ServiceProfile:
     """Read a profile YAML file. Raises `ProfileError` with file:line:col and the YAML path."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ProfileError([Kind.UNREADABLE(path=str(path), reason=error.strerror or str(error))]) from None
-    except UnicodeDecodeError:
-        raise ProfileError([Kind.NOT_UTF8(path=str(path))]) from None
+    text = read_yaml_text(path)
     document = load_yaml(text, str(path))
     return profile_from_data(document.data if document.data is not None else {}, document)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from checker.diagnostics import Diagnostic
 from checker.span import Span
 
 
@@ -189,3 +190,35 @@ class LicenseFile:
     params: tuple[Param, ...]
     clauses: tuple[Clause, ...]
     span: Span
+
+
+@dataclass(frozen=True)
+class Lexeme:
+    """One token as written, for tools that rewrite a file's layout (`modelterms fmt`).
+
+    `kind` is `keyword` or `punct` for the language's fixed words and signs (`text` says which),
+    else the kind of value: `license-id`, `name`, `string`, `quote`, `number`, `date`, `section`,
+    `comparator`, or `comment`. `start` and `end` are offsets in the text (end exclusive).
+    """
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """A file read past its syntax errors: the syntax diagnostics, and the tree of what remained.
+
+    Each mistake's item (clause or parameter) is skipped up to the next item, so that later
+    mistakes are found too. `skipped` and `header_cut` tell the builder that names defined in the
+    skipped text are missing for that reason, not because they were never written.
+    """
+
+    file: LicenseFile | None
+    diagnostics: tuple[Diagnostic, ...]
+    skipped: bool
+    header_cut: bool

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from os import PathLike as _PathLike
 from typing import Any
 
 import yaml
@@ -20,6 +21,8 @@ from checker.errors import ProfileError
 from checker.span import Span
 
 MAX_NODES = 100_000
+# Python refuses to convert integers of more than 4,300 digits; no figure needs more than this.
+_MAX_DIGITS = 24
 _INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -27,6 +30,7 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
 Path = tuple[str | int, ...]
+PathLike = str | _PathLike[str]
 
 
 def path_text(path: Path) -> str:
@@ -75,6 +79,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return True
     if value in _FALSE:
         return False
+    if sum(c.isdigit() for c in value) > _MAX_DIGITS:
+        return value  # too long to be a figure: left as text, for validation to refuse where it stands
     if _INT.match(value):
         return int(value.replace("_", ""))
     if _FLOAT.match(value):
@@ -123,6 +129,32 @@ class _Converter:
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
         return _scalar(node)
+
+
+# A profile or policy is a page of YAML; a bigger file is refused before it is read into memory
+# (PyYAML would take minutes over 50 MB).
+MAX_BYTES = 1_000_000
+
+
+def read_yaml_text(path: PathLike, missing: str = "no such file") -> str:
+    """A YAML file's text: UTF-8, at most MAX_BYTES. Raises `ProfileError` naming the file."""
+    shown = str(path)
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ProfileError([Kind.UNREADABLE(path=shown, reason=missing)]) from None
+    except OSError as error:
+        raise ProfileError([Kind.UNREADABLE(path=shown, reason=error.strerror or str(error))]) from None
+    if len(data) > MAX_BYTES:
+        raise ProfileError([Kind.YAML_TOO_LARGE(what=f"{shown} is larger than {MAX_BYTES:,} bytes")])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        found = "UTF-16 text" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "binary data"
+        raise ProfileError([Kind.NOT_TEXT(path=shown, found=found)])
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise ProfileError([Kind.NOT_UTF8(path=shown)]) from None
 
 
 def load_yaml(text: str, file: str) -> Document:

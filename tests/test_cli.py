@@ -148,4 +148,4 @@ def test_own_licence_folder(cli: object, tmp_path: Path) -> None:
     (tmp_path / "broken.terms").write_text('license broken "B"\n  licensor "B"\nclause\n', encoding="utf-8")
     run = run_cli("check", "-l", "acme-1.0", "--licenses-dir", str(tmp_path))
     assert run.code == 2
-    assert "broken.terms:4:1: error[E102]: the file ends too early" in run.err
+    assert "broken.terms:3:7: error[E102]: the file ends too early" in run.err  # just after `clause`

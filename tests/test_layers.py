@@ -31,6 +31,11 @@ FORBIDDEN = {
     # Their renderers decide nothing: they never evaluate, and know no command line.
     "render_terms": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "cli_terms", "typer"},
     "cli_profile": {"lark", "parser", "evaluate", "render", "render_terms"},
+    # Tools for licence authors sit beside the catalogue: they read files, they never print.
+    "formatting": {"lark", "evaluate", "cli", "cli_authoring", "render", "typer", "rich", "yaml"},
+    "lint": {"lark", "parser", "tree", "cli", "cli_authoring", "render", "typer", "rich", "yaml"},
+    "styling": {"lark", "parser", "build", "model", "evaluate", "catalogue", "cli", "render", "typer", "yaml"},
+    "cli_authoring": {"lark", "parser", "tree", "build", "evaluate", "render"},
 }
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 import checker
 
@@ -37,3 +38,16 @@ def test_readme_lists_the_catalogue() -> None:
         text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
         path.write_text(text, encoding="utf-8")
     assert block in text, "README.md's catalogue table is out of date: run with MODELTERMS_UPDATE_GOLDEN=1"
+
+
+def test_readme_shows_a_diagnostic_as_users_see_it(tmp_path: Path) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- diagnostic:start -->\n```console\n", 1)[1].split("```\n<!-- diagnostic:end -->", 1)[0]
+    command, expected = block.split("\n", 1)
+    assert command == "$ modelterms check --licenses-dir licenses/ -l acme-1.0"
+    (tmp_path / "licenses").mkdir()
+    example = (ROOT / "tests" / "golden" / "readme-example.terms").read_text(encoding="utf-8")
+    (tmp_path / "licenses" / "acme.terms").write_text(example, encoding="utf-8")
+    run = run_cli("check", "--licenses-dir", "licenses/", "-l", "acme-1.0", cwd=tmp_path)
+    assert run.code == 2
+    assert run.err.replace("licenses//", "licenses/") == expected

@@ -1,0 +1,167 @@
+"""Fuzzing: no input may crash modelterms. The only acceptable results are success or diagnostics.
+
+Licence files are generated from the grammar and mutated (tokens deleted, duplicated, swapped;
+random bytes; Unicode look-alikes; truncation); policies and command lines likewise. Each run is
+bounded: MODELTERMS_FUZZ_EXAMPLES sets the number of examples per property (default 60; CI uses
+the default). A longer run, e.g. before a release:
+
+    MODELTERMS_FUZZ_EXAMPLES=5000 python -m pytest tests/properties/test_fuzz.py
+
+Round trip: for every generated valid file, `parse(fmt(x))` means the same as `parse(x)`, and
+`fmt` is idempotent.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import checker
+from checker.cli import app
+from checker.formatting import format_text
+from checker.lint import lint_license
+from checker.parser import _lark
+from checker.resources import license_files
+
+from .licence_files import licence_texts, mutated_texts
+
+TERMINALS = {t.name for t in _lark().terminals} | {"$END"}
+EXAMPLES = int(os.environ.get("MODELTERMS_FUZZ_EXAMPLES", "60"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ROOT = Path(__file__).resolve().parent.parent.parent
+CATALOGUE_TEXTS = [f.read_text(encoding="utf-8") for f in license_files()]
+
+
+def parse_or_diagnose(text: str) -> checker.License | None:
+    """Parse; a LicenseFileError with positioned diagnostics is the only acceptable failure."""
+    try:
+        return checker.parse_license(text, "fuzz.terms")
+    except checker.LicenseFileError as error:
+        assert error.diagnostics, "an error without diagnostics"
+        rendered = error.render()
+        assert "__ANON" not in rendered and "Traceback" not in rendered
+        assert all(d.code and d.message for d in error.diagnostics)
+        for d in error.diagnostics:  # what was expected is said in the user's words, never as token names
+            if d.help and d.help.startswith("expected "):
+                assert not set(re.findall(r"[A-Z_$]{3,}", d.help)) & TERMINALS, d.help
+        return None
+
+
+@FUZZ
+@given(licence_texts())
+def test_generated_licence_files_parse(text: str) -> None:
+    licence = checker.parse_license(text, "generated.terms")
+    assert licence.clauses
+
+
+@FUZZ
+@given(licence_texts())
+def test_round_trip_fmt_keeps_the_meaning_and_is_idempotent(text: str) -> None:
+    formatted = format_text(text, "generated.terms")
+    assert checker.parse_license(formatted, "f.terms") == checker.parse_license(text, "g.terms")
+    assert format_text(formatted, "f.terms") == formatted
+
+
+@FUZZ
+@given(mutated_texts(licence_texts()))
+def test_mutated_generated_files_succeed_or_diagnose(text: str) -> None:
+    licence = parse_or_diagnose(text)
+    if licence is not None:
+        lint_license(licence)
+        assert checker.parse_license(format_text(text, "m.terms"), "m.terms") == licence
+
+
+@FUZZ
+@given(mutated_texts(st.sampled_from(CATALOGUE_TEXTS)))
+def test_mutated_catalogue_files_succeed_or_diagnose(text: str) -> None:
+    licence = parse_or_diagnose(text)
+    if licence is not None:
+        lint_license(licence)
+
+
+@FUZZ
+@given(st.binary(max_size=2000))
+def test_random_bytes_as_a_licence_file(data: bytes) -> None:
+    parse_or_diagnose(data.decode("utf-8", errors="replace"))
+
+
+# ---- policies and command lines -------------------------------------------------------------------
+
+EXAMPLE_POLICY = (ROOT / "examples" / "acme-assistant" / "modelterms.yaml").read_text(encoding="utf-8")
+runner = CliRunner()
+
+
+def run_in_process(args: list[str]) -> int:
+    result = runner.invoke(app, args, catch_exceptions=True, env={"NO_COLOR": "1", "COLUMNS": "200"})
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    return result.exit_code
+
+
+ODD_VALUES = [
+    "", "~", "NO", "on", "-1", ".nan", ".inf", "[]", "{}", "*x", "&x a", "2024-13-45", "9" * 50, "'unterminated",
+    "[a, [b", "!!python/object:os.system",
+]  # fmt: skip
+
+
+@st.composite
+def mutated_policies(draw: st.DrawFn) -> str:
+    lines = EXAMPLE_POLICY.splitlines()
+    for _ in range(draw(st.integers(1, 3))):
+        how = draw(st.sampled_from(["delete", "duplicate", "swap", "bytes", "indent", "value"]))
+        i = draw(st.integers(0, len(lines) - 2))
+        if how == "delete":
+            del lines[i]
+        elif how == "duplicate":
+            lines.insert(i, lines[i])
+        elif how == "swap":
+            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+        elif how == "bytes":
+            at = draw(st.integers(0, len(lines[i])))
+            noise = draw(st.text(max_size=6))
+            lines[i] = lines[i][:at] + noise + lines[i][at:]
+        elif how == "indent":
+            lines[i] = draw(st.sampled_from(["", " ", "    ", "\t"])) + lines[i].lstrip()
+        else:
+            key = lines[i].split(":", 1)[0]
+            value = draw(st.sampled_from(ODD_VALUES))
+            lines[i] = f"{key}: {value}"
+    return "\n".join(lines) + "\n"
+
+
+@FUZZ
+@given(mutated_policies())
+def test_mutated_policies_succeed_or_diagnose(tmp_path_factory: object, text: str) -> None:
+    folder = Path(tmp_path_factory.mktemp("policy"))  # type: ignore[attr-defined]
+    (folder / "models" / "acme-coder").mkdir(parents=True)
+    card = ROOT / "examples" / "acme-assistant" / "models" / "acme-coder" / "README.md"
+    (folder / "models" / "acme-coder" / "README.md").write_text(card.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "modelterms.yaml").write_text(text, encoding="utf-8")
+    assert run_in_process(["policy", "--policy", str(folder / "modelterms.yaml")]) in (0, 1, 2)
+
+
+WORDS = [
+    "check", "list", "models", "uses", "version", "schema", "lint", "licenses/mit.terms", "-l", "--license", "llama",
+    "mit", "lama", "gemma", "--model", "gpt-oss-20b", "--mau", "800M", "2024-06=5", "--dau", "--revenue", "2.5M",
+    "USD", "-5", "nan", "inf", "1e400", "--domicile", "DE", "EU", "XX", "--market", "--use", "chatbot", "weapon",
+    "--modality", "text", "--commercial", "--non-commercial", "--serve", "--no-distribute", "--end-user",
+    "--format", "json", "yaml", "--fail-on", "permitted", "--profile", "missing.yaml", "--licenses-dir", "nowhere",
+    "--derivative-name", "Llama-X", "--family", "--help", "", "--", "-", "=", "ü", "§", "'", '"', "--mau=", "9" * 40,
+    "fmt", "--check",
+]  # fmt: skip
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), max_size=8))
+def test_command_lines_succeed_or_diagnose(args: list[str]) -> None:
+    # Commands that write files are only fuzzed in their read-only forms.
+    if "fmt" in args and "--check" not in args:
+        args = [a for a in args if a != "fmt"]
+    code = run_in_process(args)
+    assert code in (0, 1, 2), shlex.join(args)

@@ -1,0 +1,170 @@
+"""`modelterms fmt`: one canonical layout, comments and quotes kept byte for byte, meaning kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli
+
+import checker
+from checker import formatting
+from checker.formatting import format_text
+from checker.resources import license_files
+
+MESSY = """# Acme's licence, formalised.
+license   acme-1.0   "Acme Model License"   licensor "Acme" # who grants it
+ source "https://example.com/acme"
+  verified   primary "written for the tests"
+    alias acme ,acme-model
+param mau_cap=700M users §2 "Caps"
+      >   greater than 700 million monthly active users\x20\x20\x20
+clause grant §1 > You may use the model.
+ permits
+# The commercial limits.
+
+
+# (two comments, kept apart)
+clause big §2 "Caps" >   If you have more than 700 million monthly active users,
+  >you need a licence.
+  when ( mau>mau_cap   # users now, not at release
+   and commercial ) or any use in { weapons,malware }
+  # why the weapons are here
+  needs license from "Acme" note "n" ambiguous "a \\"quoted\\" word"
+clause credit §3
+  > Say “Built with Acme”.
+  when not not distributes and derivative-name starts with "Acme" and mau in month before 2024-01-01 >= 5K
+  must not endorse with names
+# the end
+"""
+
+CANONICAL = """# Acme's licence, formalised.
+license acme-1.0 "Acme Model License"
+  licensor      "Acme"          # who grants it
+  source        "https://example.com/acme"
+  verified      primary "written for the tests"
+  alias         acme, acme-model
+
+param mau_cap = 700M users
+  §2 "Caps"
+  > greater than 700 million monthly active users
+
+clause grant §1
+  > You may use the model.
+  permits
+
+# The commercial limits.
+
+# (two comments, kept apart)
+clause big §2 "Caps"
+  > If you have more than 700 million monthly active users,
+  > you need a licence.
+  # users now, not at release
+  when (mau > mau_cap and commercial) or any use in {weapons, malware}
+  # why the weapons are here
+  needs license from "Acme"
+  note "n"
+  ambiguous "a \\"quoted\\" word"
+
+clause credit §3
+  > Say “Built with Acme”.
+  when not not distributes and derivative-name starts with "Acme" and mau in month before 2024-01-01 >= 5K
+  must not endorse with names
+
+# the end
+"""
+
+
+def test_the_canonical_layout() -> None:
+    assert format_text(MESSY, "messy.terms") == CANONICAL
+
+
+def test_fmt_is_idempotent() -> None:
+    assert format_text(CANONICAL, "c.terms") == CANONICAL
+
+
+def test_the_formatted_file_means_the_same() -> None:
+    assert checker.parse_license(CANONICAL, "a.terms") == checker.parse_license(MESSY, "b.terms")
+
+
+def test_model_equality_ignores_spans_but_not_meaning() -> None:
+    one, moved = checker.parse_license(CANONICAL, "a.terms"), checker.parse_license("\n\n" + CANONICAL, "b.terms")
+    assert one == moved
+    assert one.span != moved.span and one.clauses[0].span != moved.clauses[0].span
+    changed = checker.parse_license(CANONICAL.replace(">= 5K", "> 5K"), "a.terms")
+    assert changed != one
+
+
+def test_comments_and_quote_words_are_kept_byte_for_byte() -> None:
+    def kept(text: str) -> list[str]:
+        lines = [line.strip() for line in text.splitlines()]
+        comments = [line[line.index("#") :] for line in lines if "#" in line and not line.startswith(">")]
+        quotes = [line[1:].strip() for line in lines if line.startswith(">")]
+        return comments + quotes
+
+    assert kept(format_text(MESSY, "m.terms")) == kept(
+        MESSY.replace("§1 > You", "§1\n> You").replace('"Caps" >', '"Caps"\n>')
+    )
+
+
+@pytest.mark.parametrize("file", license_files(), ids=lambda f: f.name)
+def test_every_bundled_licence_is_formatted(file: object) -> None:
+    text = file.read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    assert format_text(text, f"licenses/{file.name}") == text  # type: ignore[attr-defined]
+
+
+def test_fmt_check_shows_a_diff_and_exits_1(cli: object, tmp_path: Path) -> None:
+    path = tmp_path / "acme.terms"
+    path.write_text(MESSY, encoding="utf-8")
+    run = run_cli("fmt", "--check", str(path))
+    assert run.code == 1
+    assert f"--- {path}\n+++ {path} (formatted)\n" in run.out
+    assert '+  licensor      "Acme"          # who grants it\n' in run.out
+    assert "1 of 1 licence file would be reformatted" in run.err
+    assert path.read_text(encoding="utf-8") == MESSY  # --check writes nothing
+
+
+def test_fmt_writes_the_canonical_layout(cli: object, tmp_path: Path) -> None:
+    path = tmp_path / "acme.terms"
+    path.write_text(MESSY, encoding="utf-8")
+    run = run_cli("fmt", str(tmp_path))
+    assert run.code == 0, run.err
+    assert f"reformatted {path}" in run.out
+    assert path.read_text(encoding="utf-8") == CANONICAL
+    again = run_cli("fmt", "--check", str(tmp_path))
+    assert again.code == 0 and again.out == ""
+    assert "1 licence file already formatted" in again.err
+
+
+def test_fmt_refuses_a_file_with_mistakes_and_leaves_it_alone(cli: object, tmp_path: Path) -> None:
+    broken = CANONICAL.replace("permits\n", "prohibited\n", 1)
+    path = tmp_path / "acme.terms"
+    path.write_text(broken, encoding="utf-8")
+    run = run_cli("fmt", str(path))
+    assert run.code == 2
+    assert "error[E104]: unknown effect 'prohibited'" in run.err
+    assert path.read_text(encoding="utf-8") == broken
+
+
+def test_fmt_of_the_catalogue_through_the_cli(cli: object) -> None:
+    run = run_cli("fmt", "--check", str(ROOT / "licenses"))
+    assert run.code == 0, run.out
+
+
+def test_fmt_refuses_a_layout_that_would_change_the_meaning(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Simulate a formatter bug: the layout it produced says `>` where the file says `>=`.
+    real = formatting._render
+    monkeypatch.setattr(formatting, "_render", lambda lines: real(lines).replace(">= 5K", "> 5K"))
+    with pytest.raises(checker.LicenseFileError) as caught:
+        format_text(CANONICAL, "c.terms")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "E150"
+    assert diagnostic.message == "fmt would change what c.terms means, so it is left as it is"
+
+
+def test_fmt_refuses_a_layout_that_would_change_a_comment(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = formatting._render
+    monkeypatch.setattr(formatting, "_render", lambda lines: real(lines).replace("# the end", "# The end"))
+    with pytest.raises(checker.LicenseFileError) as caught:
+        format_text(CANONICAL, "c.terms")
+    assert caught.value.diagnostics[0].code == "E150"
