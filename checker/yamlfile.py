@@ -20,7 +20,9 @@ from checker.diagnostics import Kind
 from checker.errors import ProfileError
 from checker.span import Span
 
-MAX_NODES = 100_000
+# A profile holds tens of values and a policy of a thousand models a few thousand; each value kept costs
+# a span, so the cap also bounds the memory an alias bomb can take (about 50 MB at this figure).
+MAX_NODES = 20_000
 # Python refuses to convert integers of more than 4,300 digits; no figure needs more than this.
 _MAX_DIGITS = 24
 _INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
