@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker import model
 from checker.build import build_license
@@ -23,6 +24,9 @@ from checker.parser import parse_text
 from checker.resources import license_files
 from checker.span import Span
 from checker.suggest import hint
+
+if TYPE_CHECKING:
+    from checker.compiled import CompiledLicense
 
 LICENSE_SUFFIX = ".terms"
 
@@ -92,6 +96,7 @@ class Catalogue:
         self._licenses: dict[str, model.License] = {}
         self._names: dict[str, str] = {}
         self._families: dict[str, list[model.License]] = {}
+        self._compiled: dict[str, CompiledLicense] = {}
         diagnostics: list[Diagnostic] = []
         for license in licenses:
             for name in (license.id, *license.aliases, *license.hf_tags, *([license.spdx] if license.spdx else [])):
@@ -139,6 +144,16 @@ class Catalogue:
         if key is None:
             raise UnknownLicenseError([self.unknown(name)])
         return self._licenses[key]
+
+    def compiled(self, name: str) -> CompiledLicense:
+        """The fast path of the licence a name stands for, compiled on first use, then kept."""
+        license = self.get(name)
+        found = self._compiled.get(license.id)
+        if found is None:
+            from checker.compiled import compile_license  # noqa: PLC0415 - only scans and benchmarks need it
+
+            found = self._compiled[license.id] = compile_license(license)
+        return found
 
     def unknown(self, name: str) -> Diagnostic:
         suggestion = hint(name, self.names()) or "`modelterms licenses` lists the catalogue"

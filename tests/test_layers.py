@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "checker"
 FORBIDDEN = {
     "model": {"lark", "parser", "build", "tree", "evaluate", "catalogue", "cli", "render", "typer", "rich", "yaml"},
     "evaluate": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "typer", "rich", "yaml"},
+    "compiled": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "typer", "rich", "yaml"},
     "verdict": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
     "profile": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
     "wording": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
