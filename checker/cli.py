@@ -17,29 +17,28 @@ import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.table import Table
 
-from checker.build import parse_number
+from checker._version import __version__
 from checker.catalogue import Catalogue, bundled, load_license_folder
 from checker.diagnostics import Kind
 from checker.errors import CheckerError, DiagnosticError, ProfileError
 from checker.evaluate import evaluate
-from checker.models import bundled_index
-from checker.policy import DEFAULT_POLICY, PolicyFile, evaluate_policy, load_policy
+from checker.numbers import parse_number
 from checker.profile import ServiceProfile
-from checker.profile_file import load_profile, validation_diagnostics
-from checker.render import Report, json_text, policy_json, print_policy_text, print_text
+from checker.report import Report, json_text
 from checker.request import run_check
 from checker.suggest import hint
 from checker.vocabulary import Modality, Outcome, UseCase
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from checker.models import ModelIndex
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
@@ -64,14 +63,24 @@ class OutputFormat(StrEnum):
 
 
 def _version() -> str:
-    try:
-        return package_version("modelterms")
-    except PackageNotFoundError:  # pragma: no cover - running from a checkout without installing
-        return "0+unknown"
+    return __version__
+
+
+# rich is imported only by the commands that print with it: `--format json` starts without it.
+def _console(**options: Any) -> Console:
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console(highlight=False, **options)
+
+
+def _table(title: str) -> Table:
+    from rich.table import Table  # noqa: PLC0415
+
+    return Table(title=title, title_justify="left")
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return _console(stderr=True, soft_wrap=True)
 
 
 def boundary(command: Callable[P, R]) -> Callable[P, R]:
@@ -158,7 +167,12 @@ def _catalogue(extra_folders: list[Path]) -> Catalogue:
 
 def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
     """The profile file (if any) with the command-line facts laid over it."""
+    from pydantic import ValidationError  # noqa: PLC0415 - only when a profile is built
+
+    from checker.profile_file import load_profile, validation_diagnostics  # noqa: PLC0415 - YAML on demand
+
     base = load_profile(profile_file) if profile_file else ServiceProfile()
+
     try:
         return base.merged(**flags)
     except ValidationError as error:
@@ -279,12 +293,14 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
         end_user=end_user,
     )
     catalogue = _catalogue(licenses_dir)
-    results = tuple(run_check(license, model, service, catalogue, bundled_index))
+    results = tuple(run_check(license, model, service, catalogue, _index))
     report = Report(service, results)
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json_text(report, _version()))
     else:
-        print_text(report, Console(highlight=False))
+        from checker.render import print_text  # noqa: PLC0415 - rich only for text output
+
+        print_text(report, _console())
     if report.fails(fail_on or DEFAULT_FAIL_ON):
         raise typer.Exit(EXIT_FAILED)
 
@@ -303,8 +319,8 @@ def _use(text: str) -> UseCase:
 @boundary
 def run_policy(
     policy: Annotated[
-        Path, typer.Option("--policy", help="The policy file (default: modelterms.yaml in the current folder).")
-    ] = Path(DEFAULT_POLICY),
+        Path | None, typer.Option("--policy", help="The policy file (default: modelterms.yaml in the current folder).")
+    ] = None,
     output_format: FormatOption = OutputFormat.TEXT,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
 ) -> None:
@@ -313,11 +329,14 @@ def run_policy(
     Exit code 0 when the policy passes, 1 when a result is in its fail-on list or a waiver has
     expired, 2 for bad input.
     """
-    report = evaluate_policy(load_policy(policy))
+    from checker.policy import DEFAULT_POLICY, evaluate_policy, load_policy  # noqa: PLC0415
+    from checker.render import policy_json, print_policy_text  # noqa: PLC0415
+
+    report = evaluate_policy(load_policy(policy or Path(DEFAULT_POLICY)))
     if output_format is OutputFormat.JSON:
         text = json.dumps(policy_json(report, _version()), indent=2, ensure_ascii=False) + "\n"
     else:
-        console = Console(highlight=False, record=True, file=io.StringIO() if output else None)
+        console = _console(record=True, file=io.StringIO() if output else None)
         print_policy_text(report, console)
         text = console.export_text() if output else ""
     if output:
@@ -331,6 +350,8 @@ def run_policy(
 @app.command("schema")
 def print_schema() -> None:
     """Print the JSON Schema of the policy file (for editors)."""
+    from checker.policy import PolicyFile  # noqa: PLC0415
+
     schema = PolicyFile.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "modelterms policy file"
@@ -375,14 +396,14 @@ def list_licenses(
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json.dumps({"licenses": rows, "families": sorted(catalogue.families)}, indent=2) + "\n")
         return
-    table = Table(title="modelterms catalogue", title_justify="left")
+    table = _table("modelterms catalogue")
     for column in ("id", "name", "family", "date", "also", "verified"):
         table.add_column(column)
     for row in rows:
         table.add_row(
             row["id"], row["name"], row["family"] or "", row["date"] or "", ", ".join(row["also"]), row["verification"]
         )
-    console = Console(highlight=False)
+    console = _console()
     console.print(table)
     console.print("families: " + ", ".join(sorted(catalogue.families)))
 
@@ -406,7 +427,7 @@ def list_models(
     output_format: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """List the model index: models, the licences they ship with, and their facts."""
-    index = bundled_index()
+    index = _index()
     entries = index.entries
     if search:
         needle = search.lower()
@@ -418,7 +439,7 @@ def list_models(
         rows = [e.model_dump(mode="json", exclude_none=True) for e in entries]
         sys.stdout.write(json.dumps({"models": rows}, indent=2, ensure_ascii=False) + "\n")
         return
-    table = Table(title="modelterms model index", title_justify="left")
+    table = _table("modelterms model index")
     table.add_column("model", no_wrap=True)
     for column in ("licences", "modality", "parameters", "names"):
         table.add_column(column)
@@ -427,13 +448,13 @@ def list_models(
             i.license_id + ("" if i.via.id == e.id else f" (via {i.via.id})") for i in index.licenses_of(e.id)
         )
         table.add_row(e.id, licences, e.modality.value if e.modality else "", e.parameters or "", ", ".join(e.names))
-    Console(highlight=False).print(table)
+    _console().print(table)
 
 
 @app.command("uses")
 def list_uses() -> None:
     """List the use-case vocabulary for --use and profiles."""
-    console = Console(highlight=False)
+    console = _console()
     for use in UseCase:
         console.print(f"{use.value:<24} {use.description}", markup=False)
 
@@ -442,6 +463,13 @@ def list_uses() -> None:
 def show_version() -> None:
     """Print the modelterms version."""
     typer.echo(_version())
+
+
+def _index() -> ModelIndex:
+    """The bundled model index, loaded only by the commands that name a model."""
+    from checker.models import bundled_index  # noqa: PLC0415
+
+    return bundled_index()
 
 
 def main() -> None:

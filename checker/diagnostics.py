@@ -110,7 +110,7 @@ class Kind(Enum):
 class Diagnostic(BaseModel):
     """One finding: stable code, message, optional help, where it is."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     code: str
     severity: Severity = Severity.ERROR

@@ -20,7 +20,8 @@ from checker.vocabulary import Comparator, Fact, Modality, ObligationKind, Unit,
 class Node(BaseModel):
     """Base of every model node: frozen, no extra fields, a span that does not count for equality."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Built on first validation, not at import: a start from the cache never validates a node.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     span: Span | None = Field(default=None, exclude=True, repr=False)
 
@@ -265,9 +266,3 @@ def facts_of(condition: Condition | None) -> frozenset[Fact]:
             return frozenset().union(*(facts_of(i) for i in items))
         case _:
             return frozenset({condition.fact})
-
-
-NotCondition.model_rebuild()
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-Clause.model_rebuild()

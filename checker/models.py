@@ -29,7 +29,7 @@ from checker.yamlfile import Document, load_yaml
 class ModelEntry(BaseModel):
     """One model of the index."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str = Field(description="The Hugging Face repo id (owner/name).")
     names: tuple[str, ...] = Field(default=(), description="Other names users give it.")
@@ -43,7 +43,7 @@ class ModelEntry(BaseModel):
 
 
 class _IndexFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     models: tuple[ModelEntry, ...]
 

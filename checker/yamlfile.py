@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from checker.diagnostics import Kind
 from checker.errors import ProfileError
 from checker.span import Span
+
+if TYPE_CHECKING:
+    import yaml  # imported where a document is read: a command that reads none starts without it
 
 MAX_NODES = 100_000
 _INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
@@ -88,6 +89,8 @@ class _Converter:
         self.count = 0
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
+        import yaml  # noqa: PLC0415 - see the import at the top
+
         self.count += 1
         if self.count > MAX_NODES:
             raise ProfileError(
@@ -127,6 +130,8 @@ class _Converter:
 
 def load_yaml(text: str, file: str) -> Document:
     """Parse one YAML document strictly. Raises `ProfileError` with file, line and column."""
+    import yaml  # noqa: PLC0415 - see the import at the top
+
     document = Document(None, file, text)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
