@@ -114,6 +114,13 @@ LicensesDir = Annotated[
     list[Path], typer.Option("--licenses-dir", help="A folder of your own .terms licence files (repeatable).")
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+FailOnOption = Annotated[
+    list[Outcome] | None,
+    typer.Option(
+        "--fail-on",
+        help="Outcomes that make the exit code 1 (repeatable). Default: forbidden, needs-license, undetermined.",
+    ),
+]
 
 
 def _bad_option(message: str, help_text: str = "") -> ProfileError:
@@ -179,6 +186,87 @@ def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
         raise ProfileError(validation_diagnostics(error, None, list(ServiceProfile.model_fields))) from None
 
 
+# The profile flags, shared by every command that takes a service profile (check, scan).
+ProfileFileOption = Annotated[
+    Path | None, typer.Option("--profile", "-p", help="A YAML service profile; flags override its facts.")
+]
+MauOption = Annotated[
+    list[str],
+    typer.Option(
+        "--mau",
+        help="Monthly active users now (e.g. 800000000 or 800M), or in a month: "
+        "YYYY-MM=N (repeatable). One figure stands for every month a licence asks about.",
+    ),
+]
+DauOption = Annotated[str | None, typer.Option("--dau", help="Daily active users (e.g. 250000 or 250K).")]
+RevenueOption = Annotated[str | None, typer.Option("--revenue", help="Annual revenue in USD (e.g. 2500000 or 2.5M).")]
+DomicileOption = Annotated[
+    str | None, typer.Option("--domicile", help="Licensee's domicile: ISO 3166-1 code (DE) or group (EU, EEA).")
+]
+MarketOption = Annotated[
+    list[str], typer.Option("--market", help="Where end users are: ISO code or group (repeatable).")
+]
+UseOption = Annotated[
+    list[str],
+    typer.Option(
+        "--use",
+        help="A use case (repeatable); giving any declares the complete list. `modelterms uses` lists them.",
+    ),
+]
+ModalityOption = Annotated[Modality | None, typer.Option("--modality", help="The model's modality.")]
+DerivativeNameOption = Annotated[
+    str | None, typer.Option("--derivative-name", help="Name of the derived model you distribute or serve.")
+]
+CommercialOption = Annotated[
+    bool | None,
+    typer.Option("--commercial/--non-commercial", help="Used in connection with a commercial activity."),
+]
+DistributesOption = Annotated[
+    bool | None, typer.Option("--distribute/--no-distribute", help="Distributes the weights or a derivative.")
+]
+ServesOption = Annotated[
+    bool | None, typer.Option("--serve/--no-serve", help="Offers the model to others as a hosted service or API.")
+]
+FineTunesOption = Annotated[
+    bool | None, typer.Option("--fine-tune/--no-fine-tune", help="Fine-tunes or otherwise modifies the model.")
+]
+TrainsOnOutputsOption = Annotated[
+    bool | None,
+    typer.Option("--train-on-outputs/--no-train-on-outputs", help="Uses outputs to train or improve another model."),
+]
+EndUserOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--end-user/--no-end-user", help="Only an end user of a third party's product that integrates the model."
+    ),
+]
+
+
+def profile_from_flags(
+    profile: Path | None,
+    *,
+    mau: list[str],
+    dau: str | None,
+    revenue: str | None,
+    domicile: str | None,
+    market: list[str],
+    use: list[str],
+    **facts: Any,
+) -> ServiceProfile:
+    """The service profile the profile flags describe (the file's facts, the flags laid over them)."""
+    uses = [_use(u) for u in use]
+    return build_profile(
+        profile,
+        mau=_mau(mau),
+        dau=_number(dau, "--dau") if dau is not None else None,
+        revenue=_revenue(revenue),
+        domicile=domicile,
+        markets=market or None,
+        uses=uses or None,
+        **facts,
+    )
+
+
 @app.command()
 @boundary
 def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CLI contract)
@@ -200,72 +288,24 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
             "it ships with, its base model's included; `modelterms models` lists the index.",
         ),
     ] = [],  # noqa: B006
-    profile: Annotated[
-        Path | None, typer.Option("--profile", "-p", help="A YAML service profile; flags override its facts.")
-    ] = None,
-    mau: Annotated[
-        list[str],
-        typer.Option(
-            "--mau",
-            help="Monthly active users now (e.g. 800000000 or 800M), or in a month: "
-            "YYYY-MM=N (repeatable). One figure stands for every month a licence asks about.",
-        ),
-    ] = [],  # noqa: B006 - typer reads the default; it is never mutated
-    dau: Annotated[str | None, typer.Option("--dau", help="Daily active users (e.g. 250000 or 250K).")] = None,
-    revenue: Annotated[
-        str | None, typer.Option("--revenue", help="Annual revenue in USD (e.g. 2500000 or 2.5M).")
-    ] = None,
-    domicile: Annotated[
-        str | None, typer.Option("--domicile", help="Licensee's domicile: ISO 3166-1 code (DE) or group (EU, EEA).")
-    ] = None,
-    market: Annotated[
-        list[str], typer.Option("--market", help="Where end users are: ISO code or group (repeatable).")
-    ] = [],  # noqa: B006
-    use: Annotated[
-        list[str],
-        typer.Option(
-            "--use",
-            help="A use case (repeatable); giving any declares the complete list. `modelterms uses` lists them.",
-        ),
-    ] = [],  # noqa: B006
-    modality: Annotated[Modality | None, typer.Option("--modality", help="The model's modality.")] = None,
-    derivative_name: Annotated[
-        str | None, typer.Option("--derivative-name", help="Name of the derived model you distribute or serve.")
-    ] = None,
-    commercial: Annotated[
-        bool | None,
-        typer.Option("--commercial/--non-commercial", help="Used in connection with a commercial activity."),
-    ] = None,
-    distributes: Annotated[
-        bool | None, typer.Option("--distribute/--no-distribute", help="Distributes the weights or a derivative.")
-    ] = None,
-    serves: Annotated[
-        bool | None, typer.Option("--serve/--no-serve", help="Offers the model to others as a hosted service or API.")
-    ] = None,
-    fine_tunes: Annotated[
-        bool | None, typer.Option("--fine-tune/--no-fine-tune", help="Fine-tunes or otherwise modifies the model.")
-    ] = None,
-    trains_on_outputs: Annotated[
-        bool | None,
-        typer.Option(
-            "--train-on-outputs/--no-train-on-outputs", help="Uses outputs to train or improve another model."
-        ),
-    ] = None,
-    end_user: Annotated[
-        bool | None,
-        typer.Option(
-            "--end-user/--no-end-user", help="Only an end user of a third party's product that integrates the model."
-        ),
-    ] = None,
+    profile: ProfileFileOption = None,
+    mau: MauOption = [],  # noqa: B006 - typer reads the default; it is never mutated
+    dau: DauOption = None,
+    revenue: RevenueOption = None,
+    domicile: DomicileOption = None,
+    market: MarketOption = [],  # noqa: B006
+    use: UseOption = [],  # noqa: B006
+    modality: ModalityOption = None,
+    derivative_name: DerivativeNameOption = None,
+    commercial: CommercialOption = None,
+    distributes: DistributesOption = None,
+    serves: ServesOption = None,
+    fine_tunes: FineTunesOption = None,
+    trains_on_outputs: TrainsOnOutputsOption = None,
+    end_user: EndUserOption = None,
     licenses_dir: LicensesDir = [],  # noqa: B006
     output_format: FormatOption = OutputFormat.TEXT,
-    fail_on: Annotated[
-        list[Outcome] | None,
-        typer.Option(
-            "--fail-on",
-            help="Outcomes that make the exit code 1 (repeatable). Default: forbidden, needs-license, undetermined.",
-        ),
-    ] = None,
+    fail_on: FailOnOption = None,
 ) -> None:
     """Check a service profile against licences (--license) or models (--model).
 
@@ -274,15 +314,14 @@ def check(  # noqa: PLR0917 - typer passes one parameter per flag (the public CL
     """
     if not license and not model:
         raise _bad_option("give at least one --license or --model", "e.g. --license llama or --model gpt-oss-20b")
-    uses = [_use(u) for u in use]
-    service = build_profile(
+    service = profile_from_flags(
         profile,
-        mau=_mau(mau),
-        dau=_number(dau, "--dau") if dau is not None else None,
-        revenue=_revenue(revenue),
+        mau=mau,
+        dau=dau,
+        revenue=revenue,
         domicile=domicile,
-        markets=market or None,
-        uses=uses or None,
+        market=market,
+        use=use,
         modality=modality,
         derivative_name=derivative_name,
         commercial=commercial,
