@@ -514,3 +514,7 @@ def _index() -> ModelIndex:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+# Commands kept in their own modules register on `app` when imported (after everything above).
+from checker import cli_scan  # noqa: E402, F401

@@ -89,6 +89,8 @@ class Kind(Enum):
     UNKNOWN_LICENSE = ("E220", "unknown licence '{name}'", "{suggestion}")
     UNKNOWN_MODEL = ("E221", "unknown model '{name}'", "{suggestion}")
     BAD_OPTION = ("E230", "{message}", "{help}")
+    # Scanning model metadata (`modelterms scan`): a row is skipped, the scan goes on.
+    BAD_ROW = ("E240", "{message}", "the row is skipped; the scan goes on")
 
     @property
     def code(self) -> str:

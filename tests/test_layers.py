@@ -20,6 +20,7 @@ FORBIDDEN = {
     "cache": {"lark", "parser", "build", "tree", "cli", "render", "typer", "rich", "yaml"},
     "report": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "policy", "typer", "rich", "yaml"},
     "numbers": {"lark", "parser", "build", "model", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
+    "scan": {"lark", "parser", "build", "tree", "cli", "render", "typer", "rich"},
     "verdict": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
     "profile": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
     "wording": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "typer", "rich"},

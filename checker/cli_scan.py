@@ -1,0 +1,252 @@
+"""`modelterms scan`: classify many models for one profile (registered on the `modelterms` app).
+
+Output is streamed: one line per model as it is read (text or JSON Lines), then a summary by
+outcome. A progress bar (rich, on stderr) appears only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from enum import StrEnum
+from json.encoder import encode_basestring  # the C string encoder: a JSON string without json.dumps
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+
+from checker.cli import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    CommercialOption,
+    DauOption,
+    DerivativeNameOption,
+    DistributesOption,
+    DomicileOption,
+    EndUserOption,
+    FailOnOption,
+    FineTunesOption,
+    LicensesDir,
+    MarketOption,
+    MauOption,
+    ModalityOption,
+    ProfileFileOption,
+    RevenueOption,
+    ServesOption,
+    TrainsOnOutputsOption,
+    UseOption,
+    _bad_option,
+    _catalogue,
+    _index,
+    _stderr,
+    app,
+    boundary,
+    profile_from_flags,
+)
+from checker.diagnostics import render_all
+from checker.scan import Classified, Item, Scanner, SourceKind, Summary, read_csv, read_folder, read_jsonl, source_kind
+from checker.verdict import DISCLAIMER
+from checker.vocabulary import Outcome
+
+DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
+_FLUSH_EVERY = 4096  # rows per write (and per progress update)
+
+
+class ScanFormat(StrEnum):
+    TEXT = "text"
+    JSONL = "jsonl"
+
+
+@app.command("scan")
+@boundary
+def scan(  # noqa: PLR0917 - typer passes one parameter per flag (the public CLI contract)
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A JSON Lines (.jsonl) or CSV (.csv) file of model metadata (id, license, license_name, "
+            "base_model), `-` for JSON Lines on stdin, or a folder of model cards (a Hugging Face cache or "
+            "any tree of repositories with README.md front matter).",
+            show_default=False,
+        ),
+    ],
+    profile: ProfileFileOption = None,
+    mau: MauOption = [],  # noqa: B006 - typer reads the default; it is never mutated
+    dau: DauOption = None,
+    revenue: RevenueOption = None,
+    domicile: DomicileOption = None,
+    market: MarketOption = [],  # noqa: B006
+    use: UseOption = [],  # noqa: B006
+    modality: ModalityOption = None,
+    derivative_name: DerivativeNameOption = None,
+    commercial: CommercialOption = None,
+    distributes: DistributesOption = None,
+    serves: ServesOption = None,
+    fine_tunes: FineTunesOption = None,
+    trains_on_outputs: TrainsOnOutputsOption = None,
+    end_user: EndUserOption = None,
+    licenses_dir: LicensesDir = [],  # noqa: B006
+    output_format: Annotated[
+        ScanFormat, typer.Option("--format", "-f", help="One line per model: text, or JSON Lines.")
+    ] = ScanFormat.TEXT,
+    summary_only: Annotated[
+        bool, typer.Option("--summary", help="Print only the summary by outcome, not a line per model.")
+    ] = False,
+    fail_on: FailOnOption = None,
+) -> None:
+    """Classify many models for one profile: model → outcome, then a summary by outcome.
+
+    Exit code 0 when no model's outcome is in --fail-on, 1 when some is, 2 for bad input
+    (every bad row is reported with its line number; the others are still classified).
+    """
+    service = profile_from_flags(
+        profile,
+        mau=mau,
+        dau=dau,
+        revenue=revenue,
+        domicile=domicile,
+        market=market,
+        use=use,
+        modality=modality,
+        derivative_name=derivative_name,
+        commercial=commercial,
+        distributes=distributes,
+        serves=serves,
+        fine_tunes=fine_tunes,
+        trains_on_outputs=trains_on_outputs,
+        end_user=end_user,
+    )
+    scanner = Scanner(service, _catalogue(licenses_dir), _index)
+    summary = Summary()
+    with ExitStack() as stack:
+        items, handle = _open(source, stack)
+        progress = stack.enter_context(_Progress(handle)) if sys.stderr.isatty() else None
+        _stream(items, scanner, summary, output_format=output_format, summary_only=summary_only, progress=progress)
+    _print_summary(summary, output_format)
+    if summary.bad_rows:
+        more = summary.bad_rows - len(summary.problems)
+        text = render_all(summary.problems)
+        _stderr().print(text + (f" (and {more:,} more bad rows)" if more else ""), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if any(summary.by_outcome[o] for o in (fail_on or DEFAULT_FAIL_ON)):
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _open(source: str, stack: ExitStack) -> tuple[Iterator[Item], IO[bytes] | None]:
+    if source == "-":
+        return read_jsonl(sys.stdin.buffer, "<stdin>"), None
+    path = Path(source)
+    if not path.exists():
+        raise _bad_option(f"scan: no file or folder '{source}'", "give a .jsonl or .csv file, a folder, or -")
+    kind = source_kind(path)
+    if kind is SourceKind.FOLDER:
+        return read_folder(path), None
+    try:
+        handle = stack.enter_context(path.open("rb"))
+    except OSError as error:
+        raise _bad_option(f"scan: cannot read '{source}': {error.strerror or error}") from None
+    reader = read_csv if kind is SourceKind.CSV else read_jsonl
+    return reader(handle, source), handle
+
+
+def _stream(
+    items: Iterator[Item],
+    scanner: Scanner,
+    summary: Summary,
+    *,
+    output_format: ScanFormat,
+    summary_only: bool,
+    progress: _Progress | None,
+) -> None:
+    """Classify and write row by row; output is written in blocks, memory stays flat."""
+    out = sys.stdout
+    block: list[str] = []
+    classify = scanner.classify
+    jsonl = output_format is ScanFormat.JSONL
+    for row, problem in items:
+        if row is None:
+            if problem is not None:
+                summary.bad(problem)
+            continue
+        result = classify(row.licenses, row.base_models)
+        summary.count(result)
+        if summary_only:
+            pass
+        elif jsonl:
+            block.append('{"model": ' + encode_basestring(row.id) + ", " + result.json_tail + "\n")
+        else:
+            block.append(_text_line(row.id, result))
+        if len(block) >= _FLUSH_EVERY:
+            out.write("".join(block))
+            block.clear()
+        if progress is not None and summary.models % _FLUSH_EVERY == 0:
+            progress.update(summary.models)
+    out.write("".join(block))
+
+
+def _text_line(model: str, result: Classified) -> str:
+    words = [", ".join(result.licenses)] if result.licenses else []
+    if result.unknown_licenses:
+        words.append("not in the catalogue: " + ", ".join(result.unknown_licenses))
+    if result.unchecked_base_models:
+        words.append("base model not in the index: " + ", ".join(result.unchecked_base_models))
+    return f"{result.outcome.value:<14}{model}  ({'; '.join(words) or 'the metadata names no licence'})\n"
+
+
+def _print_summary(summary: Summary, output_format: ScanFormat) -> None:
+    if output_format is ScanFormat.JSONL:
+        import json  # noqa: PLC0415
+
+        sys.stdout.write(json.dumps({"summary": summary.to_json(), "disclaimer": DISCLAIMER}) + "\n")
+        return
+    lines = [f"\nscanned {summary.models:,} models"]
+    lines += [f"  {o.value:<14}{summary.by_outcome[o]:>12,}" for o in Outcome]
+    if summary.unknown_licenses:
+        top = summary.unknown_licenses.most_common(10)
+        lines.append("licences not in the catalogue (most frequent): " + ", ".join(f"{n} ({c:,})" for n, c in top))
+    if summary.unchecked_base_models:
+        lines.append(f"models whose base model is not in the index (its licence not checked): "
+                     f"{summary.unchecked_base_models:,}")  # fmt: skip
+    if summary.bad_rows:
+        lines.append(f"bad rows skipped: {summary.bad_rows:,}")
+    lines.append(DISCLAIMER)
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+class _Progress:
+    """A rich progress bar on stderr, by bytes read when the size is known, else by models."""
+
+    def __init__(self, handle: IO[bytes] | None) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: PLC0415
+
+        self.handle = handle
+        total: float | None = None
+        if handle is not None:
+            try:
+                total = float(Path(handle.name).stat().st_size)
+            except (OSError, TypeError):
+                total = None
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeRemainingColumn(),
+            console=_stderr(),
+            transient=True,
+        )
+        self.task = self.bar.add_task("scanning", total=total)
+
+    def __enter__(self) -> _Progress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.bar.stop()
+
+    def update(self, models: int) -> None:
+        done: float | None = None
+        if self.handle is not None and self.bar.tasks[0].total is not None:
+            try:
+                done = float(self.handle.tell())
+            except (OSError, ValueError):
+                done = None
+        self.bar.update(self.task, completed=done if done is not None else models, description=f"{models:,} models")
