@@ -7,10 +7,8 @@ outcome. A progress bar (rich, on stderr) appears only when stderr is a terminal
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from contextlib import ExitStack
 from enum import StrEnum
-from json.encoder import encode_basestring  # the C string encoder: a JSON string without json.dumps
 from pathlib import Path
 from typing import IO, Annotated, Any
 
@@ -45,12 +43,21 @@ from checker.cli import (
     profile_from_flags,
 )
 from checker.diagnostics import render_all
-from checker.scan import Classified, Item, Scanner, SourceKind, Summary, read_csv, read_folder, read_jsonl, source_kind
+from checker.scan import (
+    Output,
+    Scanner,
+    SourceKind,
+    Summary,
+    read_csv,
+    read_folder,
+    scan_items,
+    scan_jsonl,
+    source_kind,
+)
 from checker.verdict import DISCLAIMER
 from checker.vocabulary import Outcome
 
 DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
-_FLUSH_EVERY = 4096  # rows per write (and per progress update)
 
 
 class ScanFormat(StrEnum):
@@ -117,11 +124,21 @@ def scan(  # noqa: PLR0917 - typer passes one parameter per flag (the public CLI
         end_user=end_user,
     )
     scanner = Scanner(service, _catalogue(licenses_dir), _index)
-    summary = Summary()
+    output = Output.NONE if summary_only else Output(output_format.value)
     with ExitStack() as stack:
-        items, handle = _open(source, stack)
+        handle, kind = _open(source, stack)
         progress = stack.enter_context(_Progress(handle)) if sys.stderr.isatty() else None
-        _stream(items, scanner, summary, output_format=output_format, summary_only=summary_only, progress=progress)
+        tick = progress.update if progress is not None else None
+        if kind is SourceKind.FOLDER:
+            scan_items(read_folder(Path(source)), scanner, sys.stdout, output=output, tick=tick)
+        elif kind is SourceKind.CSV:
+            assert handle is not None
+            scan_items(read_csv(handle, source), scanner, sys.stdout, output=output, tick=tick)
+        else:
+            stream = sys.stdin.buffer if handle is None else handle
+            shown = "<stdin>" if handle is None else source
+            scan_jsonl(stream, shown, scanner, sys.stdout, output=output, tick=tick)
+    summary = scanner.summary
     _print_summary(summary, output_format)
     if summary.bad_rows:
         more = summary.bad_rows - len(summary.problems)
@@ -132,65 +149,20 @@ def scan(  # noqa: PLR0917 - typer passes one parameter per flag (the public CLI
         raise typer.Exit(EXIT_FAILED)
 
 
-def _open(source: str, stack: ExitStack) -> tuple[Iterator[Item], IO[bytes] | None]:
+def _open(source: str, stack: ExitStack) -> tuple[IO[bytes] | None, SourceKind]:
+    """The file to read (None for stdin or a folder) and what it holds."""
     if source == "-":
-        return read_jsonl(sys.stdin.buffer, "<stdin>"), None
+        return None, SourceKind.JSONL
     path = Path(source)
     if not path.exists():
         raise _bad_option(f"scan: no file or folder '{source}'", "give a .jsonl or .csv file, a folder, or -")
     kind = source_kind(path)
     if kind is SourceKind.FOLDER:
-        return read_folder(path), None
+        return None, kind
     try:
-        handle = stack.enter_context(path.open("rb"))
+        return stack.enter_context(path.open("rb")), kind
     except OSError as error:
         raise _bad_option(f"scan: cannot read '{source}': {error.strerror or error}") from None
-    reader = read_csv if kind is SourceKind.CSV else read_jsonl
-    return reader(handle, source), handle
-
-
-def _stream(
-    items: Iterator[Item],
-    scanner: Scanner,
-    summary: Summary,
-    *,
-    output_format: ScanFormat,
-    summary_only: bool,
-    progress: _Progress | None,
-) -> None:
-    """Classify and write row by row; output is written in blocks, memory stays flat."""
-    out = sys.stdout
-    block: list[str] = []
-    classify = scanner.classify
-    jsonl = output_format is ScanFormat.JSONL
-    for row, problem in items:
-        if row is None:
-            if problem is not None:
-                summary.bad(problem)
-            continue
-        result = classify(row.licenses, row.base_models)
-        summary.count(result)
-        if summary_only:
-            pass
-        elif jsonl:
-            block.append('{"model": ' + encode_basestring(row.id) + ", " + result.json_tail + "\n")
-        else:
-            block.append(_text_line(row.id, result))
-        if len(block) >= _FLUSH_EVERY:
-            out.write("".join(block))
-            block.clear()
-        if progress is not None and summary.models % _FLUSH_EVERY == 0:
-            progress.update(summary.models)
-    out.write("".join(block))
-
-
-def _text_line(model: str, result: Classified) -> str:
-    words = [", ".join(result.licenses)] if result.licenses else []
-    if result.unknown_licenses:
-        words.append("not in the catalogue: " + ", ".join(result.unknown_licenses))
-    if result.unchecked_base_models:
-        words.append("base model not in the index: " + ", ".join(result.unchecked_base_models))
-    return f"{result.outcome.value:<14}{model}  ({'; '.join(words) or 'the metadata names no licence'})\n"
 
 
 def _print_summary(summary: Summary, output_format: ScanFormat) -> None:
@@ -249,4 +221,4 @@ class _Progress:
                 done = float(self.handle.tell())
             except (OSError, ValueError):
                 done = None
-        self.bar.update(self.task, completed=done if done is not None else models, description=f"{models:,} models")
+        self.bar.update(self.task, completed=done if done is not None else models, description=f"{models:,} rows")

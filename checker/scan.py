@@ -22,10 +22,10 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from json.encoder import encode_basestring  # the C string encoder: a JSON string without json.dumps
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -62,27 +62,29 @@ class SourceKind(StrEnum):
     FOLDER = "folder"
 
 
-@dataclass(frozen=True)
-class Row:
-    """One model as the metadata gives it."""
-
-    id: str
-    licenses: tuple[str, ...]
-    base_models: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Classified:
-    """What the scan says of one combination of licence names and base models."""
+    """What the scan says of one combination of licence names and base models (memoised, so
+    `seen` counts the rows that had it since it was last folded into the summary)."""
 
-    outcome: Outcome
-    licenses: tuple[str, ...]
-    """The catalogue licences checked (the model's own, its base models', companions)."""
-    unknown_licenses: tuple[str, ...] = ()
-    unchecked_base_models: tuple[str, ...] = ()
-    """Base models not in the model index: their licences could not be checked."""
-    json_tail: str = ""
-    """The JSON Lines record after the model id, rendered once per combination."""
+    __slots__ = ("json_tail", "licenses", "outcome", "seen", "unchecked_base_models", "unknown_licenses")
+
+    def __init__(
+        self,
+        outcome: Outcome,
+        licenses: tuple[str, ...],
+        unknown_licenses: tuple[str, ...] = (),
+        unchecked_base_models: tuple[str, ...] = (),
+        json_tail: str = "",
+    ) -> None:
+        self.outcome = outcome
+        self.licenses = licenses
+        """The catalogue licences checked (the model's own, its base models', companions)."""
+        self.unknown_licenses = unknown_licenses
+        self.unchecked_base_models = unchecked_base_models
+        """Base models not in the model index: their licences could not be checked."""
+        self.json_tail = json_tail
+        """The JSON Lines record after the model id, rendered once per combination."""
+        self.seen = 0
 
 
 @dataclass
@@ -100,15 +102,15 @@ class Summary:
     def models(self) -> int:
         return sum(self.by_outcome.values())
 
-    def count(self, result: Classified) -> None:
-        self.by_outcome[result.outcome] += 1
+    def count(self, result: Classified, rows: int) -> None:
+        self.by_outcome[result.outcome] += rows
         for name in result.unknown_licenses:
             if name in self.unknown_licenses or len(self.unknown_licenses) < KEEP_UNKNOWN_NAMES:
-                self.unknown_licenses[name] += 1
+                self.unknown_licenses[name] += rows
             else:
-                self.unknown_other += 1
+                self.unknown_other += rows
         if result.unchecked_base_models:
-            self.unchecked_base_models += 1
+            self.unchecked_base_models += rows
 
     def bad(self, diagnostic: Diagnostic) -> None:
         self.bad_rows += 1
@@ -139,25 +141,9 @@ def _names(value: Any, field_name: str) -> tuple[str, ...]:
     raise RowError(f"`{field_name}` must be a string or a list of strings, not {type(value).__name__}")
 
 
-def row_from(data: Any) -> Row:
-    """A row from one record of metadata (a JSON object, a CSV row or a card's front matter).
-
-    Fields: `id` (or `modelId`), `license`, `license_name` (read when `license` is `other`),
-    `base_model`; a Hugging Face API record's `cardData` supplies the last three when absent.
-    """
-    if not isinstance(data, dict):
-        raise RowError(f"a row must be a JSON object with an `id`, not {type(data).__name__}")
-    model_id = data.get("id", data.get("modelId"))
-    if not isinstance(model_id, str) or not model_id:
-        raise RowError("the row has no model id (`id`)")
-    card = data.get("cardData")
-    fields = card if isinstance(card, dict) and "license" not in data and "base_model" not in data else data
-    licenses, bases = card_fields(fields)
-    return Row(model_id, licenses, bases)
-
-
 def card_fields(fields: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Licence names and base models from the fields of a model card or a metadata row."""
+    """Licence names and base models from the fields of a model card or a metadata row:
+    `license` (with `license_name` when it is `other`) and `base_model`."""
     licenses = _names(fields.get("license"), "license")
     if "other" in licenses:
         named = _names(fields.get("license_name"), "license_name")
@@ -165,15 +151,57 @@ def card_fields(fields: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, 
     return licenses, _names(fields.get("base_model"), "base_model")
 
 
+Key = tuple[Any, Any, Any]
+"""A row's raw `license`, `license_name` and `base_model` (lists made tuples): the memo's key."""
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if type(value) is list else value
+
+
 class Scanner:
-    """Classifies models for one profile against a catalogue and the model index."""
+    """Classifies models for one profile against a catalogue and the model index.
+
+    Results are memoised by the row's raw metadata; the memo is folded into the summary and
+    emptied when it reaches `MEMO_SIZE` entries, so memory stays bounded however many rows pass.
+    """
 
     def __init__(self, profile: ServiceProfile, catalogue: Catalogue, index: Callable[[], ModelIndex]) -> None:
         self.profile = profile
         self.catalogue = catalogue
         self._index = index
         self._outcomes: dict[str, Outcome] = {}
-        self.classify = lru_cache(maxsize=MEMO_SIZE)(self._classify)
+        self._memo: dict[Key, Classified | RowError] = {}
+        self.summary = Summary()
+
+    def lookup(self, key: Key) -> Classified | RowError:
+        """The classification of a row's (license, license_name, base_model), or why it is bad."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # a field holding a dict or nested list: unhashable, and not metadata
+            return self._validate(key)
+        found = self._validate(key)
+        if len(self._memo) >= MEMO_SIZE:
+            self.fold()
+            self._memo.clear()
+        self._memo[key] = found
+        return found
+
+    def _validate(self, key: Key) -> Classified | RowError:
+        try:
+            licenses, bases = card_fields({"license": key[0], "license_name": key[1], "base_model": key[2]})
+        except RowError as error:
+            return error
+        return self.classify(licenses, bases)
+
+    def fold(self) -> None:
+        """Add the rows counted on memoised results to the summary."""
+        for result in self._memo.values():
+            if isinstance(result, Classified) and result.seen:
+                self.summary.count(result, result.seen)
+                result.seen = 0
 
     def _outcome(self, license_id: str) -> Outcome:
         found = self._outcomes.get(license_id)
@@ -187,7 +215,8 @@ class Scanner:
         except UnknownLicenseError:
             return None
 
-    def _classify(self, licenses: tuple[str, ...], bases: tuple[str, ...]) -> Classified:
+    def classify(self, licenses: tuple[str, ...], bases: tuple[str, ...]) -> Classified:
+        """The worst outcome of the named licences and the base models' licences, for the profile."""
         checked: dict[str, None] = {}
         unknown: list[str] = []
         for name in licenses:
@@ -219,55 +248,173 @@ class Scanner:
         return Classified(worst, tuple(checked), tuple(unknown), tuple(unchecked), tail)
 
 
-# ---- sources ---------------------------------------------------------------------------------
+# ---- the scan loop ---------------------------------------------------------------------------
 
-Item = tuple[Row | None, Diagnostic | None]
-"""A row, or the diagnostic of a bad one."""
+
+class Output(StrEnum):
+    """What is written per model."""
+
+    NONE = "none"
+    TEXT = "text"
+    JSONL = "jsonl"
+
+
+FLUSH_EVERY = 4096
+"""Rows per write to the output (and per progress tick)."""
+
+Item = tuple[str, Key] | Diagnostic
+"""A model id and its raw metadata, or the diagnostic of a bad row."""
+
+
+def text_line(model_id: str, result: Classified) -> str:
+    """A model's line in text output: the outcome in a fixed-width column, then the model."""
+    words = [", ".join(result.licenses)] if result.licenses else []
+    if result.unknown_licenses:
+        words.append("not in the catalogue: " + ", ".join(result.unknown_licenses))
+    if result.unchecked_base_models:
+        words.append("base model not in the index: " + ", ".join(result.unchecked_base_models))
+    return f"{result.outcome.value:<14}{model_id}  ({'; '.join(words) or 'the metadata names no licence'})\n"
 
 
 def _bad(file: str, line: int, message: str, column: int = 1) -> Diagnostic:
     return Kind.BAD_ROW(Span.point(file, line, column), message=message)
 
 
-def read_jsonl(stream: IO[bytes], shown: str) -> Iterator[Item]:
-    """Rows of a JSON Lines file (blank lines skipped)."""
+def record_fields(data: dict[str, Any]) -> tuple[Any, Key]:
+    """A record's model id (`id`, or `modelId` as the Hugging Face API names it) and its metadata;
+    an API record's `cardData` supplies the metadata when the record has none of its own."""
+    model_id = data.get("id") or data.get("modelId")
+    license, base = data.get("license"), data.get("base_model")
+    source = data
+    if license is None and base is None:
+        card = data.get("cardData")
+        if type(card) is dict:
+            source, license, base = card, card.get("license"), card.get("base_model")
+    name = source.get("license_name")
+    return model_id, (
+        tuple(license) if type(license) is list else license,
+        tuple(name) if type(name) is list else name,
+        tuple(base) if type(base) is list else base,
+    )
+
+
+def scan_jsonl(
+    stream: IO[bytes],
+    shown: str,
+    scanner: Scanner,
+    out: IO[str],
+    *,
+    output: Output,
+    tick: Callable[[int], None] | None = None,
+) -> None:
+    """Classify every row of a JSON Lines stream, writing a line per model as it goes.
+
+    The loop is written out, not layered over a row reader, because it is the hot path of a hub
+    scan: parsing the JSON is the floor, and everything else here must cost less than parsing.
+    """
+    summary = scanner.summary
+    memo = scanner._memo
+    lookup = scanner.lookup
+    block: list[str] = []
+    jsonl, text = output is Output.JSONL, output is Output.TEXT
+    number = 0
     for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
         try:
             data = _loads(line)
         except _DECODE_ERRORS as error:
-            yield None, _bad(shown, number, f"not JSON: {error}")
+            if line.strip():
+                summary.bad(_bad(shown, number, f"not JSON: {error}"))
+            continue
+        if type(data) is not dict:
+            summary.bad(_bad(shown, number, f"a row must be a JSON object with an `id`, not {type(data).__name__}"))
+            continue
+        model_id, key = record_fields(data)
+        if type(model_id) is not str:
+            summary.bad(_bad(shown, number, "the row has no model id (`id`)"))
             continue
         try:
-            yield row_from(data), None
-        except RowError as error:
-            yield None, _bad(shown, number, str(error))
+            result = memo.get(key) or lookup(key)
+        except TypeError:
+            result = lookup(key)  # unhashable metadata: lookup explains what is wrong with it
+        if type(result) is not Classified:
+            summary.bad(_bad(shown, number, str(result)))
+            continue
+        result.seen += 1
+        if jsonl:
+            block.append('{"model": ' + encode_basestring(model_id) + ", " + result.json_tail + "\n")
+        elif text:
+            block.append(text_line(model_id, result))
+        if len(block) >= FLUSH_EVERY:
+            out.write("".join(block))
+            block.clear()
+            if tick is not None:
+                tick(number)
+    out.write("".join(block))
+    scanner.fold()
+
+
+def scan_items(
+    items: Iterable[Item], scanner: Scanner, out: IO[str], *, output: Output, tick: Callable[[int], None] | None = None
+) -> None:
+    """Classify rows given by a reader (CSV, a folder of cards), writing a line per model."""
+    summary = scanner.summary
+    rows = 0
+    for item in items:
+        if isinstance(item, Diagnostic):
+            summary.bad(item)
+            continue
+        model_id, key = item
+        result = scanner.lookup(key)
+        if not isinstance(result, Classified):
+            summary.bad(_bad("?", 0, str(result)))
+            continue
+        result.seen += 1
+        rows += 1
+        if output is Output.JSONL:
+            out.write('{"model": ' + encode_basestring(model_id) + ", " + result.json_tail + "\n")
+        elif output is Output.TEXT:
+            out.write(text_line(model_id, result))
+        if tick is not None and rows % FLUSH_EVERY == 0:
+            tick(rows)
+    scanner.fold()
+
+
+# ---- readers ---------------------------------------------------------------------------------
 
 
 def read_csv(stream: IO[bytes], shown: str) -> Iterator[Item]:
     """Rows of a CSV file with a header naming the columns (`id`, `license`, `license_name`,
-    `base_model`; several base models separated by commas)."""
+    `base_model`; several base models separated by commas). Each row is checked here, so that a
+    bad one is reported with its line."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     reader = csv.DictReader(text)
     try:
         if reader.fieldnames is None or "id" not in reader.fieldnames:
-            yield None, _bad(shown, 1, "the CSV header has no `id` column")
+            yield _bad(shown, 1, "the CSV header has no `id` column")
             return
         for record in reader:
-            data: dict[str, Any] = {k: v for k, v in record.items() if isinstance(k, str)}
-            if data.get("base_model"):
-                data["base_model"] = [b.strip() for b in str(data["base_model"]).split(",")]
+            model_id = record.get("id") or ""
+            base = record.get("base_model") or ""
+            key: Key = (
+                record.get("license") or None,
+                record.get("license_name") or None,
+                tuple(b.strip() for b in base.split(",") if b.strip()) or None,
+            )
+            if not model_id:
+                yield _bad(shown, reader.line_num, "the row has no model id (`id`)")
+                continue
             try:
-                yield row_from(data), None
+                card_fields({"license": key[0], "license_name": key[1], "base_model": key[2]})
             except RowError as error:
-                yield None, _bad(shown, reader.line_num, str(error))
+                yield _bad(shown, reader.line_num, str(error))
+                continue
+            yield model_id, key
     except (csv.Error, UnicodeDecodeError) as error:
-        yield None, _bad(shown, reader.line_num or 1, f"not CSV: {error}")
+        yield _bad(shown, reader.line_num or 1, f"not CSV: {error}")
 
 
 def _hf_snapshot(repo: Path) -> Path | None:
-    """A Hugging Face cache entry's current snapshot: `refs/main`, else the only or newest one."""
+    """A Hugging Face cache entry's current snapshot: `refs/main`, else the newest one."""
     snapshots = repo / "snapshots"
     ref = repo / "refs" / "main"
     if ref.is_file():
@@ -286,39 +433,43 @@ def read_folder(root: Path) -> Iterator[Item]:
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         dirs.sort()
-        hf = [d for d in dirs if d.startswith("models--")]
-        for name in hf:
+        for name in [d for d in dirs if d.startswith("models--")]:
             dirs.remove(name)
             model_id = name.removeprefix("models--").replace("--", "/")
             snapshot = _hf_snapshot(here / name) if (here / name / "snapshots").is_dir() else None
-            card = snapshot / "README.md" if snapshot else None
-            yield _card_row(card, model_id, read_model_card, required=True)
+            found = _card(snapshot / "README.md" if snapshot else None, model_id, read_model_card, required=True)
+            if found is not None:
+                yield found
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         readme = next((f for f in sorted(files) if f.lower() == "readme.md"), None)
         if readme is not None:
             relative = here.relative_to(root)
-            model_id = str(relative) if str(relative) != "." else root.resolve().name
-            item = _card_row(here / readme, model_id.replace(os.sep, "/"), read_model_card, required=False)
-            if item[0] is not None or item[1] is not None:
-                yield item
+            model_id = str(relative).replace(os.sep, "/") if str(relative) != "." else root.resolve().name
+            found = _card(here / readme, model_id, read_model_card, required=False)
+            if found is not None:
+                yield found
 
 
-def _card_row(card: Path | None, model_id: str, read: Callable[[Path], dict[str, Any]], *, required: bool) -> Item:
+def _card(card: Path | None, model_id: str, read: Callable[[Path], dict[str, Any]], *, required: bool) -> Item | None:
+    """A model card's row; None for a README that is not a model card (no front matter)."""
     if card is None or not card.is_file():
-        return (Row(model_id, (), ()), None) if required else (None, None)
+        return (model_id, (None, None, None)) if required else None
     try:
-        text_start = card.read_bytes()[:4]
-        if not required and not text_start.startswith(b"---"):
-            return None, None  # a README that is not a model card
+        if not required and card.read_bytes()[:3] != b"---":
+            return None
         fields = read(card)
-        licenses, bases = card_fields(fields)
+        card_fields(fields)
     except DiagnosticError as error:
-        return None, error.diagnostics[0]
+        return error.diagnostics[0]
     except RowError as error:
-        return None, _bad(str(card), 1, str(error))
+        return _bad(str(card), 1, str(error))
     except (OSError, UnicodeDecodeError) as error:
-        return None, _bad(str(card), 1, f"cannot read the model card: {error}")
-    return Row(model_id, licenses, bases), None
+        return _bad(str(card), 1, f"cannot read the model card: {error}")
+    return model_id, (
+        _hashable(fields.get("license")),
+        _hashable(fields.get("license_name")),
+        _hashable(fields.get("base_model")),
+    )
 
 
 def source_kind(path: Path) -> SourceKind:

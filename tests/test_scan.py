@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from conftest import ROOT, Run, run_cli
 import checker
 from checker import Outcome, ServiceProfile
 from checker.models import bundled_index
-from checker.scan import Scanner, read_jsonl
+from checker.scan import FLUSH_EVERY, Output, RowError, Scanner, scan_jsonl
 
 PROFILE_FLAGS = ("--mau", "800M", "--commercial", "--serve")
 PROFILE = ServiceProfile(mau=checker.MonthlyActiveUsers(current=800_000_000), commercial=True, serves=True)
@@ -169,26 +170,47 @@ def test_bad_sources_and_flags_are_exit_2(cli: type[Run], tmp_path: Path) -> Non
     assert done.code == 2 and "the CSV header has no `id` column" in done.err
 
 
-def test_reading_streams_row_by_row() -> None:
-    """A row is classified before the next is read: memory does not grow with the file."""
+class Endless(io.RawIOBase):
+    """A JSON Lines stream that never ends: it fails once `limit` rows have been read."""
 
-    class Endless(io.RawIOBase):
-        def __init__(self) -> None:
-            self.served = 0
+    def __init__(self, limit: int) -> None:
+        self.served = 0
+        self.limit = limit
 
-        def readable(self) -> bool:
-            return True
+    def readable(self) -> bool:
+        return True
 
-        def __iter__(self) -> Iterator[bytes]:
-            while True:
-                self.served += 1
-                yield b'{"id": "m/%d", "license": "mit"}\n' % self.served
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            self.served += 1
+            if self.served > self.limit:
+                raise RuntimeError("read past the limit")
+            yield b'{"id": "m/%d", "license": "mit"}\n' % self.served
 
-    stream = Endless()
-    rows = read_jsonl(stream, "<endless>")  # type: ignore[arg-type]
-    first = [next(rows) for _ in range(3)]
-    assert [row.id for row, _ in first if row] == ["m/1", "m/2", "m/3"]
-    assert stream.served == 3
+
+def test_rows_are_written_while_reading() -> None:
+    """Output leaves in blocks as rows are read: nothing waits for the end of the input."""
+    out = io.StringIO()
+    limit = 2 * FLUSH_EVERY + 10
+    scanner = Scanner(PROFILE, checker.catalogue(), bundled_index)
+    with pytest.raises(RuntimeError, match="past the limit"):
+        scan_jsonl(Endless(limit), "<endless>", scanner, out, output=Output.JSONL)  # type: ignore[arg-type]
+    written = out.getvalue().splitlines()
+    assert len(written) == 2 * FLUSH_EVERY
+    assert json.loads(written[-1])["model"] == f"m/{2 * FLUSH_EVERY}"
+
+
+def test_the_memo_stays_bounded_and_the_counts_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("checker.scan.MEMO_SIZE", 8)
+    names = [f"unknown-{i}" for i in range(50)] + ["mit", "apache-2.0"] * 25
+    data = "".join(json.dumps({"id": f"m/{i}", "license": n}) + "\n" for i, n in enumerate(names)).encode()
+    scanner = Scanner(PROFILE, checker.catalogue(), bundled_index)
+    scan_jsonl(io.BytesIO(data), "<rows>", scanner, io.StringIO(), output=Output.NONE)
+    assert len(scanner._memo) <= 8
+    summary = scanner.summary
+    assert summary.models == len(names)
+    assert summary.by_outcome == Counter([Outcome.UNDETERMINED] * 50 + [expected("mit"), expected("apache-2.0")] * 25)
+    assert sum(summary.unknown_licenses.values()) == 50
 
 
 @pytest.mark.parametrize("license", checker.catalogue().licenses, ids=lambda lic: lic.id)
@@ -197,3 +219,6 @@ def test_each_licence_scans_to_its_reference_outcome(license: checker.License) -
     resolved = checker.catalogue().resolve([license.id])
     worst = min((checker.evaluate(r.license, PROFILE).outcome for r in resolved), key=lambda o: o.severity)
     assert scanner.classify((license.id,), ()).outcome is worst
+    found = scanner.lookup((license.id, None, None))
+    assert not isinstance(found, RowError)
+    assert found.outcome is worst
