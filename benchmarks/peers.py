@@ -99,7 +99,7 @@ CEDAR_POLICIES: list[tuple[Outcome | None, str]] = [
 
 class Cedar:
     def __init__(self) -> None:
-        import cedarpy
+        import cedarpy  # noqa: PLC0415 - an optional peer (the bench extra)
 
         self.cedarpy = cedarpy
         self.policies = cedarpy.PolicySet.from_str("\n".join(text for _, text in CEDAR_POLICIES))
@@ -130,10 +130,7 @@ def _ternary(tests: list[tuple[str, Outcome]], default: Outcome) -> str:
 
 def _rules(*, cel: bool) -> str:
     orr, andd, nott = (" || ", " && ", "!") if cel else (" or ", " and ", "not ")
-    if cel:
-        prefix = f'derivative_name.startsWith("{PREFIX}")'
-    else:
-        prefix = f'derivative_name =~ "^{PREFIX}"'
+    prefix = f'derivative_name.startsWith("{PREFIX}")' if cel else f'derivative_name =~ "^{PREFIX}"'
     uses = lambda names: orr.join(f'"{u}" in uses' for u in names)  # noqa: E731
     naming = f"(fine_tunes{orr}trains_on_outputs){andd}(distributes{orr}serves){andd}{nott}({prefix})"
     tests = [
@@ -146,7 +143,7 @@ def _rules(*, cel: bool) -> str:
 
 class RuleEngine:
     def __init__(self) -> None:
-        import rule_engine
+        import rule_engine  # noqa: PLC0415 - an optional peer (the bench extra)
 
         self.rule = rule_engine.Rule(_rules(cel=False))
 
@@ -159,7 +156,7 @@ class RuleEngine:
 
 class Cel:
     def __init__(self) -> None:
-        import celpy
+        import celpy  # noqa: PLC0415 - an optional peer (the bench extra)
 
         self.celpy = celpy
         environment = celpy.Environment()

@@ -16,6 +16,7 @@ Sections (targets from issue 6, for a 2-core machine):
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -32,10 +33,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import peers  # noqa: E402
+import peers
 
-import checker  # noqa: E402
-from checker import Modality, MonthlyActiveUsers, Outcome, ServiceProfile, UseCase  # noqa: E402
+import checker
+from checker import Modality, MonthlyActiveUsers, ServiceProfile, UseCase
+from checker.cache import cached_catalogue
+from checker.catalogue import read_bundled
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS: list[tuple[str, str, str]] = []  # (measure, figure, target verdict)
@@ -52,7 +55,7 @@ def target(ok: bool, words: str) -> str:
 
 # ---- profiles -------------------------------------------------------------------------------
 
-USES = [u for u in UseCase]
+USES = list(UseCase)
 NAMES = ["Llama-Acme", "Acme", "Llama-3-Tuned", "Gemma-Acme"]
 
 
@@ -163,7 +166,7 @@ def startup(quick: bool) -> None:
     if script is None:
         report("modelterms console script", "not installed")
         return
-    runs = 3 if quick else 21
+    runs = 2 if quick else 21
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "MODELTERMS_CACHE_DIR": cache}
         check = [script, "check", "--license", "llama", "--mau", "800000000"]
@@ -210,9 +213,6 @@ print(time.perf_counter() - start)
 
 def catalogue_load(quick: bool) -> None:
     print("\n4. loading the whole catalogue (46 licences)")
-    from checker.cache import cached_catalogue
-    from checker.catalogue import read_bundled
-
     with tempfile.TemporaryDirectory() as cache:
         os.environ["MODELTERMS_CACHE_DIR"] = cache
         try:
@@ -292,7 +292,7 @@ def scan(quick: bool) -> None:
     script = shutil.which("modelterms")
     if script is None:
         return
-    sizes = [1_000, 10_000, 20_000] if quick else [100_000, 1_000_000, 2_000_000]
+    sizes = [1_000, 5_000] if quick else [100_000, 1_000_000, 2_000_000]
     folder = Path(tempfile.mkdtemp(prefix="modelterms-bench-"))
     try:
         per_row: dict[int, float] = {}
@@ -307,13 +307,9 @@ def scan(quick: bool) -> None:
             memory = f", peak {peak / 1024:,.0f} MiB" if peak else ""
             label = f"{rows:,} rows"
             report(f"{label}: read with json.loads (the floor)", f"{floor:,.2f} s")
-            try:
-                import orjson  # noqa: F401
-
+            if importlib.util.find_spec("orjson") is not None:
                 orjson_floor, _ = measured([sys.executable, "-c", _FLOOR_ORJSON, str(path)])
                 report(f"{label}: read with orjson.loads", f"{orjson_floor:,.2f} s")
-            except ImportError:
-                pass
             goal = target(seconds <= 2 * floor, f"{seconds / floor:.2f}× the floor; target ≤ 2×")
             report(f"{label}: modelterms scan{memory}", f"{seconds:,.2f} s", goal)
             memory = f", peak {stdlib_peak / 1024:,.0f} MiB" if stdlib_peak else ""
@@ -321,8 +317,11 @@ def scan(quick: bool) -> None:
                    target(stdlib <= 2 * floor, f"{stdlib / floor:.2f}× the floor"))  # fmt: skip
             path.unlink()
         smallest, largest = sizes[0], sizes[-1]
-        report("per row, smallest → largest run", f"{per_row[smallest] * 1e6:.2f} → {per_row[largest] * 1e6:.2f} µs",
-               f"start-up included; {per_row[largest] / per_row[sizes[1]]:.2f}× per row from {sizes[1]:,} to {largest:,}")  # fmt: skip
+        middle = sizes[len(sizes) // 2]
+        words = f"start-up included; {per_row[largest] / per_row[middle]:.2f}× per row from {middle:,} to {largest:,}"
+        report(
+            "per row, smallest → largest run", f"{per_row[smallest] * 1e6:.2f} → {per_row[largest] * 1e6:.2f} µs", words
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -332,9 +331,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run, not a measurement")
     parser.add_argument("--only", choices=["evaluation", "startup", "catalogue", "scan"], action="append")
     args = parser.parse_args()
-    print(f"modelterms {checker.__version__ if hasattr(checker, '__version__') else ''} benchmarks"
-          f"{' (quick smoke run: sizes too small to mean anything)' if args.quick else ''}; Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} cores")  # fmt: skip
+    quick = " (quick smoke run: sizes too small to mean anything)" if args.quick else ""
+    print(
+        f"modelterms {checker.__version__} benchmarks{quick}; Python {sys.version.split()[0]}, {os.cpu_count()} cores"
+    )
     sections = {"evaluation": evaluation, "startup": startup, "catalogue": catalogue_load, "scan": scan}
     for name, run in sections.items():
         if not args.only or name in args.only:

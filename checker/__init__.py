@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from checker._version import __version__
 from checker.catalogue import Catalogue, load_license_file, load_license_folder, parse_license
 from checker.catalogue import bundled as _bundled
 from checker.errors import CheckerError, DiagnosticError, LicenseFileError, ProfileError, UnknownLicenseError
@@ -74,6 +75,7 @@ __all__ = [
     "ServiceProfile",
     "UnknownLicenseError",
     "UseCase",
+    "__version__",
     "catalogue",
     "check",
     "compile_license",
