@@ -30,7 +30,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
@@ -39,13 +39,17 @@ from checker._version import __version__
 from checker.catalogue import Catalogue, Entry, parse_all
 from checker.span import Span
 
+if TYPE_CHECKING:
+    from checker.models import ModelIndex
+
 ENV_DIR = "MODELTERMS_CACHE_DIR"
 DISABLED = "off"
 _PREFIX = "catalogue-"
+_INDEX_PREFIX = "models-"
 _SUFFIX = ".pickle"
 _FORMAT = 1  # bump when the layout of the cache file changes
 # The modules whose classes the cache holds instances of: their source is part of the key.
-_SHAPE_MODULES = ("model.py", "span.py", "vocabulary.py", "catalogue.py", "cache.py")
+_SHAPE_MODULES = ("model.py", "span.py", "vocabulary.py", "catalogue.py", "models.py", "cache.py")
 
 
 def cache_dir() -> Path | None:
@@ -95,6 +99,32 @@ def cached_catalogue(texts: Sequence[tuple[str, str]]) -> Catalogue:
     return Catalogue(licenses)
 
 
+def cached_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
+    """The model index of this `models.yaml` text: from the cache when it holds it, else parsed.
+
+    Keyed like the catalogue, plus the index text and the catalogue's names (the index is checked
+    against them when it is built, and is rebuilt from the cached entries with that same check)."""
+    from checker.models import ModelEntry, ModelIndex, parse_index  # noqa: PLC0415 - the index sits above
+
+    folder = cache_dir()
+    if folder is None:
+        return parse_index(text, file, catalogue)
+    digest = hashlib.sha256(cache_key([(file, text)]).encode() + b"\0" + "\0".join(catalogue.names()).encode())
+    key = digest.hexdigest()[:32]
+    path = folder / f"{_INDEX_PREFIX}{key}{_SUFFIX}"
+    try:
+        stored = pickle.loads(path.read_bytes())  # our own file in the user's cache folder (see above)
+        if isinstance(stored, tuple) and stored[:2] == (_FORMAT, key) and isinstance(stored[2], list):
+            entries = stored[2]
+            if all(isinstance(e, ModelEntry) for e in entries):
+                return ModelIndex(entries, catalogue)
+    except Exception:
+        pass
+    index = parse_index(text, file, catalogue)
+    _store(folder, path, _INDEX_PREFIX, pickle.dumps((_FORMAT, key, index.entries), protocol=pickle.HIGHEST_PROTOCOL))
+    return index
+
+
 # ---- the file --------------------------------------------------------------------------------
 
 
@@ -126,11 +156,14 @@ def _read(path: Path, key: str) -> Catalogue | None:
 
 
 def _write(folder: Path, path: Path, key: str, licenses: list[model.License]) -> None:
-    """Write the cache atomically, and remove older cache files; any failure is silently a no-op."""
+    entries = [Entry.of(lic) for lic in licenses]
+    bodies = {lic.id: _dumps(lic) for lic in licenses}
+    _store(folder, path, _PREFIX, pickle.dumps((_FORMAT, key, entries, bodies), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _store(folder: Path, path: Path, prefix: str, data: bytes) -> None:
+    """Write a cache file atomically, and remove older ones; any failure is silently a no-op."""
     try:
-        entries = [Entry.of(lic) for lic in licenses]
-        bodies = {lic.id: _dumps(lic) for lic in licenses}
-        data = pickle.dumps((_FORMAT, key, entries, bodies), protocol=pickle.HIGHEST_PROTOCOL)
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=folder)
         try:
@@ -140,7 +173,7 @@ def _write(folder: Path, path: Path, key: str, licenses: list[model.License]) ->
         except BaseException:
             os.unlink(temporary)
             raise
-        for old in folder.glob(f"{_PREFIX}*{_SUFFIX}"):
+        for old in folder.glob(f"{prefix}*{_SUFFIX}"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:

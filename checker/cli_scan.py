@@ -10,7 +10,7 @@ import sys
 from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -43,19 +43,11 @@ from checker.cli import (
     profile_from_flags,
 )
 from checker.diagnostics import render_all
-from checker.scan import (
-    Output,
-    Scanner,
-    SourceKind,
-    Summary,
-    read_csv,
-    read_folder,
-    scan_items,
-    scan_jsonl,
-    source_kind,
-)
 from checker.verdict import DISCLAIMER
 from checker.vocabulary import Outcome
+
+if TYPE_CHECKING:
+    from checker.scan import SourceKind, Summary
 
 DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
 
@@ -123,6 +115,9 @@ def scan(  # noqa: PLR0917 - typer passes one parameter per flag (the public CLI
         trains_on_outputs=trains_on_outputs,
         end_user=end_user,
     )
+    # Imported here: registering the command must not cost every other command's start.
+    from checker.scan import Output, Scanner, SourceKind, read_csv, read_folder, scan_items, scan_jsonl  # noqa: PLC0415
+
     scanner = Scanner(service, _catalogue(licenses_dir), _index)
     output = Output.NONE if summary_only else Output(output_format.value)
     with ExitStack() as stack:
@@ -151,6 +146,8 @@ def scan(  # noqa: PLR0917 - typer passes one parameter per flag (the public CLI
 
 def _open(source: str, stack: ExitStack) -> tuple[IO[bytes] | None, SourceKind]:
     """The file to read (None for stdin or a folder) and what it holds."""
+    from checker.scan import SourceKind, source_kind  # noqa: PLC0415
+
     if source == "-":
         return None, SourceKind.JSONL
     path = Path(source)

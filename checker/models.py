@@ -160,5 +160,7 @@ def parse_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
 
 @cache
 def bundled_index() -> ModelIndex:
-    """The model index shipped with modelterms."""
-    return parse_index(models_text(), "licenses/models.yaml", bundled())
+    """The model index shipped with modelterms (from the user's cache when valid, see `checker.cache`)."""
+    from checker.cache import cached_index  # noqa: PLC0415 - the cache sits above the index
+
+    return cached_index(models_text(), "licenses/models.yaml", bundled())

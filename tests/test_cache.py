@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from checker import cache
-from checker.catalogue import parse_all, read_bundled
+from checker.catalogue import bundled, parse_all, read_bundled
+from checker.models import parse_index
+from checker.resources import models_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -154,3 +156,16 @@ def test_a_start_from_a_valid_cache_imports_neither_lark_nor_yaml(folder: Path) 
     assert "lark" in _start(folder, *args)  # the first start parses and writes the cache
     assert _start(folder, *args) == ["rich"]
     assert _start(folder, *args, "--format", "json") == []
+
+
+def test_the_model_index_is_cached_too(folder: Path) -> None:
+    text = models_text()
+    first = cache.cached_index(text, "licenses/models.yaml", bundled())
+    (path,) = sorted(folder.glob("models-*.pickle"))
+    second = cache.cached_index(text, "licenses/models.yaml", bundled())
+    assert second.entries == first.entries == parse_index(text, "licenses/models.yaml", bundled()).entries
+    path.write_bytes(b"corrupt")
+    assert cache.cached_index(text, "licenses/models.yaml", bundled()).entries == first.entries
+    changed = text.replace("models:", "models:\n  # a comment changes the key", 1)
+    cache.cached_index(changed, "licenses/models.yaml", bundled())
+    assert len(sorted(folder.glob("models-*.pickle"))) == 1  # the stale one was replaced
