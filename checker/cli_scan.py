@@ -168,7 +168,7 @@ def _print_summary(summary: Summary, output_format: ScanFormat) -> None:
 
         sys.stdout.write(json.dumps({"summary": summary.to_json(), "disclaimer": DISCLAIMER}) + "\n")
         return
-    lines = [f"\nscanned {summary.models:,} models"]
+    lines = [f"\nscanned {summary.models:,} model{'' if summary.models == 1 else 's'}"]
     lines += [f"  {o.value:<14}{summary.by_outcome[o]:>12,}" for o in Outcome]
     if summary.unknown_licenses:
         top = summary.unknown_licenses.most_common(10)

@@ -287,15 +287,25 @@ def record_fields(data: dict[str, Any]) -> tuple[Any, Key]:
     license, base = data.get("license"), data.get("base_model")
     source = data
     if license is None and base is None:
-        card = data.get("cardData")
+        card, tags = data.get("cardData"), data.get("tags")
         if type(card) is dict:
             source, license, base = card, card.get("license"), card.get("base_model")
+        elif type(tags) is list:
+            license, base = _from_tags(tags)
     name = source.get("license_name")
     return model_id, (
         tuple(license) if type(license) is list else license,
         tuple(name) if type(name) is list else name,
         tuple(base) if type(base) is list else base,
     )
+
+
+def _from_tags(tags: list[Any]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """Licences and base models from Hugging Face tags: `license:mit`, `base_model:owner/name` and
+    `base_model:finetune:owner/name` (also `adapter:`, `quantized:`, `merge:`)."""
+    licenses = tuple(t[len("license:") :] for t in tags if type(t) is str and t.startswith("license:"))
+    bases = tuple(dict.fromkeys(t.rsplit(":", 1)[-1] for t in tags if type(t) is str and t.startswith("base_model:")))
+    return licenses or None, bases or None
 
 
 def scan_jsonl(

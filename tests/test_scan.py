@@ -41,6 +41,10 @@ ROWS = [
     {"id": "acme/nc", "license": ["cc-by-nc-4.0"], "base_model": ["someone/unindexed-base"]},
     {"id": "acme/bare"},
     {"modelId": "acme/api-record", "cardData": {"license": "mit"}},
+    {
+        "id": "acme/tagged",
+        "tags": ["text-generation", "license:apache-2.0", "base_model:finetune:meta-llama/Llama-3.1-8B"],
+    },
 ]
 
 
@@ -59,6 +63,8 @@ def test_jsonl_rows_get_the_reference_outcome_of_their_licences(cli: type[Run], 
     assert by_model["acme/finetune"]["outcome"] == expected("apache-2.0", models=("meta-llama/Llama-3.1-8B",)).value
     assert by_model["acme/gemma-tune"]["outcome"] == expected("gemma").value
     assert by_model["acme/api-record"]["outcome"] == expected("mit").value
+    assert by_model["acme/tagged"]["licenses"] == ["apache-2.0", "llama-3.1"]
+    assert by_model["acme/tagged"]["outcome"] == by_model["acme/finetune"]["outcome"]
     # An unknown or absent licence is never permitted; an unindexed base model is named.
     assert by_model["acme/custom"] == {
         "model": "acme/custom", "outcome": "undetermined", "licenses": [], "unknown_licenses": ["acme-custom-licence"]
