@@ -385,6 +385,9 @@ class CompiledLicense:
     def __init__(self, license: model.License) -> None:
         self.license = license
         self.source, constants = _generate(license)
+        # exec of generated code: text from a licence file enters it only as a repr() literal (a
+        # prefix, a month) or as a named constant; names come from closed vocabularies. Nothing a
+        # licence file says is spliced into the source raw.
         namespace: dict[str, Any] = dict(constants)
         exec(compile(self.source, f"<modelterms {license.id}>", "exec"), namespace)
         self.outcome: Callable[[ServiceProfile], Outcome] = namespace["outcome"]
