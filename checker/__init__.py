@@ -13,10 +13,12 @@ modelterms informs decisions; it is not legal advice.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from checker._version import __version__
 from checker.catalogue import Catalogue, load_license_file, load_license_folder, parse_license
 from checker.catalogue import bundled as _bundled
 from checker.compare import standings, terms_matrix
@@ -25,17 +27,39 @@ from checker.errors import CheckerError, DiagnosticError, LicenseFileError, Prof
 from checker.evaluate import evaluate
 from checker.flips import explain, flip_points
 from checker.model import License
-from checker.models import ModelEntry, ModelIndex, bundled_index
 from checker.profile import MonthlyActiveUsers, ServiceProfile
-from checker.profile_file import load_profile, profile_from_data
 from checker.request import run_check
 from checker.verdict import DISCLAIMER, LicenseVerdict, MissingFact, ObligationItem, Reason
 from checker.vocabulary import Fact, Modality, ObligationKind, Outcome, UseCase
+
+if TYPE_CHECKING:
+    from checker.compiled import CompiledLicense, compile_license
+    from checker.models import ModelEntry, ModelIndex
+    from checker.profile_file import load_profile
+
+# Loaded on first use (PEP 562): `import checker` — and so every CLI start — does without the model
+# index and YAML until a command needs them.
+_LAZY = {
+    "CompiledLicense": "checker.compiled",
+    "compile_license": "checker.compiled",
+    "ModelEntry": "checker.models",
+    "ModelIndex": "checker.models",
+    "load_profile": "checker.profile_file",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'checker' has no attribute '{name}'")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "DISCLAIMER",
     "Catalogue",
     "CheckerError",
+    "CompiledLicense",
     "DiagnosticError",
     "Fact",
     "License",
@@ -54,8 +78,10 @@ __all__ = [
     "ServiceProfile",
     "UnknownLicenseError",
     "UseCase",
+    "__version__",
     "catalogue",
     "check",
+    "compile_license",
     "diff",
     "evaluate",
     "explain",
@@ -71,10 +97,12 @@ __all__ = [
 
 def catalogue(*folders: str | Path, bundled: bool = True) -> Catalogue:
     """The bundled catalogue, plus the `.terms` files of any folders given."""
+    if bundled and not folders:
+        return _bundled()
     licenses = list(_bundled().licenses) if bundled else []
     for folder in folders:
         licenses += load_license_folder(folder)
-    return _bundled() if bundled and not folders else Catalogue(licenses)
+    return Catalogue(licenses)
 
 
 def check(
@@ -91,6 +119,9 @@ def check(
     mapping of its fields (validated; raises `ProfileError`). Raises `UnknownLicenseError` for a
     name the catalogue or the index does not know.
     """
+    from checker.models import bundled_index  # noqa: PLC0415 - see _LAZY
+    from checker.profile_file import profile_from_data  # noqa: PLC0415
+
     names = [licenses] if isinstance(licenses, str) else list(licenses)
     model_names = [models] if isinstance(models, str) else list(models)
     if profile is None:

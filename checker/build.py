@@ -8,14 +8,13 @@ before one `LicenseFileError` reports them all.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from checker import model, tree
 from checker.diagnostics import Diagnostic, Kind
 from checker.errors import LicenseFileError
+from checker.numbers import MAX_DIGITS, parse_number, too_large
 from checker.regions import canonical_region, known_region_names
 from checker.suggest import hint
 from checker.vocabulary import (
@@ -30,32 +29,9 @@ from checker.vocabulary import (
     Verification,
 )
 
-_SUFFIXES = {"K": Decimal(1_000), "M": Decimal(1_000_000), "B": Decimal(1_000_000_000)}
 _SINGLE_FIELDS = ("licensor", "version", "effective", "released", "family", "spdx", "governing-law", "verified")
 _MULTI_FIELDS = ("source", "alias", "hf-tag", "applies-with", "header-note")
 _E = TypeVar("_E")
-
-
-# More digits than any count of users or dollars needs (10^24 is a trillion trillion); longer
-# numbers are refused rather than carried into arithmetic and output.
-MAX_DIGITS = 24
-
-
-def too_large(text: str) -> bool:
-    """Whether a number as written has more than MAX_DIGITS digits."""
-    return sum(c.isdigit() for c in text) > MAX_DIGITS
-
-
-def parse_number(text: str) -> Decimal | None:
-    """`700_000_000`, `700M`, `1.5B`, `10K` → Decimal; None when it is not such a number."""
-    match = re.fullmatch(r"([0-9][0-9_]*(?:\.[0-9]+)?)([KMB]?)", text)
-    if not match:
-        return None
-    try:
-        number = Decimal(match.group(1).replace("_", ""))
-    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
-        return None
-    return number * _SUFFIXES.get(match.group(2), Decimal(1))
 
 
 class _Builder:

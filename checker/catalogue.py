@@ -9,20 +9,23 @@ brings that one along (gpt-oss: Apache-2.0 plus its usage policy).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker import model
-from checker.build import build_recovered
 from checker.diagnostics import Diagnostic, Kind
 from checker.errors import LicenseFileError, UnknownLicenseError
-from checker.parser import parse_recovering
 from checker.resources import license_files
 from checker.span import Span
 from checker.suggest import hint
+
+if TYPE_CHECKING:
+    from checker.compiled import CompiledLicense
 
 LICENSE_SUFFIX = ".terms"
 
@@ -52,6 +55,10 @@ def read_license_text(path: Traversable | Path, shown: str) -> str:
 
 def parse_license(text: str, filename: str = "<text>") -> model.License:
     """Parse and build one licence from its text. Raises `LicenseFileError` listing every mistake."""
+    # Imported here: a start from a valid cache never parses, so it never loads Lark.
+    from checker.build import build_recovered  # noqa: PLC0415
+    from checker.parser import parse_recovering  # noqa: PLC0415
+
     return build_recovered(parse_recovering(text, filename), text, filename)
 
 
@@ -70,13 +77,25 @@ def load_license_folder(path: str | Path) -> list[model.License]:
 
 
 def _load_all(files: Iterable[tuple[Traversable | Path, str]]) -> list[model.License]:
+    return _collect(functools.partial(_read_and_parse, file, shown) for file, shown in files)
+
+
+def _read_and_parse(file: Traversable | Path, shown: str) -> model.License:
+    return parse_license(read_license_text(file, shown), shown)
+
+
+def parse_all(texts: Iterable[tuple[str, str]]) -> list[model.License]:
+    """Parse licence texts given as (shown name, text), collecting the errors of all of them."""
+    return _collect(functools.partial(parse_license, text, shown) for shown, text in texts)
+
+
+def _collect(loads: Iterable[Callable[[], model.License]]) -> list[model.License]:
     licenses: list[model.License] = []
     diagnostics: list[Diagnostic] = []
     sources: dict[str, str] = {}
-    for file, shown in files:
+    for load in loads:
         try:
-            text = read_license_text(file, shown)
-            licenses.append(parse_license(text, shown))
+            licenses.append(load())
         except LicenseFileError as error:
             diagnostics += error.diagnostics
             sources.update(error.sources)
@@ -97,60 +116,123 @@ def _sort_key(license: model.License) -> tuple[dt.date, str]:
     return (license.released or license.effective or dt.date.min, license.id)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What the catalogue needs to know of a licence before reading it: the names it answers to,
+    its family, its date (for ordering a family) and its companions. A cached catalogue keeps these
+    in its index and reads each licence's body only when it is asked for."""
+
+    id: str
+    names: tuple[str, ...]
+    family: str | None
+    sort_key: tuple[dt.date, str]
+    applies_with: tuple[str, ...]
+
+    @classmethod
+    def of(cls, license: model.License) -> Entry:
+        names = (license.id, *license.aliases, *license.hf_tags, *([license.spdx] if license.spdx else []))
+        return cls(license.id, names, license.family, _sort_key(license), license.applies_with)
+
+
 class Catalogue:
     """A set of licences with unique ids and aliases."""
 
     def __init__(self, licenses: Iterable[model.License]) -> None:
-        self._licenses: dict[str, model.License] = {}
+        given = list(licenses)
+        self._setup([Entry.of(lic) for lic in given], {lic.id: lic for lic in given}, {})
+
+    @classmethod
+    def from_index(cls, entries: Sequence[Entry], load: Callable[[str], model.License]) -> Catalogue:
+        """A catalogue whose licences are read on first use by `load(id)` (a valid cached catalogue)."""
+        catalogue = cls.__new__(cls)
+        catalogue._setup(list(entries), {}, {e.id: load for e in entries})
+        return catalogue
+
+    def _setup(
+        self,
+        entries: list[Entry],
+        loaded: dict[str, model.License],
+        loaders: dict[str, Callable[[str], model.License]],
+    ) -> None:
+        self._entries: dict[str, Entry] = {}
+        self._loaded = loaded
+        self._loaders = loaders
         self._names: dict[str, str] = {}
-        self._families: dict[str, list[model.License]] = {}
+        self._families: dict[str, list[str]] = {}
+        self._compiled: dict[str, CompiledLicense] = {}
         diagnostics: list[Diagnostic] = []
-        for license in licenses:
-            for name in (license.id, *license.aliases, *license.hf_tags, *([license.spdx] if license.spdx else [])):
+        for entry in entries:
+            for name in entry.names:
                 key = name.lower()
                 owner = self._names.get(key)
-                if owner is not None and owner != license.id:
-                    first = self._licenses[owner].span
-                    diagnostics.append(Kind.DUPLICATE_LICENSE(license.span, name=name, first=first or owner))
+                if owner is not None and owner != entry.id:
+                    first = self._license(owner).span
+                    diagnostics.append(
+                        Kind.DUPLICATE_LICENSE(self._license(entry.id).span, name=name, first=first or owner)
+                    )
                 else:
-                    self._names[key] = license.id
-            self._licenses[license.id] = license
-            if license.family:
-                self._families.setdefault(license.family.lower(), []).append(license)
-        for license in self._licenses.values():
-            for companion in license.applies_with:
+                    self._names[key] = entry.id
+            self._entries[entry.id] = entry
+            if entry.family:
+                self._families.setdefault(entry.family.lower(), []).append(entry.id)
+        for entry in self._entries.values():
+            for companion in entry.applies_with:
                 if companion.lower() not in self._names:
                     suggestion = hint(companion, self._names) or ""
-                    diagnostics.append(Kind.UNKNOWN_COMPANION(license.span, name=companion, suggestion=suggestion))
+                    span = self._license(entry.id).span
+                    diagnostics.append(Kind.UNKNOWN_COMPANION(span, name=companion, suggestion=suggestion))
         if diagnostics:
             raise LicenseFileError(diagnostics)
         for members in self._families.values():
-            members.sort(key=_sort_key)
+            members.sort(key=lambda i: self._entries[i].sort_key)
+
+    def _license(self, license_id: str) -> model.License:
+        found = self._loaded.get(license_id)
+        if found is None:
+            found = self._loaded[license_id] = self._loaders.pop(license_id)(license_id)
+        return found
+
+    @property
+    def entries(self) -> list[Entry]:
+        return list(self._entries.values())
 
     def __iter__(self) -> Iterator[model.License]:
-        return iter(self._licenses.values())
+        return iter(self.licenses)
 
     def __len__(self) -> int:
-        return len(self._licenses)
+        return len(self._entries)
 
     @property
     def licenses(self) -> list[model.License]:
-        return list(self._licenses.values())
+        return [self._license(i) for i in self._entries]
 
     @property
     def families(self) -> dict[str, list[model.License]]:
-        return {k: list(v) for k, v in self._families.items()}
+        return {k: [self._license(i) for i in v] for k, v in self._families.items()}
+
+    def family_names(self) -> list[str]:
+        return sorted(self._families)
 
     def names(self) -> list[str]:
         """Every name a user may give: ids, aliases, tags, SPDX ids and family names."""
-        return sorted({*self._licenses, *(n for n in self._names), *self._families})
+        return sorted({*self._entries, *(n for n in self._names), *self._families})
 
     def get(self, name: str) -> model.License:
         """The licence a single name (id, alias, tag or SPDX id) stands for."""
         key = self._names.get(name.lower())
         if key is None:
             raise UnknownLicenseError([self.unknown(name)])
-        return self._licenses[key]
+        return self._license(key)
+
+    def compiled(self, name: str) -> CompiledLicense:
+        """The fast path of the licence a name stands for, compiled on first use, then kept."""
+        license = self.get(name)
+        found = self._compiled.get(license.id)
+        if found is None:
+            from checker.compiled import compile_license  # noqa: PLC0415 - only scans and benchmarks need it
+
+            found = self._compiled[license.id] = compile_license(license)
+        return found
 
     def unknown(self, name: str) -> Diagnostic:
         suggestion = hint(name, self.names()) or "`modelterms licenses` lists the catalogue"
@@ -168,21 +250,31 @@ class Catalogue:
             if family is not None:
                 members = family
             elif name.lower() in self._names:
-                members = [self._licenses[self._names[name.lower()]]]
+                members = [self._names[name.lower()]]
             else:
                 unknown.append(self.unknown(name))
                 continue
-            for license in members:
-                chosen.setdefault(license.id, Resolved(license, name))
-                for companion in license.applies_with:
-                    other = self._licenses[self._names[companion.lower()]]
-                    chosen.setdefault(other.id, Resolved(other, name))
+            for license_id in members:
+                if license_id not in chosen:
+                    chosen[license_id] = Resolved(self._license(license_id), name)
+                for companion in self._entries[license_id].applies_with:
+                    other = self._names[companion.lower()]
+                    if other not in chosen:
+                        chosen[other] = Resolved(self._license(other), name)
         if unknown:
             raise UnknownLicenseError(unknown)
         return list(chosen.values())
 
 
+def read_bundled() -> list[tuple[str, str]]:
+    """The bundled licence files as (shown name, text), in catalogue order."""
+    return [(f"licenses/{f.name}", read_license_text(f, f"licenses/{f.name}")) for f in license_files()]
+
+
 @cache
 def bundled() -> Catalogue:
-    """The catalogue shipped with modelterms (parsed once per process)."""
-    return Catalogue(_load_all((f, f"licenses/{f.name}") for f in license_files()))
+    """The catalogue shipped with modelterms: from the user's cache when it is valid (see
+    `checker.cache`), else parsed, once per process."""
+    from checker.cache import cached_catalogue  # noqa: PLC0415 - the cache sits above the catalogue
+
+    return cached_catalogue(read_bundled())

@@ -16,28 +16,28 @@ import json
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar, assert_never
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, assert_never
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from checker import policy_formats
+from checker._version import __version__
 from checker.catalogue import Catalogue, bundled, load_license_folder
 from checker.cli_profile import bad_option, profile_options
 from checker.errors import CheckerError, DiagnosticError
 from checker.evaluate import evaluate
-from checker.models import bundled_index
-from checker.policy import DEFAULT_POLICY, PolicyFile, PolicyReport, evaluate_policy, load_policy
 from checker.profile import ServiceProfile
-from checker.render import Report, json_text, policy_json, print_policy_text, print_text
+from checker.report import Report, json_text
 from checker.request import run_check
-from checker.styling import console, styled
 from checker.suggest import hint
 from checker.vocabulary import Outcome, UseCase
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from checker.models import ModelIndex
+    from checker.policy import PolicyReport
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
@@ -73,14 +73,32 @@ class PolicyFormat(StrEnum):
 
 
 def _version() -> str:
-    try:
-        return package_version("modelterms")
-    except PackageNotFoundError:  # pragma: no cover - running from a checkout without installing
-        return "0+unknown"
+    return __version__
+
+
+# rich is imported only by the commands that print with it: `--format json` starts without it.
+def _console(**options: Any) -> Console:
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console(highlight=False, **options)
+
+
+def _table(title: str) -> Table:
+    from rich.table import Table  # noqa: PLC0415
+
+    return Table(title=title, title_justify="left")
 
 
 def _stderr() -> Console:
+    from checker.styling import console  # noqa: PLC0415 - rich only when something is printed
+
     return console(stderr=True)
+
+
+def _styled(rendered: str) -> Any:
+    from checker.styling import styled  # noqa: PLC0415
+
+    return styled(rendered)
 
 
 def boundary(command: Callable[P, R]) -> Callable[P, R]:
@@ -93,7 +111,7 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort):
             raise
         except DiagnosticError as error:
-            _stderr().print(styled(error.render()))
+            _stderr().print(_styled(error.render()))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except CheckerError as error:
             _stderr().print(f"error: {error}", markup=False)
@@ -114,6 +132,13 @@ LicensesDir = Annotated[
     list[Path], typer.Option("--licenses-dir", help="A folder of your own .terms licence files (repeatable).")
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+FailOnOption = Annotated[
+    list[Outcome] | None,
+    typer.Option(
+        "--fail-on",
+        help="Outcomes that make the exit code 1 (repeatable). Default: forbidden, needs-license, undetermined.",
+    ),
+]
 
 
 def _catalogue(extra_folders: list[Path]) -> Catalogue:
@@ -150,13 +175,7 @@ def check(
     ] = [],  # noqa: B006
     licenses_dir: LicensesDir = [],  # noqa: B006
     output_format: FormatOption = OutputFormat.TEXT,
-    fail_on: Annotated[
-        list[Outcome] | None,
-        typer.Option(
-            "--fail-on",
-            help="Outcomes that make the exit code 1 (repeatable). Default: forbidden, needs-license, undetermined.",
-        ),
-    ] = None,
+    fail_on: FailOnOption = None,
     service: ServiceProfile = ServiceProfile(),  # noqa: B008 - built by @profile_options from the flags below
 ) -> None:
     """Check a service profile against licences (--license) or models (--model).
@@ -167,12 +186,14 @@ def check(
     if not license and not model:
         raise bad_option("give at least one --license or --model", "e.g. --license llama or --model gpt-oss-20b")
     catalogue = _catalogue(licenses_dir)
-    results = tuple(run_check(license, model, service, catalogue, bundled_index))
+    results = tuple(run_check(license, model, service, catalogue, _index))
     report = Report(service, results)
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json_text(report, _version()))
     else:
-        print_text(report, Console(highlight=False))
+        from checker.render import print_text  # noqa: PLC0415 - rich only for text output
+
+        print_text(report, _console())
     if report.fails(fail_on or DEFAULT_FAIL_ON):
         raise typer.Exit(EXIT_FAILED)
 
@@ -181,8 +202,8 @@ def check(
 @boundary
 def run_policy(
     policy: Annotated[
-        Path, typer.Option("--policy", help="The policy file (default: modelterms.yaml in the current folder).")
-    ] = Path(DEFAULT_POLICY),
+        Path | None, typer.Option("--policy", help="The policy file (default: modelterms.yaml in the current folder).")
+    ] = None,
     output_format: Annotated[
         PolicyFormat,
         typer.Option(
@@ -201,7 +222,9 @@ def run_policy(
     Exit code 0 when the policy passes, 1 when a result is in its fail-on list or a waiver has
     expired, 2 for bad input.
     """
-    report = evaluate_policy(load_policy(policy))
+    from checker.policy import DEFAULT_POLICY, evaluate_policy, load_policy  # noqa: PLC0415
+
+    report = evaluate_policy(load_policy(policy or Path(DEFAULT_POLICY)))
     text = _policy_text(report, output_format, to_file=output is not None)
     if output:
         try:
@@ -215,9 +238,12 @@ def run_policy(
 
 
 def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: bool) -> str:
+    from checker import policy_formats  # noqa: PLC0415 - each command imports only what it renders with
+    from checker.render import policy_json, print_policy_text  # noqa: PLC0415
+
     match output_format:
         case PolicyFormat.TEXT:
-            console = Console(highlight=False, record=True, file=io.StringIO() if to_file else None)
+            console = _console(record=True, file=io.StringIO() if to_file else None)
             print_policy_text(report, console)
             return console.export_text() if to_file else ""
         case PolicyFormat.JSON:
@@ -237,6 +263,8 @@ def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: 
 @app.command("schema")
 def print_schema() -> None:
     """Print the JSON Schema of the policy file (for editors)."""
+    from checker.policy import PolicyFile  # noqa: PLC0415
+
     schema = PolicyFile.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "modelterms policy file"
@@ -281,14 +309,14 @@ def list_licenses(
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json.dumps({"licenses": rows, "families": sorted(catalogue.families)}, indent=2) + "\n")
         return
-    table = Table(title="modelterms catalogue", title_justify="left")
+    table = _table("modelterms catalogue")
     for column in ("id", "name", "family", "date", "also", "verified"):
         table.add_column(column)
     for row in rows:
         table.add_row(
             row["id"], row["name"], row["family"] or "", row["date"] or "", ", ".join(row["also"]), row["verification"]
         )
-    console = Console(highlight=False)
+    console = _console()
     console.print(table)
     console.print("families: " + ", ".join(sorted(catalogue.families)))
 
@@ -312,7 +340,7 @@ def list_models(
     output_format: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """List the model index: models, the licences they ship with, and their facts."""
-    index = bundled_index()
+    index = _index()
     entries = index.entries
     if search:
         needle = search.lower()
@@ -324,7 +352,7 @@ def list_models(
         rows = [e.model_dump(mode="json", exclude_none=True) for e in entries]
         sys.stdout.write(json.dumps({"models": rows}, indent=2, ensure_ascii=False) + "\n")
         return
-    table = Table(title="modelterms model index", title_justify="left")
+    table = _table("modelterms model index")
     table.add_column("model", no_wrap=True)
     for column in ("licences", "modality", "parameters", "names"):
         table.add_column(column)
@@ -333,13 +361,13 @@ def list_models(
             i.license_id + ("" if i.via.id == e.id else f" (via {i.via.id})") for i in index.licenses_of(e.id)
         )
         table.add_row(e.id, licences, e.modality.value if e.modality else "", e.parameters or "", ", ".join(e.names))
-    Console(highlight=False).print(table)
+    _console().print(table)
 
 
 @app.command("uses")
 def list_uses() -> None:
     """List the use-case vocabulary for --use and profiles."""
-    console = Console(highlight=False)
+    console = _console()
     for use in UseCase:
         console.print(f"{use.value:<24} {use.description}", markup=False)
 
@@ -350,11 +378,18 @@ def show_version() -> None:
     typer.echo(_version())
 
 
+def _index() -> ModelIndex:
+    """The bundled model index, loaded only by the commands that name a model."""
+    from checker.models import bundled_index  # noqa: PLC0415
+
+    return bundled_index()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
 
 
-# The analysis commands (compare, diff, explain, show) and the authoring tools (lint, fmt) live in
-# their own modules and register on `app`.
-from checker import cli_authoring, cli_terms  # noqa: E402, F401
+# Commands kept in their own modules register on `app` when imported (after everything above):
+# the analyses (compare, diff, explain, show), the authoring tools (lint, fmt) and scan.
+from checker import cli_authoring, cli_scan, cli_terms  # noqa: E402, F401

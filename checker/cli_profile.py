@@ -17,9 +17,9 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from checker.build import MAX_DIGITS, parse_number, too_large
 from checker.diagnostics import Kind
 from checker.errors import ProfileError
+from checker.numbers import MAX_DIGITS, parse_number, too_large
 from checker.profile import ServiceProfile
 from checker.profile_file import load_profile, validation_diagnostics
 from checker.suggest import hint

@@ -170,6 +170,8 @@ class Kind(Enum):
     UNKNOWN_LICENSE = ("E220", "unknown licence '{name}'", "{suggestion}")
     UNKNOWN_MODEL = ("E221", "unknown model '{name}'", "{suggestion}")
     BAD_OPTION = ("E230", "{message}", "{help}")
+    # Scanning model metadata (`modelterms scan`): a row is skipped, the scan goes on.
+    BAD_ROW = ("E240", "{message}", "the row is skipped; the scan goes on")
 
     @property
     def code(self) -> str:
@@ -195,7 +197,7 @@ class Kind(Enum):
 class Diagnostic(BaseModel):
     """One finding: stable code, message, optional help, where it is."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     code: str
     severity: Severity = Severity.ERROR

@@ -21,7 +21,8 @@ from checker.vocabulary import Comparator, Fact, Modality, ObligationKind, Unit,
 class Node(BaseModel):
     """Base of every model node: frozen, no extra fields, a span that does not count for equality."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Built on first validation, not at import: a start from the cache never validates a node.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     span: Span | None = Field(default=None, exclude=True, repr=False)
 
@@ -280,9 +281,3 @@ def atoms(condition: Condition | None) -> Iterator[Condition]:
                 yield from atoms(item)
         case _:
             yield condition
-
-
-NotCondition.model_rebuild()
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-Clause.model_rebuild()

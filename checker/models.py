@@ -29,7 +29,7 @@ from checker.yamlfile import Document, load_yaml
 class ModelEntry(BaseModel):
     """One model of the index."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str = Field(description="The Hugging Face repo id (owner/name).")
     names: tuple[str, ...] = Field(default=(), description="Other names users give it.")
@@ -43,7 +43,7 @@ class ModelEntry(BaseModel):
 
 
 class _IndexFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     models: tuple[ModelEntry, ...]
 
@@ -160,5 +160,7 @@ def parse_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
 
 @cache
 def bundled_index() -> ModelIndex:
-    """The model index shipped with modelterms."""
-    return parse_index(models_text(), "licenses/models.yaml", bundled())
+    """The model index shipped with modelterms (from the user's cache when valid, see `checker.cache`)."""
+    from checker.cache import cached_index  # noqa: PLC0415 - the cache sits above the index
+
+    return cached_index(models_text(), "licenses/models.yaml", bundled())

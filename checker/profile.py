@@ -43,7 +43,7 @@ class MonthlyActiveUsers(BaseModel):
     stands for that month too, and the verdict says that it assumed so.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     current: int | None = Field(default=None, ge=0, description="Monthly active users now.")
     by_month: dict[str, int] = Field(
@@ -103,7 +103,7 @@ _MAU_SCHEMA: dict[str, Any] = {
 class ServiceProfile(BaseModel):
     """Facts about a service. Every field is optional; `None` means unknown."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     model: str | None = Field(default=None, description="The model in use (e.g. a Hugging Face repo id).")
     modality: Modality | None = Field(default=None, description="text or multimodal.")

@@ -5,9 +5,6 @@ Both render the same `Report`; neither decides anything.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console, Group
@@ -17,9 +14,11 @@ from rich.table import Table
 from rich.text import Text
 
 from checker.policy import PolicyReport
-from checker.profile import ServiceProfile
+from checker.report import Report, json_text, to_json
 from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION, LicenseVerdict, ObligationItem, Reason
 from checker.vocabulary import Outcome, Verification
+
+__all__ = ["Report", "json_text", "policy_json", "print_policy_text", "print_text", "to_json"]
 
 _STYLE = {
     Outcome.FORBIDDEN: "bold red",
@@ -28,40 +27,6 @@ _STYLE = {
     Outcome.CONDITIONAL: "bold cyan",
     Outcome.PERMITTED: "bold green",
 }
-
-
-@dataclass(frozen=True)
-class Report:
-    """The verdicts of one check, with the profile they were computed for."""
-
-    profile: ServiceProfile
-    results: tuple[LicenseVerdict, ...]
-
-    def fails(self, fail_on: Sequence[Outcome]) -> bool:
-        return any(r.outcome in fail_on for r in self.results)
-
-    @property
-    def assumptions(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for result in self.results:
-            for a in result.assumptions:
-                seen[a] = None
-        return list(seen)
-
-
-def to_json(report: Report, version: str) -> dict[str, Any]:
-    """The JSON contract, schema version 1 (documented in README.md, "JSON output")."""
-    return {
-        "schema_version": JSON_SCHEMA_VERSION,
-        "modelterms_version": version,
-        "disclaimer": DISCLAIMER,
-        "profile": report.profile.model_dump(mode="json", exclude_none=True),
-        "results": [r.model_dump(mode="json", exclude_none=True) for r in report.results],
-    }
-
-
-def json_text(report: Report, version: str) -> str:
-    return json.dumps(to_json(report, version), indent=2, ensure_ascii=False) + "\n"
 
 
 def _outcome(outcome: Outcome) -> Text:

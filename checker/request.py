@@ -6,15 +6,18 @@ Shared by the library (`checker.check`) and the CLI, so both resolve names the s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from checker.catalogue import Catalogue
 from checker.diagnostics import Diagnostic, Kind
 from checker.errors import UnknownLicenseError
 from checker.evaluate import evaluate
-from checker.models import ModelIndex
 from checker.profile import ServiceProfile
 from checker.suggest import did_you_mean
 from checker.verdict import LicenseVerdict
+
+if TYPE_CHECKING:
+    from checker.models import ModelIndex  # loaded only when a model is named (see `run_check`)
 
 
 def run_check(

@@ -12,7 +12,7 @@ class Span(BaseModel):
     (see `checker.model.Node`).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     file: str
     line: int

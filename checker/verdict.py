@@ -12,7 +12,7 @@ DISCLAIMER = "modelterms informs decisions; it is not legal advice."
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class MissingFact(_Frozen):

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from os import PathLike as _PathLike
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from checker.diagnostics import Kind
 from checker.errors import ProfileError
 from checker.span import Span
+
+if TYPE_CHECKING:
+    import yaml  # imported where a document is read: a command that reads none starts without it
 
 # A profile holds tens of values and a policy of a thousand models a few thousand; each value kept costs
 # a span, so the cap also bounds the memory an alias bomb can take (about 50 MB at this figure).
@@ -96,6 +97,8 @@ class _Converter:
         self.count = 0
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
+        import yaml  # noqa: PLC0415 - see the import at the top
+
         self.count += 1
         if self.count > MAX_NODES:
             raise ProfileError(
@@ -161,6 +164,8 @@ def read_yaml_text(path: PathLike, missing: str = "no such file") -> str:
 
 def load_yaml(text: str, file: str) -> Document:
     """Parse one YAML document strictly. Raises `ProfileError` with file, line and column."""
+    import yaml  # noqa: PLC0415 - see the import at the top
+
     document = Document(None, file, text)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)

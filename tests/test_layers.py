@@ -16,6 +16,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "checker"
 FORBIDDEN = {
     "model": {"lark", "parser", "build", "tree", "evaluate", "catalogue", "cli", "render", "typer", "rich", "yaml"},
     "evaluate": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "typer", "rich", "yaml"},
+    "compiled": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "typer", "rich", "yaml"},
+    "cache": {"lark", "parser", "build", "tree", "cli", "render", "typer", "rich", "yaml"},
+    "report": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "policy", "typer", "rich", "yaml"},
+    "numbers": {"lark", "parser", "build", "model", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
+    "scan": {"lark", "parser", "build", "tree", "cli", "render", "typer", "rich"},
     "verdict": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
     "profile": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
     "wording": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "typer", "rich"},

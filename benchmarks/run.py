@@ -1,0 +1,369 @@
+"""modelterms benchmarks: every figure is a ratio to a baseline measured in the same run.
+
+    pip install -e '.[bench]'
+    python benchmarks/run.py            # the full run (a few minutes; nothing else should be running)
+    python benchmarks/run.py --quick    # a smoke run with tiny sizes (seconds)
+
+Sections (targets from issue 6, for a 2-core machine):
+  1. fast-path outcome of one licence for one profile vs a hand-written Python function    ≤ 2×
+  2. the same rules in Cedar (cedarpy) ≥ 10× slower; rule-engine and cel-python slower
+  3. `modelterms check --license llama --mau 800000000` as a whole process vs `python -c pass`  ≤ 8×
+  4. loading the whole catalogue from a warm cache ≤ 10 ms; from cold (parsing), reported
+  5. `modelterms scan` of 1,000,000 JSON Lines rows vs reading them line by line with `json`  ≤ 2×,
+     and times at 100k, 1M and 2M rows (linearity), with peak memory
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import peers
+
+import checker
+from checker import Modality, MonthlyActiveUsers, ServiceProfile, UseCase
+from checker.cache import cached_catalogue
+from checker.catalogue import read_bundled
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS: list[tuple[str, str, str]] = []  # (measure, figure, target verdict)
+
+
+def report(measure: str, figure: str, verdict: str = "") -> None:
+    RESULTS.append((measure, figure, verdict))
+    print(f"  {measure:<58} {figure:>22}  {verdict}", flush=True)
+
+
+def target(ok: bool, words: str) -> str:
+    return f"{'met' if ok else 'NOT met'} ({words})"
+
+
+# ---- profiles -------------------------------------------------------------------------------
+
+USES = list(UseCase)
+NAMES = ["Llama-Acme", "Acme", "Llama-3-Tuned", "Gemma-Acme"]
+
+
+def profile(rng: random.Random, *, known: bool) -> ServiceProfile:
+    """A random profile; `known` states every fact the Llama 3.1 rules read."""
+
+    def maybe(value: Any) -> Any:
+        return value if known or rng.random() < 0.7 else None
+
+    month = {peers.MONTH: rng.choice([5_000, 650_000_000, 700_000_000, 700_000_001, 2_000_000_000])}
+    mau = MonthlyActiveUsers(current=rng.choice([None, 10, 900_000_000]), by_month=month if known else {})
+    return ServiceProfile(
+        mau=mau if known else maybe(MonthlyActiveUsers(current=rng.choice([10, 800_000_000]))),
+        revenue=maybe(Decimal(rng.choice([0, 10**6, 10**9]))),
+        domicile=maybe(rng.choice(["US", "DE", "EU"])),
+        markets=maybe(tuple(rng.sample(["US", "DE", "FR", "CN"], 2))),
+        uses=maybe(tuple(rng.sample(USES, rng.choice([0, 0, 1, 2])))),
+        modality=maybe(rng.choice(list(Modality))),
+        commercial=maybe(rng.random() < 0.5),
+        distributes=maybe(rng.random() < 0.5),
+        serves=maybe(rng.random() < 0.5),
+        fine_tunes=maybe(rng.random() < 0.5),
+        trains_on_outputs=maybe(rng.random() < 0.3),
+        end_user=maybe(rng.random() < 0.2),
+        derivative_name=maybe(rng.choice(NAMES)),
+    )
+
+
+def per_call(function: Callable[[Any], Any], inputs: Sequence[Any], rounds: int) -> float:
+    """Seconds per call: the best of `rounds` passes over the inputs (best-of filters noise from
+    other processes; every engine is measured the same way)."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for item in inputs:
+            function(item)
+        best = min(best, time.perf_counter() - start)
+    return best / len(inputs)
+
+
+def us(seconds: float) -> str:
+    return f"{seconds * 1e6:,.2f} µs"
+
+
+# ---- 1 and 2: evaluation --------------------------------------------------------------------
+
+
+def evaluation(quick: bool) -> None:
+    print("\n1. one licence (llama-3.1), one profile: the compiled fast path against a hand-written function")
+    rng = random.Random(6)
+    catalogue = checker.catalogue()
+    license = catalogue.get("llama-3.1")
+    fast = catalogue.compiled("llama-3.1").outcome
+    rounds = 3 if quick else 15
+    for known in (False, True):
+        sample = [profile(rng, known=known) for _ in range(200 if quick else 2000)]
+        for p in sample:  # every encoding must agree with the reference evaluator before it is timed
+            expected = checker.evaluate(license, p).outcome
+            assert fast(p) is expected and peers.llama31_by_hand(p) is expected, (p, expected)
+        hand = per_call(peers.llama31_by_hand, sample, rounds)
+        compiled = per_call(fast, sample, rounds)
+        reference = per_call(lambda p: checker.evaluate(license, p), sample[:200], max(1, rounds // 5))
+        kind = "every fact known" if known else "some facts unknown"
+        report(f"hand-written function ({kind})", us(hand))
+        report(f"modelterms compiled outcome ({kind})", us(compiled),
+               target(compiled <= 2 * hand, f"{compiled / hand:.2f}× the hand-written; target ≤ 2×"))  # fmt: skip
+        report(
+            f"modelterms reference evaluator, full verdict ({kind})",
+            us(reference),
+            f"{reference / compiled:,.0f}× the compiled",
+        )
+
+    print("\n2. the same rules and (fully known) profiles in the peers' own languages")
+    sample = [profile(rng, known=True) for _ in range(100 if quick else 500)]
+    compiled = per_call(fast, sample, rounds)
+    report("modelterms compiled outcome", us(compiled))
+    for name, make, goal in (("Cedar (cedarpy)", peers.Cedar, 10.0), ("rule-engine", peers.RuleEngine, 1.0),
+                             ("cel-python", peers.Cel, 1.0)):  # fmt: skip
+        try:
+            engine = make()
+        except ImportError:
+            report(name, "not installed", "pip install -e '.[bench]'")
+            continue
+        requests = [engine.request(peers.facts(p)) for p in sample]
+        for p, request in zip(sample, requests, strict=True):
+            assert engine.outcome(request) is fast(p), (name, p)
+        few = requests[: 30 if quick else 200]
+        seconds = per_call(engine.outcome, few, max(2, rounds // 3))
+        ratio = seconds / compiled
+        words = (
+            f"modelterms {ratio:,.0f}× faster; target ≥ {goal:g}×" if goal > 1 else f"modelterms {ratio:,.0f}× faster"
+        )
+        report(name, us(seconds), target(ratio >= goal if goal > 1 else ratio > 1, words))
+
+
+# ---- 3: start-up ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Process:
+    """A finished process: wall-clock seconds, CPU seconds (user + system) and peak memory (KiB).
+
+    On a machine shared with other work, wall time also counts the time spent waiting for a core;
+    CPU time does not, so both are reported."""
+
+    wall: float
+    cpu: float | None = None
+    peak_kib: int | None = None
+
+
+def run_process(command: list[str], env: dict[str, str] | None = None) -> Process:
+    """Run a process; CPU time from wait4, peak memory from GNU time (which forks from a small
+    process: a child forked straight from this benchmark would count this process's memory too)."""
+    gnu_time = shutil.which("time") if sys.platform.startswith("linux") else None
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wrapped = [gnu_time, "-o", rss.name, "-f", "%M", *command] if gnu_time else command
+        start = time.perf_counter()
+        child = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        if not hasattr(os, "wait4"):
+            child.wait()
+            return Process(time.perf_counter() - start)
+        _, _, usage = os.wait4(child.pid, 0)
+        child.returncode = 0  # reaped by wait4
+        wall = time.perf_counter() - start
+        figure = rss.read().strip().splitlines()[-1:] if gnu_time else []
+        peak = int(figure[0]) if figure and figure[0].isdigit() else None
+        return Process(wall, usage.ru_utime + usage.ru_stime, peak)
+
+
+def timed_process(command: list[str], env: dict[str, str]) -> Process:
+    return run_process(command, env)
+
+
+def startup(quick: bool) -> None:
+    print("\n3. start-up: whole processes, median of interleaved runs")
+    script = shutil.which("modelterms")
+    if script is None:
+        report("modelterms console script", "not installed")
+        return
+    runs = 2 if quick else 21
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "MODELTERMS_CACHE_DIR": cache}
+        check = [script, "check", "--license", "llama", "--mau", "800000000"]
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "check --license llama --mau 800000000": check,
+            "  the same, --format json": [*check, "--format", "json"],
+        }
+        timed_process(check, env)  # warms the cache
+        times: dict[str, list[Process]] = {k: [] for k in commands}
+        for _ in range(runs):
+            for name, command in commands.items():
+                times[name].append(timed_process(command, env))
+        no_cache = [timed_process(check, {**env, "MODELTERMS_CACHE_DIR": "off"}) for _ in range(max(1, runs // 4))]
+    times["  the same, without the cache (MODELTERMS_CACHE_DIR=off)"] = no_cache
+
+    def medians(runs: list[Process]) -> tuple[float, float]:
+        return statistics.median(r.wall for r in runs), statistics.median(r.cpu or 0.0 for r in runs)
+
+    floor, floor_cpu = medians(times["python -c pass"])
+    report("python -c pass", f"{floor * 1e3:,.1f} ms", f"CPU {floor_cpu * 1e3:,.1f} ms")
+    for name in list(times)[1:]:
+        wall, cpu = medians(times[name])
+        words = f"{wall / floor:.1f}× python -c pass; CPU {cpu * 1e3:,.1f} ms, {cpu / max(floor_cpu, 1e-9):.1f}×"
+        if "without the cache" not in name:
+            words = target(wall <= 8 * floor, words + "; target ≤ 8×")
+        report(name, f"{wall * 1e3:,.1f} ms", words)
+
+
+# ---- 4: catalogue ---------------------------------------------------------------------------
+
+_COLD = """
+import time, sys
+start = time.perf_counter()
+from checker.cache import cached_catalogue
+from checker.catalogue import read_bundled
+catalogue = cached_catalogue(read_bundled())
+licenses = catalogue.licenses
+print(time.perf_counter() - start)
+"""
+
+
+def catalogue_load(quick: bool) -> None:
+    print("\n4. loading the whole catalogue (46 licences)")
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["MODELTERMS_CACHE_DIR"] = cache
+        try:
+            cached_catalogue(read_bundled())  # writes the cache
+            index, whole = [], []
+            for _ in range(5 if quick else 30):
+                start = time.perf_counter()
+                catalogue = cached_catalogue(read_bundled())
+                middle = time.perf_counter()
+                assert len(catalogue.licenses) == 46
+                end = time.perf_counter()
+                index.append(middle - start)
+                whole.append(end - start)
+        finally:
+            del os.environ["MODELTERMS_CACHE_DIR"]
+    report("warm cache: names and index (licences read on first use)", f"{min(index) * 1e3:,.2f} ms")
+    best = min(whole)
+    report("warm cache: every licence materialised", f"{best * 1e3:,.2f} ms", target(best <= 0.010, "target ≤ 10 ms"))
+    cold = [float(subprocess.run([sys.executable, "-c", _COLD], capture_output=True, text=True, check=True,
+                                 env={**os.environ, "MODELTERMS_CACHE_DIR": "off"}).stdout)
+            for _ in range(1 if quick else 5)]  # fmt: skip
+    report("cold: parse every licence file (Lark imported, grammar built)", f"{min(cold) * 1e3:,.1f} ms",
+           f"{min(cold) / best:,.0f}× the warm cache")  # fmt: skip
+
+
+# ---- 5: scan --------------------------------------------------------------------------------
+
+_LICENSES = ["apache-2.0", "mit", "llama3.1", "llama2", "other", "cc-by-nc-4.0", "openrail", "gemma",
+             "creativeml-openrail-m", None, "bsd-3-clause", "not-a-known-licence"]  # fmt: skip
+_BASES = [None, None, None, "meta-llama/Llama-3.1-8B", "mistralai/Mistral-7B-v0.1", "google/gemma-2-9b", "x/base"]
+
+_FLOOR = """
+import json, sys
+with open(sys.argv[1], "rb") as rows:
+    for line in rows:
+        json.loads(line)
+"""
+_FLOOR_ORJSON = _FLOOR.replace("import json,", "import orjson as json,")
+_STDLIB_SCAN = """
+import sys
+sys.modules["orjson"] = None  # the scan without the optional orjson: the standard library's json
+from checker.cli import main
+sys.argv = ["modelterms", *sys.argv[1:]]
+main()
+"""
+
+
+def write_rows(path: Path, rows: int) -> None:
+    rng = random.Random(rows)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(rows):
+            record: dict[str, Any] = {"id": f"user{i % 50_000}/model-{i}", "license": rng.choice(_LICENSES)}
+            if record["license"] == "other":
+                record["license_name"] = rng.choice(["llama3", "tongyi-qianwen", "custom"])
+            base = rng.choice(_BASES)
+            if base:
+                record["base_model"] = base
+            out.write(json.dumps(record) + "\n")
+
+
+def describe(process: Process, floor: Process) -> str:
+    """Seconds, and the ratio to the floor, by wall clock and by CPU time."""
+    words = f"{process.wall / floor.wall:.2f}× the floor"
+    if process.cpu and floor.cpu:
+        words += f"; CPU {process.cpu:,.2f} s, {process.cpu / floor.cpu:.2f}×"
+    if process.peak_kib:
+        words += f"; peak {process.peak_kib / 1024:,.0f} MiB"
+    return words
+
+
+def scan(quick: bool) -> None:
+    print("\n5. scan: JSON Lines rows → outcome per model (output to /dev/null), whole processes")
+    script = shutil.which("modelterms")
+    if script is None:
+        return
+    sizes = [1_000, 5_000] if quick else [100_000, 1_000_000, 2_000_000]
+    folder = Path(tempfile.mkdtemp(prefix="modelterms-bench-"))
+    try:
+        per_row: dict[int, float] = {}
+        for rows in sizes:
+            path = folder / f"rows-{rows}.jsonl"
+            write_rows(path, rows)
+            floor = run_process([sys.executable, "-c", _FLOOR, str(path)])
+            scan_args = ["scan", str(path), "-f", "jsonl", "--mau", "800M", "--commercial", "--serve"]
+            fast = run_process([script, *scan_args])
+            stdlib = run_process([sys.executable, "-c", _STDLIB_SCAN, *scan_args])
+            per_row[rows] = fast.wall / rows
+            label = f"{rows:,} rows"
+            cpu = f"CPU {floor.cpu:,.2f} s" if floor.cpu else ""
+            report(f"{label}: read with json.loads (the floor)", f"{floor.wall:,.2f} s", cpu)
+            if importlib.util.find_spec("orjson") is not None:
+                orjson_floor = run_process([sys.executable, "-c", _FLOOR_ORJSON, str(path)])
+                report(f"{label}: read with orjson.loads", f"{orjson_floor.wall:,.2f} s", describe(orjson_floor, floor))
+            goal = target(fast.wall <= 2 * floor.wall, describe(fast, floor) + "; target ≤ 2×")
+            report(f"{label}: modelterms scan (orjson)", f"{fast.wall:,.2f} s", goal)
+            goal = target(stdlib.wall <= 2 * floor.wall, describe(stdlib, floor) + "; target ≤ 2×")
+            report(f"{label}: modelterms scan (stdlib json)", f"{stdlib.wall:,.2f} s", goal)
+            path.unlink()
+        smallest, largest = sizes[0], sizes[-1]
+        middle = sizes[len(sizes) // 2]
+        words = f"start-up included; {per_row[largest] / per_row[middle]:.2f}× per row from {middle:,} to {largest:,}"
+        report(
+            "per row, smallest → largest run", f"{per_row[smallest] * 1e6:.2f} → {per_row[largest] * 1e6:.2f} µs", words
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run, not a measurement")
+    parser.add_argument("--only", choices=["evaluation", "startup", "catalogue", "scan"], action="append")
+    args = parser.parse_args()
+    quick = " (quick smoke run: sizes too small to mean anything)" if args.quick else ""
+    print(
+        f"modelterms {checker.__version__} benchmarks{quick}; Python {sys.version.split()[0]}, {os.cpu_count()} cores"
+    )
+    sections = {"evaluation": evaluation, "startup": startup, "catalogue": catalogue_load, "scan": scan}
+    for name, run in sections.items():
+        if not args.only or name in args.only:
+            run(args.quick)
+    print("\nmodelterms informs decisions; it is not legal advice.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""The cached catalogue: the bundled licences, parsed once per installation instead of once per start.
+
+The cache is one file in the user's cache folder, named by a key that hashes everything the parsed
+catalogue depends on: the modelterms version, the Python and pydantic versions, the source of the
+model modules (so an edited checkout never reads objects of an older shape), and the name and
+content of every licence file. A changed licence file gives a new key, so a stale cache is never
+read; the old file is removed when the new one is written.
+
+Location: `$MODELTERMS_CACHE_DIR` if set (`off` disables the cache), else the platform's cache
+folder — `$XDG_CACHE_HOME/modelterms` or `~/.cache/modelterms` on Linux, `~/Library/Caches/modelterms`
+on macOS, `%LOCALAPPDATA%\\modelterms\\Cache` on Windows.
+
+Safe by construction: a missing, unreadable, truncated or corrupt cache file is ignored (the
+licences are parsed as without a cache) and rewritten; a folder that cannot be written (read-only,
+full) only means the next start parses again. Writing is atomic (a temporary file, then rename),
+so a concurrent start never reads half a file. The file is a pickle: it is read only from the
+user's own cache folder, which only the user (or someone who already runs code as the user) can
+write — the same trust pip and Python's own `__pycache__` place in it.
+
+Each licence is stored as its own pickle inside the file, and unpickled the first time it is asked
+for: a `check --license llama` start materialises the Llama licences, not the whole catalogue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pydantic
+
+from checker import model
+from checker._version import __version__
+from checker.catalogue import Catalogue, Entry, parse_all
+from checker.span import Span
+
+if TYPE_CHECKING:
+    from checker.models import ModelIndex
+
+ENV_DIR = "MODELTERMS_CACHE_DIR"
+DISABLED = "off"
+_PREFIX = "catalogue-"
+_INDEX_PREFIX = "models-"
+_SUFFIX = ".pickle"
+_FORMAT = 1  # bump when the layout of the cache file changes
+# The modules whose classes the cache holds instances of: their source is part of the key.
+_SHAPE_MODULES = ("model.py", "span.py", "vocabulary.py", "catalogue.py", "models.py", "cache.py")
+
+
+def cache_dir() -> Path | None:
+    """The folder the cache lives in, or None when disabled (`MODELTERMS_CACHE_DIR=off`)."""
+    override = os.environ.get(ENV_DIR)
+    if override is not None:
+        return None if override.strip().lower() in (DISABLED, "") else Path(override)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "modelterms" / "Cache" if base else Path.home() / "AppData" / "Local" / "modelterms"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "modelterms"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec: a relative path in $XDG_CACHE_HOME is invalid and is to be ignored.
+    return (Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache") / "modelterms"
+
+
+def cache_key(texts: Sequence[tuple[str, str]]) -> str:
+    """The hash of everything a parsed catalogue depends on (see the module docstring)."""
+    digest = hashlib.sha256()
+    for part in (str(_FORMAT), __version__, sys.version, pydantic.VERSION):
+        digest.update(part.encode() + b"\0")
+    package = Path(__file__).resolve().parent
+    for name in _SHAPE_MODULES:
+        try:
+            source = (package / name).read_bytes()
+        except OSError:  # pragma: no cover - a distribution without sources: its version must do
+            source = b""
+        digest.update(name.encode() + b"\0" + source + b"\0")
+    for shown, text in texts:
+        digest.update(shown.encode() + b"\0" + text.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def cached_catalogue(texts: Sequence[tuple[str, str]]) -> Catalogue:
+    """The catalogue of these licence texts: from the cache when it holds them, else parsed (and cached)."""
+    folder = cache_dir()
+    if folder is None:
+        return Catalogue(parse_all(texts))
+    key = cache_key(texts)
+    path = folder / f"{_PREFIX}{key}{_SUFFIX}"
+    found = _read(path, key)
+    if found is not None:
+        return found
+    licenses = parse_all(texts)
+    _write(folder, path, key, licenses)
+    return Catalogue(licenses)
+
+
+def cached_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
+    """The model index of this `models.yaml` text: from the cache when it holds it, else parsed.
+
+    Keyed like the catalogue, plus the index text and the catalogue's names (the index is checked
+    against them when it is built, and is rebuilt from the cached entries with that same check)."""
+    from checker.models import ModelEntry, ModelIndex, parse_index  # noqa: PLC0415 - the index sits above
+
+    folder = cache_dir()
+    if folder is None:
+        return parse_index(text, file, catalogue)
+    digest = hashlib.sha256(cache_key([(file, text)]).encode() + b"\0" + "\0".join(catalogue.names()).encode())
+    key = digest.hexdigest()[:32]
+    path = folder / f"{_INDEX_PREFIX}{key}{_SUFFIX}"
+    try:
+        stored = pickle.loads(path.read_bytes())  # our own file in the user's cache folder (see above)
+        if isinstance(stored, tuple) and stored[:2] == (_FORMAT, key) and isinstance(stored[2], list):
+            entries = stored[2]
+            if all(isinstance(e, ModelEntry) for e in entries):
+                return ModelIndex(entries, catalogue)
+    except Exception:
+        pass
+    index = parse_index(text, file, catalogue)
+    _store(folder, path, _INDEX_PREFIX, pickle.dumps((_FORMAT, key, index.entries), protocol=pickle.HIGHEST_PROTOCOL))
+    return index
+
+
+# ---- the file --------------------------------------------------------------------------------
+
+
+def _read(path: Path, key: str) -> Catalogue | None:
+    """The cached catalogue, or None when the file is missing, unreadable or not what we wrote."""
+    try:
+        data = path.read_bytes()
+        stored = pickle.loads(data)
+        if not (isinstance(stored, tuple) and len(stored) == 4 and stored[:2] == (_FORMAT, key)):
+            return None
+        entries, bodies = stored[2], stored[3]
+        if not (isinstance(entries, list) and isinstance(bodies, dict)):
+            return None
+        if not all(isinstance(e, Entry) for e in entries) or {e.id for e in entries} != set(bodies):
+            return None
+    except Exception:
+        return None
+
+    def load(license_id: str) -> model.License:
+        license = pickle.loads(bodies[license_id])
+        if not isinstance(license, model.License):  # pragma: no cover - the outer check guards this
+            raise TypeError(f"cache file {path} is damaged; delete it")
+        return license
+
+    try:
+        return Catalogue.from_index(entries, load)
+    except Exception:
+        return None
+
+
+def _write(folder: Path, path: Path, key: str, licenses: list[model.License]) -> None:
+    entries = [Entry.of(lic) for lic in licenses]
+    bodies = {lic.id: _dumps(lic) for lic in licenses}
+    _store(folder, path, _PREFIX, pickle.dumps((_FORMAT, key, entries, bodies), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _store(folder: Path, path: Path, prefix: str, data: bytes) -> None:
+    """Write a cache file atomically, and remove older ones; any failure is silently a no-op."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        for old in folder.glob(f"{prefix}*{_SUFFIX}"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return  # read-only or full: the next start parses again
+
+
+# ---- a lean pickle for model nodes ------------------------------------------------------------
+# Pydantic's own pickling stores four attributes per object and restores them in Python; a
+# catalogue holds thousands of nodes. These reducers store the field dict (and, for spans, the
+# five numbers) and restore with object.__setattr__, which halves the time to unpickle.
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _restore(cls: type[Any], fields: dict[str, Any], fields_set: set[str]) -> Any:
+    obj = _new(cls)
+    _set(obj, "__dict__", fields)
+    _set(obj, "__pydantic_fields_set__", fields_set)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _reduce_node(obj: pydantic.BaseModel) -> tuple[Any, ...]:
+    return _restore, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
+
+
+_SPAN_FIELDS = ("file", "line", "column", "end_line", "end_column")
+
+
+def _restore_span(file: str, line: int, column: int, end_line: int, end_column: int) -> Span:
+    fields = dict(zip(_SPAN_FIELDS, (file, line, column, end_line, end_column), strict=True))
+    return _restore(Span, fields, set(_SPAN_FIELDS))  # type: ignore[no-any-return]
+
+
+def _reduce_span(span: Span) -> tuple[Any, ...]:
+    return _restore_span, (span.file, span.line, span.column, span.end_line, span.end_column)
+
+
+def _node_classes() -> list[type[model.Node]]:
+    found: list[type[model.Node]] = []
+    pending: list[type[model.Node]] = [model.Node]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending += cls.__subclasses__()
+    return found
+
+
+def _dumps(license: model.License) -> bytes:
+    import io  # noqa: PLC0415 - only when writing the cache
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    table: dict[type[Any], Any] = dict.fromkeys(_node_classes(), _reduce_node)
+    table[Span] = _reduce_span
+    pickler.dispatch_table = table
+    pickler.dump(license)
+    return buffer.getvalue()

@@ -1,0 +1,42 @@
+"""The compiled fast path agrees with the reference evaluator (the oracle) on random profiles:
+the same outcome, the same missing facts and the same deciding clauses, for every licence."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+import checker
+from checker import ServiceProfile
+from checker.compiled import compile_license
+
+from .strategies import profiles
+
+CATALOGUE = checker.catalogue()
+LICENSES = CATALOGUE.licenses
+IDS = [lic.id for lic in LICENSES]
+
+
+@pytest.mark.parametrize("license", LICENSES, ids=IDS)
+@settings(max_examples=300, deadline=None)
+@given(profile=profiles())
+def test_compiled_matches_the_reference_evaluator(license: checker.License, profile: ServiceProfile) -> None:
+    compiled = CATALOGUE.compiled(license.id)
+    expected = checker.evaluate(license, profile)
+    decision = compiled.decide(profile)
+    assert compiled.outcome(profile) is expected.outcome
+    assert decision.outcome is expected.outcome
+    assert decision.deciding == tuple(r.clause for r in expected.reasons)
+    assert decision.missing == tuple((m.fact, m.detail) for m in expected.missing_facts)
+
+
+def test_the_compiled_licence_renders_the_reference_verdict() -> None:
+    license = CATALOGUE.get("llama-3.1")
+    profile = ServiceProfile(mau=checker.MonthlyActiveUsers(current=800_000_000))
+    compiled = compile_license(license)
+    assert compiled.verdict(profile) == checker.evaluate(license, profile)
+    assert compiled.outcome(profile) is checker.Outcome.NEEDS_LICENSE
+
+
+def test_a_catalogue_compiles_each_licence_once() -> None:
+    assert CATALOGUE.compiled("llama-3.1") is CATALOGUE.compiled("llama3.1")

@@ -1,0 +1,230 @@
+"""`modelterms scan`: many models for one profile, from JSON Lines, CSV, stdin or a folder of cards."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Run, run_cli
+
+import checker
+from checker import Outcome, ServiceProfile
+from checker.models import bundled_index
+from checker.scan import FLUSH_EVERY, Output, RowError, Scanner, scan_jsonl
+
+PROFILE_FLAGS = ("--mau", "800M", "--commercial", "--serve")
+PROFILE = ServiceProfile(mau=checker.MonthlyActiveUsers(current=800_000_000), commercial=True, serves=True)
+
+
+def expected(*names: str, models: tuple[str, ...] = ()) -> Outcome:
+    """The worst outcome the reference evaluator gives these licences (and models' licences)."""
+    verdicts = checker.check(list(names), PROFILE, models=list(models))
+    return min((v.outcome for v in verdicts), key=lambda o: o.severity)
+
+
+def records(out: str) -> tuple[list[dict[str, object]], dict[str, object]]:
+    lines = [json.loads(line) for line in out.splitlines()]
+    return lines[:-1], lines[-1]
+
+
+ROWS = [
+    {"id": "meta-llama/Llama-3.1-8B", "license": "llama3.1"},
+    {"id": "acme/apache-model", "license": "apache-2.0"},
+    {"id": "acme/finetune", "license": "apache-2.0", "base_model": "meta-llama/Llama-3.1-8B"},
+    {"id": "acme/custom", "license": "other", "license_name": "acme-custom-licence"},
+    {"id": "acme/gemma-tune", "license": "other", "license_name": "gemma"},
+    {"id": "acme/nc", "license": ["cc-by-nc-4.0"], "base_model": ["someone/unindexed-base"]},
+    {"id": "acme/bare"},
+    {"modelId": "acme/api-record", "cardData": {"license": "mit"}},
+    {
+        "id": "acme/tagged",
+        "tags": ["text-generation", "license:apache-2.0", "base_model:finetune:meta-llama/Llama-3.1-8B"],
+    },
+]
+
+
+def write_jsonl(path: Path, rows: list[object], extra_lines: tuple[str, ...] = ()) -> Path:
+    path.write_text("\n".join([*(json.dumps(r) for r in rows), *extra_lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_jsonl_rows_get_the_reference_outcome_of_their_licences(cli: type[Run], tmp_path: Path) -> None:
+    done = run_cli("scan", str(write_jsonl(tmp_path / "dump.jsonl", ROWS)), *PROFILE_FLAGS, "-f", "jsonl")
+    rows, summary = records(done.out)
+    by_model = {r["model"]: r for r in rows}
+    assert [r["model"] for r in rows] == [r.get("id", r.get("modelId")) for r in ROWS]
+    assert by_model["meta-llama/Llama-3.1-8B"]["outcome"] == expected("llama3.1").value
+    assert by_model["acme/apache-model"]["outcome"] == expected("apache-2.0").value
+    assert by_model["acme/finetune"]["outcome"] == expected("apache-2.0", models=("meta-llama/Llama-3.1-8B",)).value
+    assert by_model["acme/gemma-tune"]["outcome"] == expected("gemma").value
+    assert by_model["acme/api-record"]["outcome"] == expected("mit").value
+    assert by_model["acme/tagged"]["licenses"] == ["apache-2.0", "llama-3.1"]
+    assert by_model["acme/tagged"]["outcome"] == by_model["acme/finetune"]["outcome"]
+    # An unknown or absent licence is never permitted; an unindexed base model is named.
+    assert by_model["acme/custom"] == {
+        "model": "acme/custom", "outcome": "undetermined", "licenses": [], "unknown_licenses": ["acme-custom-licence"]
+    }  # fmt: skip
+    assert by_model["acme/bare"]["outcome"] == "undetermined"
+    assert by_model["acme/nc"]["unchecked_base_models"] == ["someone/unindexed-base"]
+    assert summary["summary"]["models"] == len(ROWS)  # type: ignore[index]
+    counts = summary["summary"]["by_outcome"]  # type: ignore[index]
+    assert counts == {o.value: sum(r["outcome"] == o.value for r in rows) for o in Outcome}
+    assert summary["disclaimer"] == checker.DISCLAIMER
+    assert done.code == 1  # some outcomes are in the default --fail-on
+
+
+def test_bad_rows_are_reported_with_their_line_and_the_rest_is_scanned(cli: type[Run], tmp_path: Path) -> None:
+    path = tmp_path / "dump.jsonl"
+    path.write_text(
+        '{"id": "a/one", "license": "mit"}\n'
+        "this is not json\n"
+        "\n"
+        '["a", "list"]\n'
+        '{"license": "mit"}\n'
+        '{"id": "a/two", "license": 7}\n'
+        '{"id": "a/three", "license": "apache-2.0"}\n',
+        encoding="utf-8",
+    )
+    done = run_cli("scan", str(path), "-f", "jsonl")
+    assert done.code == 2
+    assert "Traceback" not in done.err
+    rows, summary = records(done.out)
+    assert [r["model"] for r in rows] == ["a/one", "a/three"]
+    assert summary["summary"]["bad_rows"] == 4  # type: ignore[index]
+    assert f"{path}:2:1: error[E240]: not JSON" in done.err
+    assert f"{path}:4:1: error[E240]: a row must be a JSON object with an `id`, not list" in done.err
+    assert f"{path}:5:1: error[E240]: the row has no model id (`id`)" in done.err
+    assert f"{path}:6:1: error[E240]: `license` must be a string or a list of strings, not int" in done.err
+    assert "found 4 errors" in done.err
+
+
+def test_csv_text_output_and_summary(cli: type[Run], tmp_path: Path) -> None:
+    path = tmp_path / "dump.csv"
+    path.write_text(
+        "id,license,license_name,base_model\n"
+        "acme/a,apache-2.0,,\n"
+        "acme/b,llama3.1,,\n"
+        'acme/c,other,gemma,"meta-llama/Llama-3.1-8B,someone/else"\n',
+        encoding="utf-8",
+    )
+    done = run_cli("scan", str(path), *PROFILE_FLAGS)
+    lines = done.out.splitlines()
+    assert lines[0].split() == [expected("apache-2.0").value, "acme/a", "(apache-2.0)"]
+    assert lines[1].split()[:2] == [expected("llama3.1").value, "acme/b"]
+    worst_c = expected("gemma", models=("meta-llama/Llama-3.1-8B",))
+    assert lines[2].startswith(
+        f"{worst_c.value:<14}acme/c  (gemma, llama-3.1; base model not in the index: someone/else)"
+    )
+    assert "scanned 3 models" in done.out
+    assert done.out.rstrip().endswith(checker.DISCLAIMER)
+
+
+def test_summary_only_and_stdin(cli: type[Run], tmp_path: Path) -> None:
+    data = "".join(json.dumps(r) + "\n" for r in ROWS)
+    done = subprocess.run(
+        ["modelterms", "scan", "-", "--summary", "-f", "jsonl", "--fail-on", "forbidden"],
+        input=data, capture_output=True, text=True, cwd=ROOT, check=False, timeout=120,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["summary"]["models"] == len(ROWS)
+    assert done.returncode == (1 if '"forbidden": 0' not in lines[0] else 0)
+
+
+def card(path: Path, front_matter: str, body: str = "# A model\n") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front_matter}---\n{body}", encoding="utf-8")
+
+
+def test_a_folder_of_cards_hugging_face_cache_and_plain_repositories(cli: type[Run], tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    snapshot = hub / "models--acme--tuned" / "snapshots" / "abc123"
+    card(snapshot / "README.md", "license: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n")
+    (hub / "models--acme--tuned" / "refs").mkdir()
+    (hub / "models--acme--tuned" / "refs" / "main").write_text("abc123", encoding="utf-8")
+    card(hub / "models--acme--nocard" / "snapshots" / "def456" / "config.json", "")  # a model with no card
+    card(tmp_path / "repos" / "mine" / "README.md", "license: mit\n")
+    (tmp_path / "repos" / "docs").mkdir()
+    (tmp_path / "repos" / "docs" / "README.md").write_text("# not a model card\n", encoding="utf-8")
+    card(tmp_path / "repos" / "broken" / "README.md", "license: [unclosed\n")
+
+    done = run_cli("scan", str(tmp_path), *PROFILE_FLAGS, "-f", "jsonl")
+    rows, summary = records(done.out)
+    by_model = {r["model"]: r for r in rows}
+    assert set(by_model) == {"acme/tuned", "acme/nocard", "repos/mine"}
+    assert by_model["acme/tuned"]["outcome"] == expected("apache-2.0", models=("meta-llama/Llama-3.1-8B",)).value
+    assert by_model["acme/nocard"]["outcome"] == "undetermined"
+    assert by_model["repos/mine"]["outcome"] == expected("mit").value
+    assert summary["summary"]["bad_rows"] == 1  # type: ignore[index]
+    assert done.code == 2
+    assert "repos/broken/README.md:" in done.err and "Traceback" not in done.err
+
+
+def test_bad_sources_and_flags_are_exit_2(cli: type[Run], tmp_path: Path) -> None:
+    missing = run_cli("scan", str(tmp_path / "nope.jsonl"))
+    assert missing.code == 2 and "no file or folder" in missing.err
+    bad_flag = run_cli("scan", str(write_jsonl(tmp_path / "d.jsonl", ROWS)), "--use", "militray")
+    assert bad_flag.code == 2 and "military" in bad_flag.err
+    no_id_column = tmp_path / "d.csv"
+    no_id_column.write_text("name,license\nx,mit\n", encoding="utf-8")
+    done = run_cli("scan", str(no_id_column))
+    assert done.code == 2 and "the CSV header has no `id` column" in done.err
+
+
+class Endless(io.RawIOBase):
+    """A JSON Lines stream that never ends: it fails once `limit` rows have been read."""
+
+    def __init__(self, limit: int) -> None:
+        self.served = 0
+        self.limit = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            self.served += 1
+            if self.served > self.limit:
+                raise RuntimeError("read past the limit")
+            yield b'{"id": "m/%d", "license": "mit"}\n' % self.served
+
+
+def test_rows_are_written_while_reading() -> None:
+    """Output leaves in blocks as rows are read: nothing waits for the end of the input."""
+    out = io.StringIO()
+    limit = 2 * FLUSH_EVERY + 10
+    scanner = Scanner(PROFILE, checker.catalogue(), bundled_index)
+    with pytest.raises(RuntimeError, match="past the limit"):
+        scan_jsonl(Endless(limit), "<endless>", scanner, out, output=Output.JSONL)  # type: ignore[arg-type]
+    written = out.getvalue().splitlines()
+    assert len(written) == 2 * FLUSH_EVERY
+    assert json.loads(written[-1])["model"] == f"m/{2 * FLUSH_EVERY}"
+
+
+def test_the_memo_stays_bounded_and_the_counts_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("checker.scan.MEMO_SIZE", 8)
+    names = [f"unknown-{i}" for i in range(50)] + ["mit", "apache-2.0"] * 25
+    data = "".join(json.dumps({"id": f"m/{i}", "license": n}) + "\n" for i, n in enumerate(names)).encode()
+    scanner = Scanner(PROFILE, checker.catalogue(), bundled_index)
+    scan_jsonl(io.BytesIO(data), "<rows>", scanner, io.StringIO(), output=Output.NONE)
+    assert len(scanner._memo) <= 8
+    summary = scanner.summary
+    assert summary.models == len(names)
+    assert summary.by_outcome == Counter([Outcome.UNDETERMINED] * 50 + [expected("mit"), expected("apache-2.0")] * 25)
+    assert sum(summary.unknown_licenses.values()) == 50
+
+
+@pytest.mark.parametrize("license", checker.catalogue().licenses, ids=lambda lic: lic.id)
+def test_each_licence_scans_to_its_reference_outcome(license: checker.License) -> None:
+    scanner = Scanner(PROFILE, checker.catalogue(), bundled_index)
+    resolved = checker.catalogue().resolve([license.id])
+    worst = min((checker.evaluate(r.license, PROFILE).outcome for r in resolved), key=lambda o: o.severity)
+    assert scanner.classify((license.id,), ()).outcome is worst
+    found = scanner.lookup((license.id, None, None))
+    assert not isinstance(found, RowError)
+    assert found.outcome is worst
