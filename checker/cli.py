@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import io
 import json
 import sys
@@ -385,11 +386,38 @@ def _index() -> ModelIndex:
     return bundled_index()
 
 
+# Commands kept in their own modules, and the module each is in. They register on `app` when their
+# module is imported; `main` imports only the one a command line names, so that `check` does not pay
+# for Lark (lint, fmt) or the analyses (compare, diff, explain) at every start.
+_COMMAND_MODULES = {
+    "compare": "checker.cli_terms",
+    "diff": "checker.cli_terms",
+    "explain": "checker.cli_terms",
+    "show": "checker.cli_terms",
+    "lint": "checker.cli_authoring",
+    "fmt": "checker.cli_authoring",
+    "scan": "checker.cli_scan",
+}
+
+
+def full_app() -> typer.Typer:
+    """The app with every command registered (for `--help`, and for tests that drive it in-process)."""
+    for module in sorted(set(_COMMAND_MODULES.values())):
+        importlib.import_module(module)
+    return app
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    name = next((a for a in argv if not a.startswith("-")), None)
+    if name in _COMMAND_MODULES:
+        importlib.import_module(_COMMAND_MODULES[name])
+        return app
+    core = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    if name in core:
+        return app
+    return full_app()  # help, no command, or an unknown one: typer lists every command
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
-
-
-# Commands kept in their own modules register on `app` when imported (after everything above):
-# the analyses (compare, diff, explain, show), the authoring tools (lint, fmt) and scan.
-from checker import cli_authoring, cli_scan, cli_terms  # noqa: E402, F401
+    _app_for(sys.argv[1:])()

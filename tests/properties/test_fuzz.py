@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import checker
-from checker.cli import app
+from checker.cli import full_app
 from checker.formatting import format_text
 from checker.lint import lint_license
 from checker.parser import _lark
@@ -98,7 +98,7 @@ runner = CliRunner()
 
 
 def run_in_process(args: list[str]) -> int:
-    result = runner.invoke(app, args, catch_exceptions=True, env={"NO_COLOR": "1", "COLUMNS": "200"})
+    result = runner.invoke(full_app(), args, catch_exceptions=True, env={"NO_COLOR": "1", "COLUMNS": "200"})
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output and "internal error" not in result.output, result.output
     return result.exit_code
