@@ -177,7 +177,7 @@ def check(
     licenses_dir: LicensesDir = [],  # noqa: B006
     output_format: FormatOption = OutputFormat.TEXT,
     fail_on: FailOnOption = None,
-    service: ServiceProfile = ServiceProfile(),  # noqa: B008 - built by @profile_options from the flags below
+    service: ServiceProfile,  # built by @profile_options from the profile flags (not a flag itself)
 ) -> None:
     """Check a service profile against licences (--license) or models (--model).
 
@@ -239,16 +239,17 @@ def run_policy(
 
 
 def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: bool) -> str:
-    from checker import policy_formats  # noqa: PLC0415 - each command imports only what it renders with
-    from checker.render import policy_json, print_policy_text  # noqa: PLC0415
+    from checker import policy_formats  # noqa: PLC0415 - rich only for the terminal view
 
     match output_format:
         case PolicyFormat.TEXT:
+            from checker.render import print_policy_text  # noqa: PLC0415
+
             console = _console(record=True, file=io.StringIO() if to_file else None)
             print_policy_text(report, console)
             return console.export_text() if to_file else ""
         case PolicyFormat.JSON:
-            return json.dumps(policy_json(report, _version()), indent=2, ensure_ascii=False) + "\n"
+            return json.dumps(policy_formats.policy_json(report, _version()), indent=2, ensure_ascii=False) + "\n"
         case PolicyFormat.MARKDOWN:
             return policy_formats.markdown(report)
         case PolicyFormat.SARIF:

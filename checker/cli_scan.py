@@ -64,7 +64,7 @@ def scan(
         bool, typer.Option("--summary", help="Print only the summary by outcome, not a line per model.")
     ] = False,
     fail_on: FailOnOption = None,
-    service: ServiceProfile = ServiceProfile(),  # noqa: B008 - built by @profile_options from the profile flags
+    service: ServiceProfile,  # built by @profile_options from the profile flags (not a flag itself)
 ) -> None:
     """Classify many models for one profile: model → outcome, then a summary by outcome.
 

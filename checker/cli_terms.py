@@ -90,7 +90,7 @@ def compare(
     ] = CompareFormat.TEXT,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     licenses_dir: LicensesDir = [],  # noqa: B006
-    service: ServiceProfile = ServiceProfile(),  # noqa: B008 - built by @profile_options from the flags below
+    service: ServiceProfile,  # built by @profile_options from the profile flags (not a flag itself)
     profile_given: bool = False,
 ) -> None:
     """Licences side by side, read from their clauses.
@@ -242,7 +242,7 @@ def explain_command(
     ] = [],  # noqa: B006
     output_format: FormatOption = OutputFormat.TEXT,
     licenses_dir: LicensesDir = [],  # noqa: B006
-    service: ServiceProfile = ServiceProfile(),  # noqa: B008 - built by @profile_options from the flags below
+    service: ServiceProfile,  # built by @profile_options from the profile flags (not a flag itself)
 ) -> None:
     """Why a licence gives its outcome, and what would change it.
 

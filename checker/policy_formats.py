@@ -1,10 +1,11 @@
-"""The CI renderings of a policy report: Markdown, SARIF 2.1.0, JUnit XML and GitHub annotations.
+"""The renderings of a policy report other than the terminal's: JSON, Markdown, SARIF 2.1.0, JUnit
+XML and GitHub annotations.
 
-Each renders the one `PolicyReport` (`render.py` holds the text and JSON views); none decides
-anything. A result fails when its outcome is in the policy's `fail-on` list; an expired waiver
-fails the run; a stale or unused waiver is a warning. Those three levels map onto each format's
-own: SARIF `error` / `warning` / `note`, JUnit failure / skipped, GitHub `::error` / `::warning` /
-`::notice`.
+Each renders the one `PolicyReport`; none decides anything, and none needs rich (`render.py` has
+the terminal view). A result fails when its outcome is in the policy's `fail-on` list; an expired
+waiver fails the run; a stale or unused waiver is a warning. Those three levels map onto each
+format's own: SARIF `error` / `warning` / `note`, JUnit failure / skipped, GitHub `::error` /
+`::warning` / `::notice`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from checker.policy import PolicyFinding, PolicyReport, WaiverResult, WaiverStatus
 from checker.span import Span
-from checker.verdict import DISCLAIMER, LicenseVerdict, Reason
+from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION, LicenseVerdict, Reason
 from checker.vocabulary import Outcome
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -94,6 +95,41 @@ def _waiver_text(waiver: WaiverResult) -> str:
     w = waiver.waiver
     head = f"waiver for {w.license} {w.clause} ({w.reason.value}, owner {w.owner})"
     return f"{head}: {waiver.status.value} — {waiver.message}"
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+def policy_json(report: PolicyReport, version: str) -> dict[str, Any]:
+    """The policy JSON contract, schema version 1: `check`'s results plus model, location and waivers."""
+    results = []
+    for finding in report.findings:
+        item = finding.verdict.model_dump(mode="json", exclude_none=True)
+        item.update({"entry": finding.entry.label, "location": finding.location, "waived": list(finding.waived)})
+        results.append(item)
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "modelterms_version": version,
+        "disclaimer": DISCLAIMER,
+        "policy": report.path,
+        "passed": not report.failed,
+        "fail_on": [o.value for o in report.fail_on],
+        "profile": report.profile.model_dump(mode="json", exclude_none=True),
+        "results": results,
+        "waivers": [
+            {
+                "license": w.waiver.license,
+                "clause": w.waiver.clause,
+                "reason": w.waiver.reason.value,
+                "owner": w.waiver.owner,
+                "expires": w.waiver.expires.isoformat(),
+                "status": w.status.value,
+                "message": w.message,
+                "location": w.location,
+            }
+            for w in report.waivers
+        ],
+    }
 
 
 # --- Markdown ------------------------------------------------------------------------------------

@@ -15,10 +15,10 @@ from rich.text import Text
 
 from checker.policy import PolicyReport
 from checker.report import Report, json_text, to_json
-from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION, LicenseVerdict, ObligationItem, Reason
+from checker.verdict import DISCLAIMER, LicenseVerdict, ObligationItem, Reason
 from checker.vocabulary import Outcome, Verification
 
-__all__ = ["Report", "json_text", "policy_json", "print_policy_text", "print_text", "to_json"]
+__all__ = ["Report", "json_text", "print_policy_text", "print_text", "to_json"]
 
 _STYLE = {
     Outcome.FORBIDDEN: "bold red",
@@ -113,38 +113,6 @@ def print_text(report: Report, console: Console) -> None:
         console.print(Text(f"assumed: {assumption}", style="yellow"))
     console.print()
     console.print(Text(escape(DISCLAIMER), style="dim"))
-
-
-def policy_json(report: PolicyReport, version: str) -> dict[str, Any]:
-    """The policy JSON contract, schema version 1: `check`'s results plus model, location and waivers."""
-    results = []
-    for finding in report.findings:
-        item = finding.verdict.model_dump(mode="json", exclude_none=True)
-        item.update({"entry": finding.entry.label, "location": finding.location, "waived": list(finding.waived)})
-        results.append(item)
-    return {
-        "schema_version": JSON_SCHEMA_VERSION,
-        "modelterms_version": version,
-        "disclaimer": DISCLAIMER,
-        "policy": report.path,
-        "passed": not report.failed,
-        "fail_on": [o.value for o in report.fail_on],
-        "profile": report.profile.model_dump(mode="json", exclude_none=True),
-        "results": results,
-        "waivers": [
-            {
-                "license": w.waiver.license,
-                "clause": w.waiver.clause,
-                "reason": w.waiver.reason.value,
-                "owner": w.waiver.owner,
-                "expires": w.waiver.expires.isoformat(),
-                "status": w.status.value,
-                "message": w.message,
-                "location": w.location,
-            }
-            for w in report.waivers
-        ],
-    }
 
 
 def print_policy_text(report: PolicyReport, console: Console) -> None:

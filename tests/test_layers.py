@@ -34,6 +34,8 @@ FORBIDDEN = {
     "diff": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "render_terms", "typer", "rich", "yaml"},
     "compare": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "render_terms", "typer", "rich"},
     # Their renderers decide nothing: they never evaluate, and know no command line.
+    # The policy report's CI formats: rendering only, and no rich (the terminal view is render's).
+    "policy_formats": {"lark", "parser", "build", "tree", "evaluate", "cli", "render", "typer", "rich"},
     "render_terms": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "cli_terms", "typer"},
     "cli_profile": {"lark", "parser", "evaluate", "render", "render_terms"},
     # Tools for licence authors sit beside the catalogue: they read files, they never print.
