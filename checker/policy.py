@@ -140,10 +140,14 @@ class PolicyFinding:
     entry: ModelRef
     location: str
     verdict: LicenseVerdict
-    waived: tuple[str, ...] = ()
     span: Span | None = None  # where the policy names the model: SARIF, JUnit and GitHub point there
     original: LicenseVerdict | None = None  # the verdict before waivers, when a waiver changed it
     waivers: tuple[Waiver, ...] = ()  # the waivers applied to this result
+
+    @property
+    def waived(self) -> tuple[str, ...]:
+        """The clauses set aside by waivers."""
+        return tuple(w.clause for w in self.waivers)
 
 
 @dataclass
@@ -368,12 +372,10 @@ def evaluate_policy(loaded: LoadedPolicy, today: dt.date | None = None) -> Polic
                 if loaded.catalogue.get(w.license).id == original.license and w.clause in deciding
             ]  # fmt: skip
             used.update(j for j, _ in hits)
-            finding = PolicyFinding(entry, location, original, span=span)
             if hits:
-                finding = PolicyFinding(
-                    entry, location, waived_verdict, tuple(w.clause for _, w in hits), span, original,
-                    tuple(w for _, w in hits),
-                )  # fmt: skip
+                finding = PolicyFinding(entry, location, waived_verdict, span, original, tuple(w for _, w in hits))
+            else:
+                finding = PolicyFinding(entry, location, original, span)
             report.findings.append(finding)
     for i, waiver in enumerate(policy.waivers):
         report.waivers.append(_waiver_status(i, waiver, loaded, today, used))
