@@ -235,7 +235,7 @@ class Catalogue:
         return found
 
     def unknown(self, name: str) -> Diagnostic:
-        suggestion = hint(name, self.names()) or "`modelterms licenses` lists the catalogue"
+        suggestion = hint(name, self.names()) or "`modelterms list` lists the catalogue"
         return Kind.UNKNOWN_LICENSE(name=name, suggestion=suggestion)
 
     def resolve(self, names: Sequence[str]) -> list[Resolved]:

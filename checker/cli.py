@@ -73,10 +73,6 @@ class PolicyFormat(StrEnum):
     GITHUB = "github"
 
 
-def _version() -> str:
-    return __version__
-
-
 # rich is imported only by the commands that print with it: `--format json` starts without it.
 def _console(**options: Any) -> Console:
     from rich.console import Console  # noqa: PLC0415
@@ -190,7 +186,7 @@ def check(
     results = tuple(run_check(license, model, service, catalogue, _index))
     report = Report(service, results)
     if output_format is OutputFormat.JSON:
-        sys.stdout.write(json_text(report, _version()))
+        sys.stdout.write(json_text(report, __version__))
     else:
         from checker.render import print_text  # noqa: PLC0415 - rich only for text output
 
@@ -249,11 +245,11 @@ def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: 
             print_policy_text(report, console)
             return console.export_text() if to_file else ""
         case PolicyFormat.JSON:
-            return json.dumps(policy_formats.policy_json(report, _version()), indent=2, ensure_ascii=False) + "\n"
+            return json.dumps(policy_formats.policy_json(report, __version__), indent=2, ensure_ascii=False) + "\n"
         case PolicyFormat.MARKDOWN:
             return policy_formats.markdown(report)
         case PolicyFormat.SARIF:
-            return json.dumps(policy_formats.sarif(report, _version()), indent=2, ensure_ascii=False) + "\n"
+            return json.dumps(policy_formats.sarif(report, __version__), indent=2, ensure_ascii=False) + "\n"
         case PolicyFormat.JUNIT:
             return policy_formats.junit(report)
         case PolicyFormat.GITHUB:
@@ -377,7 +373,7 @@ def list_uses() -> None:
 @app.command("version")
 def show_version() -> None:
     """Print the modelterms version."""
-    typer.echo(_version())
+    typer.echo(__version__)
 
 
 def _index() -> ModelIndex:

@@ -19,8 +19,9 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from checker import model
+from checker._version import __version__
 from checker.catalogue import Catalogue
-from checker.cli import FormatOption, LicensesDir, OutputFormat, _catalogue, _version, app, boundary
+from checker.cli import FormatOption, LicensesDir, OutputFormat, _catalogue, app, boundary
 from checker.cli_profile import bad_option, profile_options, revenue_amount, use_case, whole_number
 from checker.compare import standings, terms_matrix
 from checker.diff import diff
@@ -108,7 +109,7 @@ def compare(
         text: Callable[[Console], None] = lambda console: print_standings(ranked, console)  # noqa: E731
         renderers = {
             CompareFormat.MARKDOWN: lambda: standings_markdown(ranked),
-            CompareFormat.JSON: lambda: standings_json(ranked, service, _version()),
+            CompareFormat.JSON: lambda: standings_json(ranked, service, __version__),
             CompareFormat.CSV: lambda: standings_csv(ranked),
             CompareFormat.HTML: lambda: standings_html(ranked, service),
         }
@@ -117,7 +118,7 @@ def compare(
         text = lambda console: print_matrix(matrix, console)  # noqa: E731
         renderers = {
             CompareFormat.MARKDOWN: lambda: matrix_markdown(matrix),
-            CompareFormat.JSON: lambda: matrix_json(matrix, _version()),
+            CompareFormat.JSON: lambda: matrix_json(matrix, __version__),
             CompareFormat.CSV: lambda: matrix_csv(matrix),
             CompareFormat.HTML: lambda: matrix_html(matrix),
         }
@@ -155,7 +156,7 @@ def diff_command(
     catalogue = _catalogue(licenses_dir)
     result = diff(catalogue.get(before), catalogue.get(after))
     if output_format is OutputFormat.JSON:
-        sys.stdout.write(diff_json(result, _version()))
+        sys.stdout.write(diff_json(result, __version__))
     else:
         print_diff(result, Console(highlight=False))
 
@@ -257,9 +258,9 @@ def explain_command(
     explanations = [explain(lic, profile) for lic in chosen]
     if output_format is OutputFormat.JSON:
         if len(explanations) == 1:
-            sys.stdout.write(explain_json(explanations[0], _version()))
+            sys.stdout.write(explain_json(explanations[0], __version__))
         else:
-            sys.stdout.write("[\n" + ",\n".join(explain_json(e, _version()).rstrip() for e in explanations) + "\n]\n")
+            sys.stdout.write("[\n" + ",\n".join(explain_json(e, __version__).rstrip() for e in explanations) + "\n]\n")
         return
     console = Console(highlight=False)
     for index, explanation in enumerate(explanations):
@@ -279,6 +280,6 @@ def show_command(
     formal meaning in words."""
     license = _catalogue(licenses_dir).get(name)
     if output_format is OutputFormat.JSON:
-        sys.stdout.write(show_json(license, _version()))
+        sys.stdout.write(show_json(license, __version__))
     else:
         print_license(license, Console(highlight=False))
