@@ -37,7 +37,6 @@ import pydantic
 from checker import model
 from checker._version import __version__
 from checker.catalogue import Catalogue, Entry, parse_all
-from checker.span import Span
 
 if TYPE_CHECKING:
     from checker.models import ModelIndex
@@ -202,18 +201,6 @@ def _reduce_node(obj: pydantic.BaseModel) -> tuple[Any, ...]:
     return _restore, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
 
 
-_SPAN_FIELDS = ("file", "line", "column", "end_line", "end_column")
-
-
-def _restore_span(file: str, line: int, column: int, end_line: int, end_column: int) -> Span:
-    fields = dict(zip(_SPAN_FIELDS, (file, line, column, end_line, end_column), strict=True))
-    return _restore(Span, fields, set(_SPAN_FIELDS))  # type: ignore[no-any-return]
-
-
-def _reduce_span(span: Span) -> tuple[Any, ...]:
-    return _restore_span, (span.file, span.line, span.column, span.end_line, span.end_column)
-
-
 def _node_classes() -> list[type[model.Node]]:
     found: list[type[model.Node]] = []
     pending: list[type[model.Node]] = [model.Node]
@@ -230,7 +217,6 @@ def _dumps(license: model.License) -> bytes:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     table: dict[type[Any], Any] = dict.fromkeys(_node_classes(), _reduce_node)
-    table[Span] = _reduce_span
     pickler.dispatch_table = table
     pickler.dump(license)
     return buffer.getvalue()
