@@ -21,10 +21,6 @@ from typing import TYPE_CHECKING, Any
 from checker._version import __version__
 from checker.catalogue import Catalogue, load_license_file, load_license_folder, parse_license
 from checker.catalogue import bundled as _bundled
-
-# Imported here, not on first use: the function shares its name with its module, and importing
-# checker.diff (as the CLI does) would otherwise leave the module where the function should be.
-from checker.diff import diff
 from checker.errors import CheckerError, DiagnosticError, LicenseFileError, ProfileError, UnknownLicenseError
 from checker.evaluate import evaluate
 from checker.model import License
@@ -36,6 +32,7 @@ from checker.vocabulary import Fact, Modality, ObligationKind, Outcome, UseCase
 if TYPE_CHECKING:
     from checker.compare import standings, terms_matrix
     from checker.compiled import CompiledLicense, compile_license
+    from checker.differences import diff
     from checker.flips import explain, flip_points
     from checker.models import ModelEntry, ModelIndex
     from checker.profile_file import load_profile
@@ -49,6 +46,7 @@ _LAZY = {
     "flip_points": "checker.flips",
     "CompiledLicense": "checker.compiled",
     "compile_license": "checker.compiled",
+    "diff": "checker.differences",
     "ModelEntry": "checker.models",
     "ModelIndex": "checker.models",
     "load_profile": "checker.profile_file",

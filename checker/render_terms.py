@@ -1,6 +1,6 @@
 """Renderers of `compare`, `diff`, `explain` and `show`: terminal text, JSON, and for `compare` also
 Markdown, CSV and one self-contained HTML page. They render the analyses of `checker.compare`,
-`checker.diff` and `checker.flips`; none of them decides anything.
+`checker.differences` and `checker.flips`; none of them decides anything.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rich.text import Text
 
 from checker import model
 from checker.compare import Standing, TermsMatrix
-from checker.diff import ChangeKind, LicenseDiff
+from checker.differences import ChangeKind, LicenseDiff
 from checker.flips import Change, Explanation, Flip
 from checker.profile import MonthlyActiveUsers, ServiceProfile
 from checker.render import _STYLE

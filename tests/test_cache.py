@@ -133,7 +133,8 @@ try:
     main()
 except SystemExit:
     pass
-print("\\nloaded:", " ".join(sorted(m for m in ("lark", "rich", "yaml") if m in sys.modules)))
+watched = ("lark", "rich", "yaml", "checker.differences", "checker.flips", "checker.compare", "checker.space")
+print("\\nloaded:", " ".join(sorted(m for m in watched if m in sys.modules)))
 """
 
 
@@ -151,7 +152,7 @@ def _start(folder: Path, *args: str) -> str:
     return done.stdout.rsplit("loaded:", 1)[1].split()
 
 
-def test_a_start_from_a_valid_cache_imports_neither_lark_nor_yaml(folder: Path) -> None:
+def test_a_start_from_a_valid_cache_imports_neither_lark_nor_yaml_nor_the_analyses(folder: Path) -> None:
     args = ("check", "--license", "llama", "--mau", "800000000")
     assert "lark" in _start(folder, *args)  # the first start parses and writes the cache
     assert _start(folder, *args) == ["rich"]

@@ -31,7 +31,7 @@ FORBIDDEN = {
     # The analyses of compare, diff and explain: pure, over the model and the evaluator.
     "space": {"lark", "parser", "build", "tree", "evaluate", "catalogue", "cli", "render", "typer", "rich", "yaml"},
     "flips": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "render_terms", "typer", "rich", "yaml"},
-    "diff": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "render_terms", "typer", "rich", "yaml"},
+    "differences": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "render_terms", "typer", "rich", "yaml"},
     "compare": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "render_terms", "typer", "rich"},
     # Their renderers decide nothing: they never evaluate, and know no command line.
     # The policy report's CI formats: rendering only, and no rich (the terminal view is render's).
