@@ -363,10 +363,13 @@ def scan(quick: bool) -> None:
             if importlib.util.find_spec("orjson") is not None:
                 orjson_floor = run_process([sys.executable, "-c", _FLOOR_ORJSON, str(path)])
                 report(f"{label}: read with orjson.loads", f"{orjson_floor.wall:,.2f} s", describe(orjson_floor, floor))
-            goal = target(fast.wall <= 2 * floor.wall, describe(fast, floor) + "; target ≤ 2×")
-            report(f"{label}: modelterms scan (orjson)", f"{fast.wall:,.2f} s", goal)
-            goal = target(stdlib.wall <= 2 * floor.wall, describe(stdlib, floor) + "; target ≤ 2×")
-            report(f"{label}: modelterms scan (stdlib json)", f"{stdlib.wall:,.2f} s", goal)
+            # The target is set at a million rows; the other sizes show that time grows linearly
+            # (at 100,000 rows the ~0.3 s start-up is a large share of the whole).
+            judged = rows == (sizes[-1] if quick else 1_000_000)
+            for name, run in (("orjson", fast), ("stdlib json", stdlib)):
+                words = describe(run, floor)
+                goal = target(run.wall <= 2 * floor.wall, words + "; target ≤ 2×") if judged else words
+                report(f"{label}: modelterms scan ({name})", f"{run.wall:,.2f} s", goal)
             path.unlink()
         smallest, largest = sizes[0], sizes[-1]
         middle = sizes[len(sizes) // 2]
