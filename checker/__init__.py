@@ -30,9 +30,9 @@ from checker.verdict import DISCLAIMER, LicenseVerdict, MissingFact, ObligationI
 from checker.vocabulary import Fact, Modality, ObligationKind, Outcome, UseCase
 
 if TYPE_CHECKING:
+    from checker.changes import diff
     from checker.compare import standings, terms_matrix
     from checker.compiled import CompiledLicense, compile_license
-    from checker.differences import diff
     from checker.flips import explain, flip_points
     from checker.models import ModelEntry, ModelIndex
     from checker.profile_file import load_profile
@@ -46,7 +46,7 @@ _LAZY = {
     "flip_points": "checker.flips",
     "CompiledLicense": "checker.compiled",
     "compile_license": "checker.compiled",
-    "diff": "checker.differences",
+    "diff": "checker.changes",
     "ModelEntry": "checker.models",
     "ModelIndex": "checker.models",
     "load_profile": "checker.profile_file",

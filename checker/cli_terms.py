@@ -1,5 +1,5 @@
 """`modelterms compare`, `diff`, `explain` and `show`: thin adapters over `checker.compare`,
-`checker.differences` and `checker.flips`, registered on the same Typer app as `check`.
+`checker.changes` and `checker.flips`, registered on the same Typer app as `check`.
 
 Exit codes: 0, or 2 for bad input (these commands inform; `check` and `policy` are the gates).
 """
@@ -21,10 +21,10 @@ from rich.console import Console
 from checker import model
 from checker._version import __version__
 from checker.catalogue import Catalogue
+from checker.changes import diff
 from checker.cli import FormatOption, LicensesDir, OutputFormat, _catalogue, app, boundary
 from checker.cli_profile import bad_option, profile_options, revenue_amount, use_case, whole_number
 from checker.compare import standings, terms_matrix
-from checker.differences import diff
 from checker.errors import ProfileError
 from checker.flips import explain
 from checker.profile import ServiceProfile, field_for

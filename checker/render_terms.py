@@ -1,6 +1,6 @@
 """Renderers of `compare`, `diff`, `explain` and `show`: terminal text, JSON, and for `compare` also
 Markdown, CSV and one self-contained HTML page. They render the analyses of `checker.compare`,
-`checker.differences` and `checker.flips`; none of them decides anything.
+`checker.changes` and `checker.flips`; none of them decides anything.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from checker import model
+from checker.changes import ChangeKind, LicenseDiff
 from checker.compare import Standing, TermsMatrix
-from checker.differences import ChangeKind, LicenseDiff
 from checker.flips import Change, Explanation, Flip
 from checker.profile import MonthlyActiveUsers, ServiceProfile
 from checker.render import _STYLE

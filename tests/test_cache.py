@@ -133,7 +133,7 @@ try:
     main()
 except SystemExit:
     pass
-watched = ("lark", "rich", "yaml", "checker.differences", "checker.flips", "checker.compare", "checker.space")
+watched = ("lark", "rich", "yaml", "checker.changes", "checker.flips", "checker.compare", "checker.space")
 print("\\nloaded:", " ".join(sorted(m for m in watched if m in sys.modules)))
 """
 

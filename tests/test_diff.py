@@ -12,7 +12,7 @@ from conftest import run_cli
 
 import checker
 from checker import model
-from checker.differences import ChangeKind, LicenseDiff
+from checker.changes import ChangeKind, LicenseDiff
 from checker.regions import EU
 from checker.vocabulary import Fact, ObligationKind, Outcome
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import checker
 from checker import MonthlyActiveUsers, ServiceProfile
-from checker.differences import LicenseDiff
+from checker.changes import LicenseDiff
 from checker.space import read, settled, space_of, write
 
 from .strategies import profiles
