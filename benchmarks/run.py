@@ -39,7 +39,7 @@ import peers
 import checker
 from checker import Modality, MonthlyActiveUsers, ServiceProfile, UseCase
 from checker.cache import cached_catalogue
-from checker.catalogue import read_bundled
+from checker.catalogue import bundled, read_bundled
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS: list[tuple[str, str, str]] = []  # (measure, figure, target verdict)
@@ -260,34 +260,44 @@ def startup(quick: bool) -> None:
 _COLD = """
 import time, sys
 start = time.perf_counter()
-from checker.cache import cached_catalogue
-from checker.catalogue import read_bundled
-catalogue = cached_catalogue(read_bundled())
-licenses = catalogue.licenses
+from checker.catalogue import bundled
+licenses = bundled().licenses
 print(time.perf_counter() - start)
 """
 
 
+def _load_times(load: Callable[[], checker.Catalogue], runs: int) -> tuple[float, float]:
+    """Best times of a load: the index alone, and every licence materialised."""
+    index, whole = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        catalogue = load()
+        middle = time.perf_counter()
+        assert len(catalogue.licenses) == 46
+        end = time.perf_counter()
+        index.append(middle - start)
+        whole.append(end - start)
+        del catalogue  # freed here, not inside the next timing
+    return min(index), min(whole)
+
+
 def catalogue_load(quick: bool) -> None:
     print("\n4. loading the whole catalogue (46 licences)")
+    start_path = bundled.__wrapped__  # what a start runs (bundled() itself keeps its first answer)
     with tempfile.TemporaryDirectory() as cache:
         os.environ["MODELTERMS_CACHE_DIR"] = cache
         try:
-            cached_catalogue(read_bundled())  # writes the cache
-            index, whole = [], []
-            for _ in range(5 if quick else 30):
-                start = time.perf_counter()
-                catalogue = cached_catalogue(read_bundled())
-                middle = time.perf_counter()
-                assert len(catalogue.licenses) == 46
-                end = time.perf_counter()
-                index.append(middle - start)
-                whole.append(end - start)
+            start_path()  # writes the cache, and the stamp once the files are 3 s old
+            stamped = any(Path(cache).glob("stamp-*"))
+            index, best = _load_times(start_path, 5 if quick else 30)
+            hashed = _load_times(lambda: cached_catalogue(read_bundled()), 5 if quick else 30)
         finally:
             del os.environ["MODELTERMS_CACHE_DIR"]
-    report("warm cache: names and index (licences read on first use)", f"{min(index) * 1e3:,.2f} ms")
-    best = min(whole)
-    report("warm cache: every licence materialised", f"{best * 1e3:,.2f} ms", target(best <= 0.010, "target ≤ 10 ms"))
+    how = "files unchanged since the stamp" if stamped else "no stamp: a file changed in the last 3 s"
+    report(f"warm cache, {how}: the index", f"{index * 1e3:,.2f} ms", "licences read on first use")
+    report("  every licence materialised", f"{best * 1e3:,.2f} ms", target(best <= 0.010, "target ≤ 10 ms"))
+    report("warm cache, every file read and hashed: the index", f"{hashed[0] * 1e3:,.2f} ms")
+    report("  every licence materialised", f"{hashed[1] * 1e3:,.2f} ms", "when the files have just changed")
     cold = [float(subprocess.run([sys.executable, "-c", _COLD], capture_output=True, text=True, check=True,
                                  env={**os.environ, "MODELTERMS_CACHE_DIR": "off"}).stdout)
             for _ in range(1 if quick else 5)]  # fmt: skip

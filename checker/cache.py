@@ -4,7 +4,9 @@ The cache is one file in the user's cache folder, named by a key that hashes eve
 catalogue depends on: the modelterms version, the Python and pydantic versions, the source of the
 model modules (so an edited checkout never reads objects of an older shape), and the name and
 content of every licence file. A changed licence file gives a new key, so a stale cache is never
-read; the old file is removed when the new one is written.
+read; the old file is removed when the new one is written. So that a start need not read and hash
+every licence file to find that key, a small stamp file records the key of the files' last state
+on disk (size, mtime, ctime, inode; see `cached_license_files`).
 
 Location: `$MODELTERMS_CACHE_DIR` if set (`off` disables the cache), else the platform's cache
 folder — `$XDG_CACHE_HOME/modelterms` or `~/.cache/modelterms` on Linux, `~/Library/Caches/modelterms`
@@ -29,6 +31,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,9 +40,11 @@ import pydantic
 
 from checker import model
 from checker._version import __version__
-from checker.catalogue import Catalogue, Entry, parse_all
+from checker.catalogue import Catalogue, Entry, parse_all, read_license_text
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from checker.models import ModelIndex
 
 ENV_DIR = "MODELTERMS_CACHE_DIR"
@@ -89,7 +94,10 @@ def cached_catalogue(texts: Sequence[tuple[str, str]]) -> Catalogue:
     folder = cache_dir()
     if folder is None:
         return Catalogue(parse_all(texts))
-    key = cache_key(texts)
+    return _cached(folder, texts, cache_key(texts))
+
+
+def _cached(folder: Path, texts: Sequence[tuple[str, str]], key: str) -> Catalogue:
     path = folder / f"{_PREFIX}{key}{_SUFFIX}"
     found = _read(path, key)
     if found is not None:
@@ -97,6 +105,72 @@ def cached_catalogue(texts: Sequence[tuple[str, str]]) -> Catalogue:
     licenses = parse_all(texts)
     _write(folder, path, key, licenses)
     return Catalogue(licenses)
+
+
+# ---- the stamp: the content key of files unchanged on disk ------------------------------------
+# Hashing the bundled files means reading ~400 KB on every start, most of a warm start's time. The
+# stamp records, for one state of the files on disk, the content key they hashed to; a start whose
+# files are in that state takes the key from the stamp. The state is each file's size, mtime, ctime,
+# inode and device: any write to a file sets its ctime to the present (no tool can set it back, as
+# `touch -r` or `rsync -t` can the mtime), and replacing a file changes its inode. The catalogue file
+# stays keyed by content; a missing or unreadable stamp only means hashing the files.
+
+_STAMP_PREFIX = "stamp-"
+_STAMP_SUFFIX = ".key"
+# A file written less than this long ago is not stamped: on a file system with coarse timestamps
+# (1-2 s on FAT, HFS+ or ext3) a second write within the same tick would leave the state unchanged.
+SETTLE_NS = 3_000_000_000
+
+
+def cached_license_files(files: Sequence[tuple[str, Traversable]]) -> Catalogue:
+    """The catalogue of these licence files (shown name, file): like `cached_catalogue` of their
+    texts, but read and hashed only when they are not in the state a stamp recorded."""
+    folder = cache_dir()
+    if folder is None:
+        return Catalogue(parse_all(_texts(files)))
+    state = _state(files)
+    stamp = folder / f"{_STAMP_PREFIX}{state[0]}{_STAMP_SUFFIX}" if state else None
+    if stamp is not None:
+        try:
+            stamped = stamp.read_text(encoding="ascii")
+        except (OSError, ValueError):
+            stamped = ""
+        if len(stamped) == 32 and stamped.isalnum():  # a content key, nothing that could leave the folder
+            found = _read(folder / f"{_PREFIX}{stamped}{_SUFFIX}", stamped)
+            if found is not None:
+                return found
+    texts = _texts(files)
+    key = cache_key(texts)
+    catalogue = _cached(folder, texts, key)
+    if stamp is not None and state and state[1]:
+        _store(folder, stamp, _STAMP_PREFIX, key.encode("ascii"))
+    return catalogue
+
+
+def _texts(files: Sequence[tuple[str, Traversable]]) -> list[tuple[str, str]]:
+    return [(shown, read_license_text(file, shown)) for shown, file in files]
+
+
+def _state(files: Sequence[tuple[str, Traversable]]) -> tuple[str, bool] | None:
+    """The hash of the files' state on disk (with everything else the content key depends on), and
+    whether every file has settled; None when a file is not on a file system or cannot be looked at."""
+    package = Path(__file__).resolve().parent
+    named = [(shown, file) for shown, file in files] + [(f"checker/{n}", package / n) for n in _SHAPE_MODULES]
+    digest = hashlib.sha256()
+    for part in (str(_FORMAT), __version__, sys.version, pydantic.VERSION):
+        digest.update(part.encode() + b"\0")
+    newest = 0
+    for shown, file in named:
+        if not isinstance(file, Path):
+            return None  # e.g. inside a zip archive: no state to record
+        try:
+            found = file.stat()
+        except OSError:
+            return None
+        facts = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+        digest.update(f"{shown}\0{facts}\0".encode())
+        newest = max(newest, found.st_mtime_ns, found.st_ctime_ns)
+    return digest.hexdigest()[:32], time.time_ns() - newest >= SETTLE_NS
 
 
 def cached_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
@@ -181,7 +255,7 @@ def _store(folder: Path, path: Path, prefix: str, data: bytes) -> None:
         except BaseException:
             os.unlink(temporary)
             raise
-        for old in folder.glob(f"{prefix}*{_SUFFIX}"):
+        for old in folder.glob(f"{prefix}*{path.suffix}"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:

@@ -275,6 +275,6 @@ def read_bundled() -> list[tuple[str, str]]:
 def bundled() -> Catalogue:
     """The catalogue shipped with modelterms: from the user's cache when it is valid (see
     `checker.cache`), else parsed, once per process."""
-    from checker.cache import cached_catalogue  # noqa: PLC0415 - the cache sits above the catalogue
+    from checker.cache import cached_license_files  # noqa: PLC0415 - the cache sits above the catalogue
 
-    return cached_catalogue(read_bundled())
+    return cached_license_files([(f"licenses/{f.name}", f) for f in license_files()])

@@ -7,6 +7,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,101 @@ def test_a_read_only_cache_file_is_still_read(folder: Path) -> None:
     (path,) = cache_files(folder)
     path.chmod(0o400)
     assert cache.cached_catalogue(TEXTS).get("mit").id == "mit"
+
+
+# ---- the stamp: files unchanged on disk are not read again ----------------------------------
+
+LICENSES = ROOT / "licenses"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> list[tuple[str, Path]]:
+    """A folder of three licence files of our own, so that a test may change them."""
+    where = tmp_path / "licenses"
+    where.mkdir()
+    chosen = []
+    for name in ("mit.terms", "gemma.terms", "llama-3.1.terms"):
+        (where / name).write_bytes((LICENSES / name).read_bytes())
+        chosen.append((f"licenses/{name}", where / name))
+    return chosen
+
+
+def stamps(folder: Path) -> list[Path]:
+    return sorted(folder.glob("stamp-*.key"))
+
+
+def test_files_unchanged_since_the_stamp_are_not_read_again(
+    folder: Path, files: list[tuple[str, Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)  # the files were written just now
+    first = cache.cached_license_files(files)
+    assert len(stamps(folder)) == 1
+
+    def unread(*args: object) -> str:
+        raise AssertionError("a stamped file was read again")
+
+    monkeypatch.setattr(cache, "read_license_text", unread)
+    second = cache.cached_license_files(files)
+    assert second.licenses == first.licenses == parse_all([(s, f.read_text("utf-8")) for s, f in files])
+    assert [c.span for c in second.get("mit").clauses] == [c.span for c in first.get("mit").clauses]
+
+
+def _rewrite_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
+    """Change a file in place to text of the same size, then set its mtime back (as `rsync -t` or
+    `touch -r` would): only its ctime tells that it changed."""
+    assert len(old) == len(new)
+    before = path.stat()
+    text = path.read_text("utf-8")
+    assert old in text
+    for _ in range(30):  # a file system with coarse timestamps needs a later tick for the ctime to move
+        path.write_text(text.replace(old, new), "utf-8")
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        if path.stat().st_ctime_ns != before.st_ctime_ns:
+            break
+        time.sleep(0.1)
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_a_file_changed_in_place_is_read_again_even_with_its_size_and_mtime_kept(
+    folder: Path, files: list[tuple[str, Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)
+    assert cache.cached_license_files(files).get("llama-3.1").name == "Llama 3.1 Community License Agreement"
+    _, path = files[2]
+    _rewrite_keeping_size_and_mtime(
+        path, "Llama 3.1 Community License Agreement", "Llama 3.1 Community Licence Agreement"
+    )
+    assert cache.cached_license_files(files).get("llama-3.1").name == "Llama 3.1 Community Licence Agreement"
+    assert len(stamps(folder)) == 1  # the stamp of the old state was replaced
+
+
+def test_files_written_just_now_are_not_stamped(folder: Path, files: list[tuple[str, Path]]) -> None:
+    # Within one timestamp tick of a write, a second write could leave size, mtime and ctime as they
+    # were; so a state is stamped only once every file has settled (cache.SETTLE_NS).
+    assert cache.cached_license_files(files).get("gemma").id == "gemma"
+    assert stamps(folder) == []
+    assert len(cache_files(folder)) == 1  # the catalogue itself is cached, keyed by content
+
+
+@pytest.mark.parametrize("damage", [b"", b"../../etc/passwd", b"0" * 32, "\u00e9".encode() * 16])
+def test_a_damaged_stamp_only_costs_hashing_the_files(
+    folder: Path, files: list[tuple[str, Path]], monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)
+    expected = cache.cached_license_files(files).licenses
+    (stamp,) = stamps(folder)
+    stamp.write_bytes(damage)
+    assert cache.cached_license_files(files).licenses == expected
+    assert stamp.read_bytes() != damage  # written again
+
+
+def test_the_bundled_catalogue_is_stamped_when_its_files_have_settled(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)  # a fresh checkout's files may be seconds old
+    assert bundled.__wrapped__().names() == cache.cached_catalogue(TEXTS).names()
+    assert len(stamps(folder)) == 1
 
 
 def test_the_cache_can_be_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
