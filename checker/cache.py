@@ -154,6 +154,8 @@ def _texts(files: Sequence[tuple[str, Traversable]]) -> list[tuple[str, str]]:
 def _state(files: Sequence[tuple[str, Traversable]]) -> tuple[str, bool] | None:
     """The hash of the files' state on disk (with everything else the content key depends on), and
     whether every file has settled; None when a file is not on a file system or cannot be looked at."""
+    if sys.platform == "win32":
+        return None  # there st_ctime is the creation time: an in-place write would go unseen
     package = Path(__file__).resolve().parent
     named = [(shown, file) for shown, file in files] + [(f"checker/{n}", package / n) for n in _SHAPE_MODULES]
     digest = hashlib.sha256()
