@@ -280,6 +280,14 @@ def _bad(file: str, line: int, message: str, column: int = 1) -> Diagnostic:
     return Kind.BAD_ROW(Span.point(file, line, column), message=message)
 
 
+def _not_json(file: str, line: int, error: Exception) -> Diagnostic:
+    # The parser saw one row, so its own "line 1 column N (char M)" would contradict the file's line
+    # number: keep its message, and put the column where the diagnostic points.
+    if isinstance(error, json.JSONDecodeError):  # orjson's error is one too
+        return _bad(file, line, f"not JSON: {error.msg}", error.colno)
+    return _bad(file, line, f"not JSON: {error}")
+
+
 def record_fields(data: dict[str, Any]) -> tuple[Any, Key]:
     """A record's model id (`id`, or `modelId` as the Hugging Face API names it) and its metadata;
     an API record's `cardData` supplies the metadata when the record has none of its own."""
@@ -333,7 +341,7 @@ def scan_jsonl(
             data = _loads(line)
         except _DECODE_ERRORS as error:
             if line.strip():
-                summary.bad(_bad(shown, number, f"not JSON: {error}"))
+                summary.bad(_not_json(shown, number, error))
             continue
         if type(data) is not dict:
             summary.bad(_bad(shown, number, f"a row must be a JSON object with an `id`, not {type(data).__name__}"))
