@@ -72,15 +72,25 @@ def cache_dir() -> Path | None:
     return (Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache") / "modelterms"
 
 
-def cache_key(texts: Sequence[tuple[str, str]]) -> str:
-    """The hash of everything a parsed catalogue depends on (see the module docstring)."""
+def _versioned() -> hashlib._Hash:
+    """A digest fed with the versions every key depends on: the cache format, modelterms, Python, pydantic."""
     digest = hashlib.sha256()
     for part in (str(_FORMAT), __version__, sys.version, pydantic.VERSION):
         digest.update(part.encode() + b"\0")
+    return digest
+
+
+def _shape_files() -> list[tuple[str, Path]]:
     package = Path(__file__).resolve().parent
-    for name in _SHAPE_MODULES:
+    return [(name, package / name) for name in _SHAPE_MODULES]
+
+
+def cache_key(texts: Sequence[tuple[str, str]]) -> str:
+    """The hash of everything a parsed catalogue depends on (see the module docstring)."""
+    digest = _versioned()
+    for name, path in _shape_files():
         try:
-            source = (package / name).read_bytes()
+            source = path.read_bytes()
         except OSError:  # pragma: no cover - a distribution without sources: its version must do
             source = b""
         digest.update(name.encode() + b"\0" + source + b"\0")
@@ -128,21 +138,15 @@ def cached_license_files(files: Sequence[tuple[str, Traversable]]) -> Catalogue:
     folder = cache_dir()
     if folder is None:
         return Catalogue(parse_all(_texts(files)))
-    state = _state(files)
-    stamp = folder / f"{_STAMP_PREFIX}{state[0]}{_STAMP_SUFFIX}" if state else None
+    stamp, settled = _stamp(folder, files)
     if stamp is not None:
-        try:
-            stamped = stamp.read_text(encoding="ascii")
-        except (OSError, ValueError):
-            stamped = ""
-        if len(stamped) == 32 and stamped.isalnum():  # a content key, nothing that could leave the folder
-            found = _read(folder / f"{_PREFIX}{stamped}{_SUFFIX}", stamped)
-            if found is not None:
-                return found
+        found = _read_stamped(folder, stamp)
+        if found is not None:
+            return found
     texts = _texts(files)
     key = cache_key(texts)
     catalogue = _cached(folder, texts, key)
-    if stamp is not None and state and state[1]:
+    if stamp is not None and settled:
         _store(folder, stamp, _STAMP_PREFIX, key.encode("ascii"))
     return catalogue
 
@@ -151,28 +155,36 @@ def _texts(files: Sequence[tuple[str, Traversable]]) -> list[tuple[str, str]]:
     return [(shown, read_license_text(file, shown)) for shown, file in files]
 
 
-def _state(files: Sequence[tuple[str, Traversable]]) -> tuple[str, bool] | None:
-    """The hash of the files' state on disk (with everything else the content key depends on), and
-    whether every file has settled; None when a file is not on a file system or cannot be looked at."""
+def _read_stamped(folder: Path, stamp: Path) -> Catalogue | None:
+    try:
+        key = stamp.read_text(encoding="ascii")
+    except (OSError, ValueError):
+        return None
+    if not (len(key) == 32 and key.isalnum()):  # a content key, nothing that could leave the folder
+        return None
+    return _read(folder / f"{_PREFIX}{key}{_SUFFIX}", key)
+
+
+def _stamp(folder: Path, files: Sequence[tuple[str, Traversable]]) -> tuple[Path | None, bool]:
+    """The stamp file of the files' present state on disk (with everything else the content key
+    depends on), and whether every file has settled; (None, False) when a file is not on a file
+    system or cannot be looked at."""
     if sys.platform == "win32":
-        return None  # there st_ctime is the creation time: an in-place write would go unseen
-    package = Path(__file__).resolve().parent
-    named = [(shown, file) for shown, file in files] + [(f"checker/{n}", package / n) for n in _SHAPE_MODULES]
-    digest = hashlib.sha256()
-    for part in (str(_FORMAT), __version__, sys.version, pydantic.VERSION):
-        digest.update(part.encode() + b"\0")
+        return None, False  # there st_ctime is the creation time: an in-place write would go unseen
+    digest = _versioned()
     newest = 0
-    for shown, file in named:
+    for shown, file in [*files, *_shape_files()]:
         if not isinstance(file, Path):
-            return None  # e.g. inside a zip archive: no state to record
+            return None, False  # e.g. inside a zip archive: no state to record
         try:
             found = file.stat()
         except OSError:
-            return None
+            return None, False
         facts = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
         digest.update(f"{shown}\0{facts}\0".encode())
         newest = max(newest, found.st_mtime_ns, found.st_ctime_ns)
-    return digest.hexdigest()[:32], time.time_ns() - newest >= SETTLE_NS
+    name = f"{_STAMP_PREFIX}{digest.hexdigest()[:32]}{_STAMP_SUFFIX}"
+    return folder / name, time.time_ns() - newest >= SETTLE_NS
 
 
 def cached_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
