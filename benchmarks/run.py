@@ -186,10 +186,6 @@ def run_process(command: list[str], env: dict[str, str] | None = None) -> Proces
         return Process(wall, usage.ru_utime + usage.ru_stime, peak)
 
 
-def timed_process(command: list[str], env: dict[str, str]) -> Process:
-    return run_process(command, env)
-
-
 # The floors of the stack `check` stands on, timed beside it: the design card's rule-model library
 # imported and nothing else, and the smallest command its CLI framework can run (typer builds a
 # pydantic TypeAdapter for every option of the command it runs, so this loads pydantic too).
@@ -226,12 +222,12 @@ def startup(quick: bool) -> None:
             "  the same, --format json": [*check, "--format", "json"],
         }
         for command in commands.values():
-            timed_process(command, env)  # warms the cache and writes byte code
+            run_process(command, env)  # warms the cache and writes byte code
         times: dict[str, list[Process]] = {k: [] for k in commands}
         for _ in range(runs):
             for name, command in commands.items():
-                times[name].append(timed_process(command, env))
-        no_cache = [timed_process(check, {**env, "MODELTERMS_CACHE_DIR": "off"}) for _ in range(max(1, runs // 4))]
+                times[name].append(run_process(command, env))
+        no_cache = [run_process(check, {**env, "MODELTERMS_CACHE_DIR": "off"}) for _ in range(max(1, runs // 4))]
     times["  the same, without the cache (MODELTERMS_CACHE_DIR=off)"] = no_cache
 
     def medians(runs: list[Process]) -> tuple[float, float]:
