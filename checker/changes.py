@@ -22,7 +22,6 @@ from checker.profile import ServiceProfile
 from checker.space import Axis, Choice, Space, missing_axis, settled, space_of, write
 from checker.verdict import LicenseVerdict
 from checker.vocabulary import Fact, ObligationKind, Outcome
-from checker.wording import clause_meaning
 
 # How many evaluations one exploration may spend before it stops and says so.
 EVALUATION_BUDGET = 40_000
@@ -105,9 +104,6 @@ class LicenseDiff:
     @property
     def identical(self) -> bool:
         return not self.fields and not self.clauses and not self.regions
-
-
-meaning = clause_meaning  # a clause's formal meaning in words (the diff shows it beside the quote)
 
 
 def explore(licenses: Sequence[model.License], space: Space, budget: int = EVALUATION_BUDGET) -> Exploration:

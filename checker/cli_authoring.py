@@ -19,7 +19,7 @@ import typer
 
 from checker.catalogue import read_license_text
 from checker.cli import EXIT_BAD_INPUT, EXIT_FAILED, FormatOption, OutputFormat, app, boundary
-from checker.diagnostics import Diagnostic, Severity, render_all
+from checker.diagnostics import Diagnostic, render_all
 from checker.errors import LicenseFileError
 from checker.formatting import format_text
 from checker.lint import HASH_FILE, LintReport, hash_lines, licence_files, lint_paths
@@ -91,7 +91,7 @@ def lint(
             }
             for d in findings
         ]
-        errors = sum(d.severity is Severity.ERROR for d in findings)
+        errors = report.errors
         summary = {"files": report.files, "errors": errors, "warnings": len(findings) - errors, "findings": rows}
         sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     elif findings:

@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 
 from checker.cli import (
+    DEFAULT_FAIL_ON,
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     FailOnOption,
@@ -33,8 +34,6 @@ from checker.vocabulary import Outcome
 
 if TYPE_CHECKING:
     from checker.scan import SourceKind, Summary
-
-DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
 
 
 class ScanFormat(StrEnum):

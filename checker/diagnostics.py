@@ -181,13 +181,13 @@ class Kind(Enum):
     def severity(self) -> Severity:
         return self.value[3] if len(self.value) > 3 else Severity.ERROR
 
-    def __call__(self, span: Span | None = None, *, severity: Severity | None = None, **fields: Any) -> Diagnostic:
+    def __call__(self, span: Span | None = None, **fields: Any) -> Diagnostic:
         """Build a diagnostic of this kind. Empty help (e.g. no suggestion) is dropped."""
         message, help_template = self.value[1], self.value[2]
         help_text = help_template.format(**fields) if help_template else None
         return Diagnostic(
             code=self.code,
-            severity=severity or self.severity,
+            severity=self.severity,
             message=message.format(**fields),
             help=help_text or None,
             span=span,

@@ -14,11 +14,11 @@ from rich.table import Table
 from rich.text import Text
 
 from checker.policy import PolicyReport
-from checker.report import Report, json_text, to_json
+from checker.report import Report
 from checker.verdict import DISCLAIMER, LicenseVerdict, ObligationItem, Reason
 from checker.vocabulary import Outcome, Verification
 
-__all__ = ["Report", "json_text", "print_policy_text", "print_text", "to_json"]
+__all__ = ["print_policy_text", "print_text"]
 
 _STYLE = {
     Outcome.FORBIDDEN: "bold red",

@@ -23,7 +23,7 @@ from checker.profile import MonthlyActiveUsers, ServiceProfile, field_for
 from checker.regions import countries, groups, members
 from checker.verdict import LicenseVerdict, MissingFact
 from checker.vocabulary import Comparator, Fact, FactKind, Modality, ObligationKind, Outcome, UseCase
-from checker.wording import FLAG_WORDS, month_name
+from checker.wording import FLAG_WORDS
 
 # Set-valued facts (markets, uses) are enumerated as combinations of their classes; at most this
 # many combinations per fact (sizes are cut where the next size would exceed it, and reported).
@@ -50,13 +50,6 @@ class Axis:
     def label(self) -> str:
         """`mau in 2024-06`, `domicile`, `trains-on-outputs`."""
         return f"{self.fact.value} in {self.month}" if self.month else self.fact.value
-
-    @property
-    def words(self) -> str:
-        """`monthly active users in June 2024`."""
-        if self.fact is Fact.MAU:
-            return "monthly active users" + (f" in {month_name(self.month)}" if self.month else "")
-        return {Fact.DAU: "daily active users", Fact.REVENUE: "annual revenue (USD)"}.get(self.fact, self.fact.value)
 
     @property
     def option(self) -> str:
@@ -104,11 +97,6 @@ class Choice:
         if self.high is not None and current > self.high:
             return self.high
         return current
-
-    @property
-    def value_words(self) -> str:
-        """The representative in words: `700,000,000`, `DE`, `yes`."""
-        return value_text(self.axis, self.value)
 
 
 def value_text(axis: Axis, value: object) -> str:
@@ -212,9 +200,6 @@ def missing_axis(missing: MissingFact) -> Axis:
 # ---- collecting what the conditions read --------------------------------------------------
 
 
-atoms = model.atoms
-
-
 @dataclass
 class _Reads:
     thresholds: dict[Axis, set[tuple[Comparator, Decimal]]] = field(default_factory=dict)
@@ -232,7 +217,7 @@ def _collect(licenses: Iterable[model.License]) -> _Reads:
             effect = clause.effect
             if isinstance(effect, model.Obligation) and effect.duty is ObligationKind.NAME_PREFIX and effect.text:
                 reads.prefixes.add(effect.text)
-            for atom in atoms(clause.condition):
+            for atom in model.atoms(clause.condition):
                 match atom:
                     case model.Compare(fact=fact, anchor=anchor, comparator=comparator, value=value):
                         axis = Axis(fact, anchor.month if anchor else None)
@@ -375,7 +360,7 @@ def _set_axis(axis: Axis, classes: tuple[Choice, ...], bounded: list[str]) -> Ax
     sizes: list[int] = []
     count = 0
     for size in range(1, len(classes) + 1):
-        more = _binomial(len(classes), size)
+        more = math.comb(len(classes), size)
         if count + more > MAX_COMBINATIONS and sizes:
             bounded.append(
                 f"{axis.fact.value}: combinations of at most {sizes[-1]} of its {len(classes)} classes were enumerated"
@@ -397,10 +382,6 @@ def _typed_set(axis: Axis, value: tuple[str, ...]) -> tuple[object, ...]:
     if axis.fact is Fact.USE:
         return tuple(sorted(UseCase(v) for v in value))
     return value
-
-
-def _binomial(n: int, k: int) -> int:
-    return math.comb(n, k)
 
 
 def _name_classes(prefixes: set[str]) -> tuple[Choice, ...]:

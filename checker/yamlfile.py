@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.diagnostics import Kind
 from checker.errors import ProfileError
+from checker.numbers import too_large
 from checker.span import Span
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 # A profile holds tens of values and a policy of a thousand models a few thousand; each value kept costs
 # a span, so the cap also bounds the memory an alias bomb can take (about 50 MB at this figure).
 MAX_NODES = 20_000
-# Python refuses to convert integers of more than 4,300 digits; no figure needs more than this.
-_MAX_DIGITS = 24
 _INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -82,7 +81,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return True
     if value in _FALSE:
         return False
-    if sum(c.isdigit() for c in value) > _MAX_DIGITS:
+    if too_large(value):  # Python refuses to convert integers of more than 4,300 digits
         return value  # too long to be a figure: left as text, for validation to refuse where it stands
     if _INT.match(value):
         return int(value.replace("_", ""))
