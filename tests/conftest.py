@@ -27,14 +27,15 @@ class Run:
     err: str
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None) -> Run:
     """Run the installed `modelterms` console script, colourless and wide."""
     script = shutil.which("modelterms")
     command = [script] if script else [sys.executable, "-m", "checker"]
     environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     done = subprocess.run(
-        [*command, *args], capture_output=True, text=True, cwd=cwd or ROOT, env=environment, timeout=120, check=False
-    )
+        [*command, *args], input=stdin, capture_output=True, text=True, cwd=cwd or ROOT, env=environment,
+        timeout=120, check=False,
+    )  # fmt: skip
     return Run(done.returncode, done.stdout, done.stderr)
 
 

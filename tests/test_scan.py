@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Run, run_cli
+from conftest import Run, run_cli
 
 import checker
 from checker import Outcome, ServiceProfile
@@ -124,16 +123,17 @@ def test_csv_text_output_and_summary(cli: type[Run], tmp_path: Path) -> None:
     assert done.out.rstrip().endswith(checker.DISCLAIMER)
 
 
-def test_summary_only_and_stdin(cli: type[Run], tmp_path: Path) -> None:
+@pytest.mark.parametrize(("fail_on", "code"), [("forbidden", 0), ("undetermined", 1)])
+def test_summary_only_and_stdin(cli: type[Run], fail_on: str, code: int) -> None:
     data = "".join(json.dumps(r) + "\n" for r in ROWS)
-    done = subprocess.run(
-        ["modelterms", "scan", "-", "--summary", "-f", "jsonl", "--fail-on", "forbidden"],
-        input=data, capture_output=True, text=True, cwd=ROOT, check=False, timeout=120,
-    )  # fmt: skip
-    lines = done.stdout.splitlines()
+    done = run_cli("scan", "-", "--summary", "-f", "jsonl", "--fail-on", fail_on, stdin=data)
+    lines = done.out.splitlines()
     assert len(lines) == 1
-    assert json.loads(lines[0])["summary"]["models"] == len(ROWS)
-    assert done.returncode == (1 if '"forbidden": 0' not in lines[0] else 0)
+    summary = json.loads(lines[0])["summary"]
+    assert summary["models"] == len(ROWS)
+    counts = summary["by_outcome"]
+    assert counts["forbidden"] == 0 and counts["undetermined"] > 0  # no facts given: unknowns, no refusal
+    assert done.code == code
 
 
 def card(path: Path, front_matter: str, body: str = "# A model\n") -> None:
