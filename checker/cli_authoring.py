@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from checker.catalogue import read_license_text
+from checker.catalogue import parse_license, read_license_text
 from checker.cli import EXIT_BAD_INPUT, EXIT_FAILED, FormatOption, OutputFormat, app, boundary
 from checker.diagnostics import Diagnostic, render_all
 from checker.errors import LicenseFileError
@@ -115,8 +115,6 @@ def _fails(report: LintReport, fail_on: FailOn) -> bool:
 
 
 def _record_hashes(paths: list[Path]) -> None:
-    from checker.catalogue import parse_license  # noqa: PLC0415 - only this option needs it
-
     files, _ = licence_files(paths)
     by_folder: dict[Path, list[Path]] = {}
     for file in files:

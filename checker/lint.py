@@ -82,6 +82,7 @@ def lint_paths(paths: Sequence[Path], catalogue: Catalogue | None = None) -> Lin
     report.diagnostics += missing
     report.unreadable = bool(missing)
     licenses: list[model.License] = []
+    hashes: dict[Path, dict[tuple[str, str], str] | None] = {}  # quotes.sha256, read once per folder
     for path in files:
         report.files += 1
         try:
@@ -98,7 +99,9 @@ def lint_paths(paths: Sequence[Path], catalogue: Catalogue | None = None) -> Lin
             continue
         licenses.append(license)
         report.diagnostics += lint_license(license)
-        report.diagnostics += _hash_findings(license, path)
+        if path.parent not in hashes:
+            hashes[path.parent] = read_hashes(path.parent)
+        report.diagnostics += _hash_findings(license, hashes[path.parent])
     report.diagnostics += _clashes(licenses, catalogue if catalogue is not None else bundled())
     return report
 
@@ -207,24 +210,11 @@ def _boundary_slip(comparator: Comparator, text: str) -> tuple[str, str] | None:
 # ---- conditions that can never hold -----------------------------------------------------------
 
 
-def _atoms(condition: model.Condition) -> Iterator[model.Condition]:
-    match condition:
-        case model.NotCondition(item=item):
-            yield from _atoms(item)
-        case model.AllOf(items=items) | model.AnyOf(items=items):
-            for item in items:
-                yield from _atoms(item)
-        case _:
-            yield condition
-
-
-def _classes(universe: Iterable[str], sets: list[frozenset[str]], outside: str | None) -> list[str]:
+def _classes(universe: Iterable[str], sets: list[frozenset[str]]) -> list[str]:
     """One representative of each class of values that no set tells apart."""
     seen: dict[tuple[bool, ...], str] = {}
     for value in sorted(universe):
         seen.setdefault(tuple(value in s for s in sets), value)
-    if outside is not None:
-        seen.setdefault(tuple(False for _ in sets), outside)
     return list(seen.values())
 
 
@@ -247,19 +237,19 @@ def _cases(fact: Fact, atoms: list[model.Condition]) -> list[Any] | None:
     if fact in (Fact.DOMICILE, Fact.MARKET):
         sets = [frozenset().union(*(members(r) for r in a.regions)) for a in atoms
                 if isinstance(a, model.InRegion | model.AnyMarketIn) and a.fact is fact]  # fmt: skip
-        reps = _classes(countries(), sets, None)
+        reps = _classes(countries(), sets)
         if fact is Fact.DOMICILE:
             return reps
         return [tuple(c) for n in range(len(reps) + 1) for c in itertools.combinations(reps, n)]
     if fact is Fact.USE:
         sets = [frozenset(u.value for u in a.uses) for a in atoms if isinstance(a, model.AnyUseIn)]
-        reps = _classes((u.value for u in UseCase), sets, None)
+        reps = _classes((u.value for u in UseCase), sets)
         return [tuple(c) for n in range(len(reps) + 1) for c in itertools.combinations(reps, n)]
     return None  # pragma: no cover - every fact kind is handled above
 
 
 def _profiles(condition: model.Condition) -> Iterator[ServiceProfile] | None:
-    atoms = list(_atoms(condition))
+    atoms = list(model.atoms(condition))
     facts = sorted(model.facts_of(condition), key=lambda f: f.value)
     choices: list[list[Any]] = []
     for fact in facts:
@@ -344,8 +334,7 @@ def hash_lines(licenses: Iterable[model.License]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _hash_findings(license: model.License, path: Path) -> list[Diagnostic]:
-    recorded = read_hashes(path.parent)
+def _hash_findings(license: model.License, recorded: dict[tuple[str, str], str] | None) -> list[Diagnostic]:
     if recorded is None:
         return []
     found: list[Diagnostic] = []
