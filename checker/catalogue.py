@@ -23,6 +23,7 @@ from checker.errors import LicenseFileError, UnknownLicenseError
 from checker.resources import license_files
 from checker.span import Span
 from checker.suggest import hint
+from checker.textfile import NotText, decode_text
 
 if TYPE_CHECKING:
     from checker.compiled import CompiledLicense
@@ -44,13 +45,10 @@ def read_license_text(path: Traversable | Path, shown: str) -> str:
         raise LicenseFileError([Kind.UNREADABLE(path=shown, reason=error.strerror or str(error))]) from None
     if len(data) > MAX_FILE_BYTES:
         raise LicenseFileError([Kind.TOO_LARGE(path=shown, limit=f"{MAX_FILE_BYTES:,} bytes")])
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        kind = "UTF-16 text" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "binary data"
-        raise LicenseFileError([Kind.NOT_TEXT(Span.point(shown, 1, 1), path=shown, found=kind)])
     try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        raise LicenseFileError([Kind.NOT_UTF8(Span.point(shown, 1, 1), path=shown)]) from None
+        return decode_text(data, shown, Span.point(shown, 1, 1))
+    except NotText as error:
+        raise LicenseFileError([error.diagnostic]) from None
 
 
 def parse_license(text: str, filename: str = "<text>") -> model.License:

@@ -26,8 +26,8 @@ class Kind(Enum):
 
     # Reading and parsing the clause language.
     UNREADABLE = ("E001", "cannot read {path}: {reason}", None)
-    NOT_UTF8 = ("E002", "{path} is not UTF-8 text", "licence files are UTF-8; re-save the file as UTF-8")
-    NOT_TEXT = ("E003", "{path} is {found}, not UTF-8 text", "licence files are UTF-8; re-save the file as UTF-8")
+    NOT_UTF8 = ("E002", "{path} is not UTF-8 text", "modelterms reads UTF-8 text; re-save the file as UTF-8")
+    NOT_TEXT = ("E003", "{path} is {found}, not UTF-8 text", "modelterms reads UTF-8 text; re-save the file as UTF-8")
     UNEXPECTED_TOKEN = ("E100", "unexpected {found}", "expected {expected}")
     UNEXPECTED_CHARACTER = ("E101", "unexpected character {found}", "expected {expected}")
     UNEXPECTED_EOF = ("E102", "the file ends too early", "expected {expected}")

@@ -18,6 +18,7 @@ from checker.diagnostics import Kind
 from checker.errors import ProfileError
 from checker.numbers import too_large
 from checker.span import Span
+from checker.textfile import NotText, decode_text
 
 if TYPE_CHECKING:
     import yaml  # imported where a document is read: a command that reads none starts without it
@@ -152,13 +153,10 @@ def read_yaml_text(path: PathLike, missing: str = "no such file") -> str:
         raise ProfileError([Kind.UNREADABLE(path=shown, reason=error.strerror or str(error))]) from None
     if len(data) > MAX_BYTES:
         raise ProfileError([Kind.YAML_TOO_LARGE(what=f"{shown} is larger than {MAX_BYTES:,} bytes")])
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        found = "UTF-16 text" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "binary data"
-        raise ProfileError([Kind.NOT_TEXT(path=shown, found=found)])
     try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        raise ProfileError([Kind.NOT_UTF8(path=shown)]) from None
+        return decode_text(data, shown)
+    except NotText as error:
+        raise ProfileError([error.diagnostic]) from None
 
 
 def load_yaml(text: str, file: str) -> Document:

@@ -22,6 +22,7 @@ FORBIDDEN = {
     "compiled": {"lark", "parser", "build", "tree", "catalogue", "cli", "render", "typer", "rich", "yaml"},
     "cache": {"lark", "parser", "build", "tree", "cli", "render", "typer", "rich", "yaml"},
     "report": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "policy", "typer", "rich", "yaml"},
+    "textfile": {"lark", "parser", "build", "model", "evaluate", "catalogue", "cli", "render", "typer", "rich", "yaml"},
     "numbers": {"lark", "parser", "build", "model", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
     "scan": {"lark", "parser", "build", "tree", "cli", "render", "typer", "rich"},
     "verdict": {"lark", "parser", "build", "evaluate", "catalogue", "cli", "render", "typer", "rich"},
