@@ -285,10 +285,14 @@ def _check_card(
     if not path.is_file():
         return [Kind.INVALID_VALUE(span, path=where, message=f"no model card at '{card}'",
                                    help="the path is relative to the policy file")]  # fmt: skip
+    from checker.scan import RowError  # noqa: PLC0415 - see _card_names
+
     try:
         licences, bases = _card_names(read_model_card(path))
     except (OSError, UnicodeDecodeError) as error:
         return [Kind.INVALID_VALUE(span, path=where, message=f"cannot read '{card}': {error}", help="")]
+    except RowError as error:
+        return [Kind.INVALID_VALUE(span, path=where, message=f"{card}: {error}", help="")]
     problems: list[Diagnostic] = []
     if not licences and not bases:
         problems.append(
@@ -334,14 +338,13 @@ def read_model_card(path: Path) -> dict[str, Any]:
 
 
 def _card_names(card: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Licence names and base models a card gives (`license`, `license_name`; `base_model`)."""
-    licence = card.get("license")
-    names = [str(card["license_name"])] if licence == "other" and card.get("license_name") else []
-    if licence and licence != "other":
-        names.append(str(licence))
-    base = card.get("base_model") or []
-    bases = [str(b) for b in (base if isinstance(base, list) else [base])]
-    return names, bases
+    """Licence names and base models a card gives, read as `modelterms scan` reads them: `license`
+    (one name or a list, with `license_name` for `other`) and `base_model`. Raises `RowError` for a
+    field of the wrong type. A bare `other` names no licence."""
+    from checker.scan import card_fields  # noqa: PLC0415 - scan imports this module's card reader
+
+    licences, bases = card_fields(card)
+    return [n for n in licences if n != "other"], list(bases)
 
 
 def evaluate_policy(loaded: LoadedPolicy, today: dt.date | None = None) -> PolicyReport:

@@ -192,3 +192,36 @@ def test_output_file(cli: object, tmp_path: Path) -> None:
     run = run_cli("policy", "--policy", str(EXAMPLE), "--format", "json", "--output", str(out))
     assert run.code == 0 and run.out == ""
     assert json.loads(out.read_text(encoding="utf-8"))["passed"] is True
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "licences"),
+    [
+        ("license: [mit, apache-2.0]\n", ["apache-2.0", "mit"]),
+        ("license: other\nlicense_name: gemma\n", ["gemma"]),
+        ("license: mit\nbase_model: meta-llama/Llama-3.1-8B\n", ["llama-3.1", "mit"]),
+    ],
+    ids=["a-list", "other-with-a-name", "with-a-base-model"],
+)
+def test_a_model_card_is_read_as_scan_reads_it(
+    cli: object, tmp_path: Path, front_matter: str, licences: list[str]
+) -> None:
+    (tmp_path / "cards").mkdir()
+    (tmp_path / "cards" / "README.md").write_text(f"---\n{front_matter}---\n# A model\n", encoding="utf-8")
+    policy = tmp_path / "modelterms.yaml"
+    policy.write_text("version: 1\nprofile:\n  mau: 10\nmodels:\n  - card: cards/README.md\n", encoding="utf-8")
+    run = run_cli("policy", "--policy", str(policy), "--format", "json")
+    assert run.code in (0, 1), run.err
+    assert sorted(r["license"] for r in json.loads(run.out)["results"]) == licences
+    scanned = run_cli("scan", str(tmp_path / "cards"), "-f", "jsonl", "--mau", "10")
+    assert sorted(json.loads(scanned.out.splitlines()[0])["licenses"]) == licences
+
+
+def test_a_model_card_field_of_the_wrong_type_is_a_policy_error(cli: object, tmp_path: Path) -> None:
+    (tmp_path / "cards").mkdir()
+    (tmp_path / "cards" / "README.md").write_text("---\nlicense: 5\n---\n", encoding="utf-8")
+    policy = tmp_path / "modelterms.yaml"
+    policy.write_text("version: 1\nmodels:\n  - card: cards/README.md\n", encoding="utf-8")
+    run = run_cli("policy", "--policy", str(policy))
+    assert run.code == 2
+    assert "models[0].card: cards/README.md: `license` must be a string or a list of strings, not int" in run.err
