@@ -137,24 +137,24 @@ class Catalogue:
 
     def __init__(self, licenses: Iterable[model.License]) -> None:
         given = list(licenses)
-        self._setup([Entry.of(lic) for lic in given], {lic.id: lic for lic in given}, {})
+        self._setup([Entry.of(lic) for lic in given], {lic.id: lic for lic in given}, None)
 
     @classmethod
     def from_index(cls, entries: Sequence[Entry], load: Callable[[str], model.License]) -> Catalogue:
         """A catalogue whose licences are read on first use by `load(id)` (a valid cached catalogue)."""
         catalogue = cls.__new__(cls)
-        catalogue._setup(list(entries), {}, {e.id: load for e in entries})
+        catalogue._setup(list(entries), {}, load)
         return catalogue
 
     def _setup(
         self,
         entries: list[Entry],
         loaded: dict[str, model.License],
-        loaders: dict[str, Callable[[str], model.License]],
+        load: Callable[[str], model.License] | None,
     ) -> None:
         self._entries: dict[str, Entry] = {}
         self._loaded = loaded
-        self._loaders = loaders
+        self._load = load  # reads a licence not yet loaded (a cached catalogue's)
         self._names: dict[str, str] = {}
         self._families: dict[str, list[str]] = {}
         self._compiled: dict[str, CompiledLicense] = {}
@@ -187,12 +187,9 @@ class Catalogue:
     def _license(self, license_id: str) -> model.License:
         found = self._loaded.get(license_id)
         if found is None:
-            found = self._loaded[license_id] = self._loaders.pop(license_id)(license_id)
+            assert self._load is not None, "every licence of a parsed catalogue is loaded"
+            found = self._loaded[license_id] = self._load(license_id)
         return found
-
-    @property
-    def entries(self) -> list[Entry]:
-        return list(self._entries.values())
 
     def __iter__(self) -> Iterator[model.License]:
         return iter(self.licenses)

@@ -287,7 +287,7 @@ def list_licenses(
     catalogue = _catalogue(licenses_dir)
     chosen = [lic for lic in catalogue.licenses if family is None or (lic.family or "").lower() == family.lower()]
     if family is not None and not chosen:
-        raise bad_option(f"--family: no family '{family}'", hint(family, catalogue.families) or "")
+        raise bad_option(f"--family: no family '{family}'", hint(family, catalogue.family_names()) or "")
     if commercial is not None:
         probe = ServiceProfile(commercial=True)
         chosen = [lic for lic in chosen if (not evaluate(lic, probe).outcome.refuses) is commercial]
@@ -305,7 +305,7 @@ def list_licenses(
         for lic in sorted(chosen, key=lambda x: x.id)
     ]
     if output_format is OutputFormat.JSON:
-        sys.stdout.write(json.dumps({"licenses": rows, "families": sorted(catalogue.families)}, indent=2) + "\n")
+        sys.stdout.write(json.dumps({"licenses": rows, "families": catalogue.family_names()}, indent=2) + "\n")
         return
     table = _table("modelterms catalogue")
     for column in ("id", "name", "family", "date", "also", "verified"):
@@ -316,7 +316,7 @@ def list_licenses(
         )
     console = _console()
     console.print(table)
-    console.print("families: " + ", ".join(sorted(catalogue.families)))
+    console.print("families: " + ", ".join(catalogue.family_names()))
 
 
 def _date(value: dt.date | None) -> str | None:
