@@ -128,6 +128,8 @@ def _print_summary(summary: Summary, output_format: ScanFormat) -> None:
     if summary.unknown_licenses:
         top = summary.unknown_licenses.most_common(10)
         lines.append("licences not in the catalogue (most frequent): " + ", ".join(f"{n} ({c:,})" for n, c in top))
+    if summary.unknown_other:
+        lines.append(f"and {summary.unknown_other:,} more rows naming other licences not in the catalogue")
     if summary.unchecked_base_models:
         lines.append(f"models whose base model is not in the index (its licence not checked): "
                      f"{summary.unchecked_base_models:,}")  # fmt: skip

@@ -53,7 +53,8 @@ MEMO_SIZE = 1 << 16
 KEEP_BAD_ROWS = 20
 """Bad rows reported in full; the rest are counted."""
 KEEP_UNKNOWN_NAMES = 1000
-"""Distinct unknown licence names counted in the summary; later ones are counted together."""
+"""Distinct unknown licence names counted in the summary; rows naming later ones are counted
+together (`unknown_licenses_not_named`)."""
 
 
 class SourceKind(StrEnum):
@@ -122,6 +123,7 @@ class Summary:
             "models": self.models,
             "by_outcome": {o.value: self.by_outcome[o] for o in Outcome},
             "unknown_licenses": dict(self.unknown_licenses.most_common()),
+            **({"unknown_licenses_not_named": self.unknown_other} if self.unknown_other else {}),
             "models_with_unchecked_base_models": self.unchecked_base_models,
             "bad_rows": self.bad_rows,
         }

@@ -14,7 +14,7 @@ from conftest import Run, run_cli
 import checker
 from checker import Outcome, ServiceProfile
 from checker.models import bundled_index
-from checker.scan import FLUSH_EVERY, Output, RowError, Scanner, scan_jsonl
+from checker.scan import FLUSH_EVERY, KEEP_UNKNOWN_NAMES, Output, RowError, Scanner, scan_jsonl
 
 PROFILE_FLAGS = ("--mau", "800M", "--commercial", "--serve")
 PROFILE = ServiceProfile(mau=checker.MonthlyActiveUsers(current=800_000_000), commercial=True, serves=True)
@@ -217,6 +217,18 @@ def test_the_memo_stays_bounded_and_the_counts_stay_right(monkeypatch: pytest.Mo
     assert summary.models == len(names)
     assert summary.by_outcome == Counter([Outcome.UNDETERMINED] * 50 + [expected("mit"), expected("apache-2.0")] * 25)
     assert sum(summary.unknown_licenses.values()) == 50
+
+
+def test_unknown_names_past_the_kept_ones_are_still_counted(cli: type[Run], tmp_path: Path) -> None:
+    rows = [{"id": f"m/{i}", "license": f"unknown-{i}"} for i in range(KEEP_UNKNOWN_NAMES + 5)]
+    path = write_jsonl(tmp_path / "many.jsonl", rows)
+    _, summary = records(run_cli("scan", str(path), "-f", "jsonl").out)
+    counted = summary["summary"]  # type: ignore[index]
+    assert len(counted["unknown_licenses"]) == KEEP_UNKNOWN_NAMES
+    assert counted["unknown_licenses_not_named"] == 5
+    assert sum(counted["unknown_licenses"].values()) + 5 == len(rows) == counted["models"]
+    text = run_cli("scan", str(path), "--summary").out
+    assert "and 5 more rows naming other licences not in the catalogue" in text
 
 
 @pytest.mark.parametrize("license", checker.catalogue().licenses, ids=lambda lic: lic.id)
