@@ -67,7 +67,7 @@ class Classified:
     """What the scan says of one combination of licence names and base models (memoised, so
     `seen` counts the rows that had it since it was last folded into the summary)."""
 
-    __slots__ = ("json_tail", "licenses", "outcome", "seen", "unchecked_base_models", "unknown_licenses")
+    __slots__ = ("_text_tail", "json_tail", "licenses", "outcome", "seen", "unchecked_base_models", "unknown_licenses")
 
     def __init__(
         self,
@@ -86,6 +86,19 @@ class Classified:
         self.json_tail = json_tail
         """The JSON Lines record after the model id, rendered once per combination."""
         self.seen = 0
+        self._text_tail: str | None = None
+
+    @property
+    def text_tail(self) -> str:
+        """The text line after the model id, rendered on first use, once per combination."""
+        if self._text_tail is None:
+            words = [", ".join(self.licenses)] if self.licenses else []
+            if self.unknown_licenses:
+                words.append("not in the catalogue: " + ", ".join(self.unknown_licenses))
+            if self.unchecked_base_models:
+                words.append("base model not in the index: " + ", ".join(self.unchecked_base_models))
+            self._text_tail = f"  ({'; '.join(words) or 'the metadata names no licence'})\n"
+        return self._text_tail
 
 
 @dataclass
@@ -270,12 +283,7 @@ Item = tuple[str, Key] | Diagnostic
 
 def text_line(model_id: str, result: Classified) -> str:
     """A model's line in text output: the outcome in a fixed-width column, then the model."""
-    words = [", ".join(result.licenses)] if result.licenses else []
-    if result.unknown_licenses:
-        words.append("not in the catalogue: " + ", ".join(result.unknown_licenses))
-    if result.unchecked_base_models:
-        words.append("base model not in the index: " + ", ".join(result.unchecked_base_models))
-    return f"{result.outcome.value:<14}{model_id}  ({'; '.join(words) or 'the metadata names no licence'})\n"
+    return f"{result.outcome.value:<14}{model_id}{result.text_tail}"
 
 
 def _bad(file: str, line: int, message: str, column: int = 1) -> Diagnostic:
