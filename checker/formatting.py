@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from checker.catalogue import parse_license
 from checker.diagnostics import Kind
 from checker.errors import LicenseFileError
-from checker.parser import lex
+from checker.parser import EFFECTS, lex
 from checker.span import Span
 from checker.tree import Lexeme
 
@@ -39,7 +39,7 @@ HEADER_KEYS = frozenset(
 _KEY_WIDTH = 13
 _COMMENT_COLUMN = 32  # 0-based: comments beside a line start at column 33
 _INDENT = "  "
-_EFFECTS = frozenset({"permits", "forbidden", "needs", "unclear", "exempts", "must"})
+_EFFECTS = frozenset(EFFECTS)
 _CLAUSE_NOTES = frozenset({"note", "ambiguous", "unverified"})
 _NO_SPACE_AFTER = frozenset({"(", "{"})
 _NO_SPACE_BEFORE = frozenset({")", "}", ","})

@@ -46,8 +46,9 @@ _TERMINAL_WORDS = {
 
 
 # An unexpected name where these keywords may stand is a mistyped effect.
-_EFFECTS = ("permits", "forbidden", "needs", "unclear", "exempts", "must")
-_EFFECT_WORDS = {f"'{w}'" for w in _EFFECTS}
+EFFECTS = ("permits", "forbidden", "needs", "unclear", "exempts", "must")
+"""The words that begin an effect."""
+_EFFECT_WORDS = {f"'{w}'" for w in EFFECTS}
 # Words people write for an effect, and the effect they mean.
 _EFFECT_SYNONYMS = {
     **dict.fromkeys(("prohibited", "prohibits", "forbids", "forbid", "denied", "denies", "banned"), "forbidden"),
@@ -114,7 +115,7 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diag
             token.type in ("NAME", "LICENSE_ID")
             and {_terminal_words().get(n, "") for n in error.expected} >= _EFFECT_WORDS
         ):
-            close = _EFFECT_SYNONYMS.get(str(token.value).lower()) or hint(str(token.value), _EFFECTS)
+            close = _EFFECT_SYNONYMS.get(str(token.value).lower()) or hint(str(token.value), EFFECTS)
             return Kind.UNKNOWN_EFFECT(span, found=token.value, suggestion=f"{close} " if close else "")
         return Kind.UNEXPECTED_TOKEN(
             span, found=_describe_token(token), expected=_describe_expected(set(error.expected))
