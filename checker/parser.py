@@ -96,7 +96,7 @@ def _end_of(text: str, filename: str) -> Span:
 
 def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
-        expected = error.expected
+        expected = (error.accepts if isinstance(error, UnexpectedToken) else None) or error.expected
         return Kind.UNEXPECTED_EOF(_end_of(text, filename), expected=_describe_expected(set(expected)))
     if isinstance(error, UnexpectedToken):
         token = error.token
@@ -445,8 +445,18 @@ def _parse_tokens(text: str, filename: str) -> tuple[AnyType, list[Token]]:
         if depth + nots > MAX_NESTING:
             span = Span.point(filename, token.line or 1, token.column or 1)
             raise LicenseFileError([Kind.TOO_DEEP(span, limit=MAX_NESTING)], {filename: text})
-    # Lark leaves feed_eof unannotated; it returns the parse tree.
-    return interactive.feed_eof(tokens[-1] if tokens else None), tokens  # type: ignore[no-untyped-call]
+    try:
+        # Lark leaves feed_eof unannotated; it returns the parse tree.
+        return interactive.feed_eof(tokens[-1] if tokens else None), tokens  # type: ignore[no-untyped-call]
+    except UnexpectedToken as error:
+        # What LALR's table expects at the end of the file includes terminals that only a later
+        # reduction would refuse (an effect, inside an open parenthesis); a parser stopped just
+        # before the end knows exactly what may follow. Built only on this error path.
+        at_end = _lark().parse_interactive(text)
+        for _ in at_end.iter_parse():
+            pass
+        error.interactive_parser = at_end
+        raise
 
 
 def parse_recovering(text: str, filename: str) -> tree.Recovered:
