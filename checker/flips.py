@@ -259,6 +259,6 @@ def explain(license: model.License, profile: ServiceProfile) -> Explanation:
     asked, bounded = questions(license, profile, space=space, verdict=verdict)
     open_questions = tuple(dict.fromkeys(r.question for r in verdict.reasons if r.question))
     # The bound on combinations of uses or markets matters only where such a question was asked.
-    asked_facts = {a.fact.value for q in asked for a in q.axes}
-    bounded += tuple(b for b in space.bounded if b.split(":", 1)[0] in asked_facts)
+    asked_facts = {a.fact for q in asked for a in q.axes}
+    bounded += tuple(a.bounded for a in space.axes if a.bounded and a.axis.fact in asked_facts)
     return Explanation(license, profile, verdict, flips, asked, open_questions, bounded)

@@ -149,7 +149,11 @@ class Space:
     """The axes a set of licences reads, in a fixed order."""
 
     axes: tuple[AxisSpace, ...]
-    bounded: tuple[str, ...] = field(default=())
+
+    @property
+    def bounded(self) -> tuple[str, ...]:
+        """What the enumeration left out (combinations of uses or markets beyond a size), in words."""
+        return tuple(a.bounded for a in self.axes if a.bounded)
 
     def get(self, axis: Axis) -> AxisSpace | None:
         return next((a for a in self.axes if a.axis == axis), None)
@@ -240,7 +244,6 @@ def space_of(licenses: Sequence[model.License]) -> Space:
     """The classes of every fact the licences' conditions (and name-prefix duties) read."""
     reads = _collect(licenses)
     axes: list[AxisSpace] = []
-    bounded: list[str] = []
     for axis in sorted(reads.thresholds, key=lambda a: (list(Fact).index(a.fact), a.month or "")):
         classes = _quantity_classes(axis, reads.thresholds[axis])
         axes.append(AxisSpace(axis, classes, classes))
@@ -250,9 +253,9 @@ def space_of(licenses: Sequence[model.License]) -> Space:
             if fact is Fact.DOMICILE:
                 axes.append(AxisSpace(Axis(fact), classes, classes))
             else:
-                axes.append(_set_axis(Axis(fact), classes, bounded))
+                axes.append(_set_axis(Axis(fact), classes))
     if reads.uses:
-        axes.append(_set_axis(Axis(Fact.USE), _use_classes(reads.uses), bounded))
+        axes.append(_set_axis(Axis(Fact.USE), _use_classes(reads.uses)))
     if reads.modality:
         modality = tuple(Choice(Axis(Fact.MODALITY), m, m.value) for m in Modality)
         axes.append(AxisSpace(Axis(Fact.MODALITY), modality, modality))
@@ -263,7 +266,7 @@ def space_of(licenses: Sequence[model.License]) -> Space:
     if reads.prefixes:
         names = _name_classes(reads.prefixes)
         axes.append(AxisSpace(Axis(Fact.DERIVATIVE_NAME), names, names, prefixes=tuple(sorted(reads.prefixes))))
-    return Space(tuple(axes), tuple(bounded))
+    return Space(tuple(axes))
 
 
 def _quantity_classes(axis: Axis, thresholds: set[tuple[Comparator, Decimal]]) -> tuple[Choice, ...]:
@@ -355,14 +358,15 @@ def _use_classes(sets: set[frozenset[UseCase]]) -> tuple[Choice, ...]:
     return tuple(choices)
 
 
-def _set_axis(axis: Axis, classes: tuple[Choice, ...], bounded: list[str]) -> AxisSpace:
+def _set_axis(axis: Axis, classes: tuple[Choice, ...]) -> AxisSpace:
     """Combinations of classes (each combination one choice), as many sizes as MAX_COMBINATIONS allows."""
     sizes: list[int] = []
     count = 0
+    note = None
     for size in range(1, len(classes) + 1):
         more = math.comb(len(classes), size)
         if count + more > MAX_COMBINATIONS and sizes:
-            bounded.append(
+            note = (
                 f"{axis.fact.value}: combinations of at most {sizes[-1]} of its {len(classes)} classes were enumerated"
             )
             break
@@ -374,7 +378,6 @@ def _set_axis(axis: Axis, classes: tuple[Choice, ...], bounded: list[str]) -> Ax
             value = tuple(sorted({str(c.value) for c in combo}))
             words = " + ".join(c.words for c in combo)
             choices.append(Choice(axis, _typed_set(axis, value), words))
-    note = bounded[-1] if bounded and bounded[-1].startswith(axis.fact.value + ":") else None
     return AxisSpace(axis, classes, tuple(choices), note)
 
 
