@@ -20,7 +20,7 @@ from typing import Any
 
 from checker.policy import PolicyFinding, PolicyReport, WaiverResult, WaiverStatus
 from checker.span import Span
-from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION, LicenseVerdict, Reason
+from checker.verdict import DISCLAIMER, LicenseVerdict, Reason, json_envelope
 from checker.vocabulary import Outcome
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -108,9 +108,7 @@ def policy_json(report: PolicyReport, version: str) -> dict[str, Any]:
         item.update({"entry": finding.entry.label, "location": finding.location, "waived": list(finding.waived)})
         results.append(item)
     return {
-        "schema_version": JSON_SCHEMA_VERSION,
-        "modelterms_version": version,
-        "disclaimer": DISCLAIMER,
+        **json_envelope(version),
         "policy": report.path,
         "passed": not report.failed,
         "fail_on": [o.value for o in report.fail_on],

@@ -18,7 +18,7 @@ from checker.report import Report
 from checker.verdict import DISCLAIMER, LicenseVerdict, ObligationItem, Reason
 from checker.vocabulary import Outcome, Verification
 
-__all__ = ["print_policy_text", "print_text"]
+__all__ = ["outcome_text", "print_disclaimer", "print_policy_text", "print_text"]
 
 _STYLE = {
     Outcome.FORBIDDEN: "bold red",
@@ -29,8 +29,13 @@ _STYLE = {
 }
 
 
-def _outcome(outcome: Outcome) -> Text:
+def outcome_text(outcome: Outcome) -> Text:
+    """An outcome in its colour."""
     return Text(outcome.value, style=_STYLE[outcome])
+
+
+def print_disclaimer(console: Console) -> None:
+    console.print(Text(escape(DISCLAIMER), style="dim"))
 
 
 def _summary_table(report: Report) -> Table:
@@ -40,7 +45,7 @@ def _summary_table(report: Report) -> Table:
     table.add_column("deciding clauses")
     for result in report.results:
         deciding = ", ".join(f"§{r.section} {r.clause}" for r in result.reasons) or "—"
-        table.add_row(result.license, _outcome(result.outcome), deciding)
+        table.add_row(result.license, outcome_text(result.outcome), deciding)
     return table
 
 
@@ -73,18 +78,15 @@ def _obligation_lines(item: ObligationItem) -> list[Text]:
 
 def _details(result: LicenseVerdict) -> Group:
     head = Text.assemble(
-        (result.license, "bold"), ": ", _outcome(result.outcome), f" — {result.name} ({result.licensor})"
+        (result.license, "bold"), ": ", outcome_text(result.outcome), f" — {result.name} ({result.licensor})"
     )
     if result.requested_as and result.requested_as.lower() != result.license:
         head.append(f" [from '{result.requested_as}']", style="dim")
     parts: list[Any] = [head]
     if result.verification is not Verification.PRIMARY:
         parts.append(Padding(Text(_VERIFICATION_WORDS[result.verification], style="yellow"), (0, 0, 0, 2)))
-    # A conditional result's obligation clauses are shown once, under "obligations".
-    shown_as_obligation = {o.clause for o in result.obligations} if result.outcome is Outcome.CONDITIONAL else set()
-    for reason in result.reasons:
-        if reason.clause not in shown_as_obligation:
-            parts.append(Padding(Group(*_reason_lines(reason)), (0, 0, 0, 2)))
+    for reason in result.deciding_reasons:
+        parts.append(Padding(Group(*_reason_lines(reason)), (0, 0, 0, 2)))
     if result.obligations and not result.outcome.refuses:
         parts.append(Padding(Text("obligations:", style="bold"), (0, 0, 0, 2)))
         for item in result.obligations:
@@ -112,7 +114,7 @@ def print_text(report: Report, console: Console) -> None:
     for assumption in report.assumptions:
         console.print(Text(f"assumed: {assumption}", style="yellow"))
     console.print()
-    console.print(Text(escape(DISCLAIMER), style="dim"))
+    print_disclaimer(console)
 
 
 def print_policy_text(report: PolicyReport, console: Console) -> None:
@@ -126,7 +128,7 @@ def print_policy_text(report: PolicyReport, console: Console) -> None:
         verdict = finding.verdict
         deciding = ", ".join(r.clause for r in verdict.reasons) or "—"
         table.add_row(
-            finding.entry.label, verdict.license, _outcome(verdict.outcome), deciding, ", ".join(finding.waived)
+            finding.entry.label, verdict.license, outcome_text(verdict.outcome), deciding, ", ".join(finding.waived)
         )
     console.print(table)
     for finding in report.findings:
@@ -150,4 +152,4 @@ def print_policy_text(report: PolicyReport, console: Console) -> None:
     console.print(
         Text(f"policy {verdict_line} (fails on: {failing})", style="bold red" if report.failed else "bold green")
     )
-    console.print(Text(escape(DISCLAIMER), style="dim"))
+    print_disclaimer(console)

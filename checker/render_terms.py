@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -23,10 +22,10 @@ from checker.changes import ChangeKind, LicenseDiff
 from checker.compare import Standing, TermsMatrix
 from checker.flips import Change, Explanation, Flip
 from checker.profile import MonthlyActiveUsers, ServiceProfile
-from checker.render import _STYLE
+from checker.render import outcome_text, print_disclaimer
 from checker.space import Axis, Choice, flag_words
-from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION
-from checker.vocabulary import Fact, FactKind, Outcome
+from checker.verdict import DISCLAIMER, json_envelope
+from checker.vocabulary import Fact, FactKind
 from checker.wording import clause_meaning, condition_words, effect_text
 
 # ---- shared words -------------------------------------------------------------------------
@@ -113,17 +112,12 @@ def _profile_json(profile: ServiceProfile) -> dict[str, Any]:
 
 
 def _envelope(version: str, **content: Any) -> str:
-    data = {"schema_version": JSON_SCHEMA_VERSION, "modelterms_version": version, "disclaimer": DISCLAIMER, **content}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def _outcome(outcome: Outcome) -> Text:
-    return Text(outcome.value, style=_STYLE[outcome])
+    return json.dumps({**json_envelope(version), **content}, indent=2, ensure_ascii=False) + "\n"
 
 
 def _disclaimer(console: Console) -> None:
     console.print()
-    console.print(Text(escape(DISCLAIMER), style="dim"))
+    print_disclaimer(console)
 
 
 # ---- compare: the terms matrix --------------------------------------------------------------
@@ -248,10 +242,7 @@ def matrix_html(matrix: TermsMatrix) -> str:
 def _deciding(standing: Standing) -> list[tuple[str, str, str]]:
     """(section, words, quote) of the clauses that decided a refusing or undetermined outcome, or
     the grant of a permission (its obligations are listed apart)."""
-    verdict = standing.verdict
-    obligations = {o.clause for o in verdict.obligations}
-    reasons = [r for r in verdict.reasons if verdict.outcome is not Outcome.CONDITIONAL or r.clause not in obligations]
-    return [(r.section, r.explanation, r.quote) for r in reasons]
+    return [(r.section, r.explanation, r.quote) for r in standing.verdict.deciding_reasons]
 
 
 def _obligation_texts(standing: Standing) -> list[tuple[str, str, str]]:
@@ -298,7 +289,7 @@ def print_standings(standings: Sequence[Standing], console: Console) -> None:
     for s in standings:
         table.add_row(
             s.license.id,
-            _outcome(s.verdict.outcome),
+            outcome_text(s.verdict.outcome),
             "\n".join(f"§{sec} {words}" for sec, words, _ in _deciding(s)) or "—",
             "\n".join(f"§{sec} {words}" for sec, words, _ in _obligation_texts(s)) or "—",
             _flip_text(s),
@@ -482,8 +473,8 @@ def print_diff(result: LicenseDiff, console: Console) -> None:
         before, after = region.outcomes
         where = "; ".join(choice_words(c) for c in region.common) or "profiles of several kinds"
         line = Text("• ") + Text(where + ": ")
-        line += _outcome(before) + Text(f" under {a} ({', '.join(region.deciding[0])}) → ")
-        line += _outcome(after) + Text(f" under {b} ({', '.join(region.deciding[1])})")
+        line += outcome_text(before) + Text(f" under {a} ({', '.join(region.deciding[0])}) → ")
+        line += outcome_text(after) + Text(f" under {b} ({', '.join(region.deciding[1])})")
         console.print(line)
         console.print(Text(f"    witness: {profile_flags(region.witness)}", style="dim"))
         if len(region.cubes) > 1:
@@ -537,7 +528,7 @@ def explain_json(explanation: Explanation, version: str) -> str:
 def print_explanation(explanation: Explanation, console: Console) -> None:
     verdict = explanation.verdict
     license = explanation.license
-    console.print(Text.assemble((license.id, "bold"), ": ", _outcome(verdict.outcome), f" — {license.name}"))
+    console.print(Text.assemble((license.id, "bold"), ": ", outcome_text(verdict.outcome), f" — {license.name}"))
     console.print()
     console.print(Text("why", style="bold"))
     for reason in verdict.reasons:
@@ -559,7 +550,7 @@ def print_explanation(explanation: Explanation, console: Console) -> None:
         console.print("  none: no change of one or two facts changes the outcome.")
     for flip in explanation.flips:
         words = flip_words(flip).removesuffix(flip.outcome.value)
-        console.print(Text("• " + words) + _outcome(flip.outcome))
+        console.print(Text("• " + words) + outcome_text(flip.outcome))
     if explanation.questions:
         console.print()
         console.print(Text("to decide it, answer (fewest first)", style="bold"))
@@ -568,7 +559,7 @@ def print_explanation(explanation: Explanation, console: Console) -> None:
             console.print(Text("• " + " + ".join(question.texts) + settles))
             for answer in question.answers:
                 given = "; ".join(choice_words(c) for c in answer.choices)
-                console.print(Text(f"    {given} → ") + _outcome(answer.outcome))
+                console.print(Text(f"    {given} → ") + outcome_text(answer.outcome))
         console.print(Text("  --assume FACT=VALUE answers a question without editing the profile.", style="dim"))
     if explanation.open_questions:
         console.print()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.profile import ServiceProfile
-from checker.verdict import DISCLAIMER, JSON_SCHEMA_VERSION, LicenseVerdict
+from checker.verdict import LicenseVerdict, json_envelope
 from checker.vocabulary import Outcome
 
 
@@ -35,9 +35,7 @@ class Report:
 def to_json(report: Report, version: str) -> dict[str, Any]:
     """The JSON contract, schema version 1 (documented in README.md, "JSON output")."""
     return {
-        "schema_version": JSON_SCHEMA_VERSION,
-        "modelterms_version": version,
-        "disclaimer": DISCLAIMER,
+        **json_envelope(version),
         "profile": report.profile.model_dump(mode="json", exclude_none=True),
         "results": [r.model_dump(mode="json", exclude_none=True) for r in report.results],
     }

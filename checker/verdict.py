@@ -11,6 +11,11 @@ JSON_SCHEMA_VERSION = 1
 DISCLAIMER = "modelterms informs decisions; it is not legal advice."
 
 
+def json_envelope(version: str) -> dict[str, object]:
+    """The keys every JSON document modelterms writes begins with."""
+    return {"schema_version": JSON_SCHEMA_VERSION, "modelterms_version": version, "disclaimer": DISCLAIMER}
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
@@ -77,3 +82,12 @@ class LicenseVerdict(_Frozen):
         default=None,
         description="The model in the base-model chain whose licence this is (the model itself or an ancestor).",
     )
+
+    @property
+    def deciding_reasons(self) -> tuple[Reason, ...]:
+        """The reasons shown as deciding the outcome: all of them, except that a conditional
+        result's obligation clauses are shown once, as obligations."""
+        if self.outcome is not Outcome.CONDITIONAL:
+            return self.reasons
+        obligations = {o.clause for o in self.obligations}
+        return tuple(r for r in self.reasons if r.clause not in obligations)
