@@ -34,6 +34,7 @@ from checker.profile import MonthlyActiveUsers, ServiceProfile, field_for
 from checker.regions import countries, members
 from checker.resources import license_files
 from checker.vocabulary import Comparator, Fact, FactKind, Modality, UseCase
+from checker.wording import COMPARATOR_WORDS
 
 HASH_FILE = "quotes.sha256"
 _MAX_CASES = 20_000  # beyond this many combinations a condition is not searched (none comes close)
@@ -177,8 +178,6 @@ _PHRASES: tuple[tuple[str, Comparator], ...] = (
     ("exceed", Comparator.GT), ("above", Comparator.GT),
     ("less than", Comparator.LT), ("fewer than", Comparator.LT), ("below", Comparator.LT),
 )  # fmt: skip
-_MEANING = {Comparator.GT: "more than", Comparator.GE: "at least", Comparator.LT: "less than",
-            Comparator.LE: "at most"}  # fmt: skip
 
 
 def _phrases(text: str) -> list[tuple[str, Comparator]]:
@@ -204,7 +203,7 @@ def _boundary_slip(comparator: Comparator, text: str) -> tuple[str, str] | None:
     if not found or any(c in (comparator, _NEGATED[comparator]) for _, c in found):
         return None
     phrase, meaning = found[0]
-    return phrase, _MEANING[meaning]
+    return phrase, COMPARATOR_WORDS[meaning]
 
 
 # ---- conditions that can never hold -----------------------------------------------------------

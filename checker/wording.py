@@ -7,7 +7,7 @@ import datetime as dt
 
 from checker import model
 from checker.regions import countries
-from checker.vocabulary import Fact
+from checker.vocabulary import Comparator, Fact
 
 
 def condition_text(condition: model.Condition, *, nested: bool = False, values: bool = False) -> str:
@@ -128,7 +128,13 @@ FLAG_WORDS: dict[Fact, tuple[str, str]] = {
 }
 """Each yes/no fact in words, for yes and for no."""
 
-_COMPARATOR_WORDS = {">": "is more than", ">=": "is at least", "<": "is less than", "<=": "is at most"}
+COMPARATOR_WORDS = {
+    Comparator.GT: "more than",
+    Comparator.GE: "at least",
+    Comparator.LT: "less than",
+    Comparator.LE: "at most",
+}
+"""The bounds in words (`==` and `!=` are shown as written)."""
 
 
 def condition_words(condition: model.Condition, *, nested: bool = False) -> str:
@@ -143,7 +149,8 @@ def condition_words(condition: model.Condition, *, nested: bool = False) -> str:
             if condition.anchor is not None:
                 when = "the release" if condition.anchor.from_release else condition.anchor.date.isoformat()
                 what += f" in the month before {when} ({month_name(condition.anchor.month)})"
-            comparator = _COMPARATOR_WORDS.get(condition.comparator.value, f"{condition.comparator.value}")
+            words = COMPARATOR_WORDS.get(condition.comparator)
+            comparator = f"is {words}" if words else condition.comparator.value
             named = f" ({condition.parameter})" if condition.parameter else ""
             return f"{what} {comparator} {condition.value}{named}"
         case model.InRegion(regions=regions):
