@@ -277,8 +277,9 @@ class Output(StrEnum):
 FLUSH_EVERY = 4096
 """Rows per write to the output (and per progress tick)."""
 
-Item = tuple[str, Key] | Diagnostic
-"""A model id and its raw metadata, or the diagnostic of a bad row."""
+Item = tuple[str, Key, str, int] | Diagnostic
+"""A model id, its raw metadata and where it was read (file, line) — checked by the scanner, which
+reports a bad one there — or the diagnostic of a row that could not be read."""
 
 
 def text_line(model_id: str, result: Classified) -> str:
@@ -391,10 +392,10 @@ def scan_items(
         if isinstance(item, Diagnostic):
             summary.bad(item)
             continue
-        model_id, key = item
+        model_id, key, file, line = item
         result = scanner.lookup(key)
         if not isinstance(result, Classified):
-            summary.bad(_bad("?", 0, str(result)))
+            summary.bad(_bad(file, line, str(result)))
             continue
         result.seen += 1
         rows += 1
@@ -412,8 +413,7 @@ def scan_items(
 
 def read_csv(stream: IO[bytes], shown: str) -> Iterator[Item]:
     """Rows of a CSV file with a header naming the columns (`id`, `license`, `license_name`,
-    `base_model`; several base models separated by commas). Each row is checked here, so that a
-    bad one is reported with its line."""
+    `base_model`; several base models separated by commas)."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     reader = csv.DictReader(text)
     try:
@@ -431,12 +431,7 @@ def read_csv(stream: IO[bytes], shown: str) -> Iterator[Item]:
             if not model_id:
                 yield _bad(shown, reader.line_num, "the row has no model id (`id`)")
                 continue
-            try:
-                card_fields({"license": key[0], "license_name": key[1], "base_model": key[2]})
-            except RowError as error:
-                yield _bad(shown, reader.line_num, str(error))
-                continue
-            yield model_id, key
+            yield model_id, key, shown, reader.line_num
     except (csv.Error, UnicodeDecodeError) as error:
         yield _bad(shown, reader.line_num or 1, f"not CSV: {error}")
 
@@ -480,24 +475,19 @@ def read_folder(root: Path) -> Iterator[Item]:
 
 def _card(card: Path | None, model_id: str, read: Callable[[Path], dict[str, Any]], *, required: bool) -> Item | None:
     """A model card's row; None for a README that is not a model card (no front matter)."""
+    shown = str(card)
     if card is None or not card.is_file():
-        return (model_id, (None, None, None)) if required else None
+        return (model_id, (None, None, None), shown, 1) if required else None
     try:
         if not required and card.read_bytes()[:3] != b"---":
             return None
         fields = read(card)
-        card_fields(fields)
     except DiagnosticError as error:
         return error.diagnostics[0]
-    except RowError as error:
-        return _bad(str(card), 1, str(error))
     except (OSError, UnicodeDecodeError) as error:
-        return _bad(str(card), 1, f"cannot read the model card: {error}")
-    return model_id, (
-        _hashable(fields.get("license")),
-        _hashable(fields.get("license_name")),
-        _hashable(fields.get("base_model")),
-    )
+        return _bad(shown, 1, f"cannot read the model card: {error}")
+    key = (_hashable(fields.get("license")), _hashable(fields.get("license_name")), _hashable(fields.get("base_model")))
+    return model_id, key, shown, 1
 
 
 def source_kind(path: Path) -> SourceKind:
