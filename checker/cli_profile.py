@@ -87,7 +87,12 @@ def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
     try:
         return base.merged(**flags)
     except ValidationError as error:
-        raise ProfileError(validation_diagnostics(error, None, list(ServiceProfile.model_fields))) from None
+        raise profile_error(error) from None
+
+
+def profile_error(error: ValidationError) -> ProfileError:
+    """A profile the command line made invalid, as diagnostics naming the fields."""
+    return ProfileError(validation_diagnostics(error, None, list(ServiceProfile.model_fields)))
 
 
 # One parameter per flag, in the order `--help` lists them. Annotations are objects, not strings:

@@ -23,12 +23,10 @@ from checker._version import __version__
 from checker.catalogue import Catalogue
 from checker.changes import diff
 from checker.cli import FormatOption, LicensesDir, OutputFormat, _catalogue, app, boundary
-from checker.cli_profile import bad_option, profile_options, revenue_amount, use_case, whole_number
+from checker.cli_profile import bad_option, profile_error, profile_options, revenue_amount, use_case, whole_number
 from checker.compare import standings, terms_matrix
-from checker.errors import ProfileError
 from checker.flips import explain
 from checker.profile import ServiceProfile, field_for
-from checker.profile_file import validation_diagnostics
 from checker.render_terms import (
     diff_json,
     explain_json,
@@ -196,7 +194,7 @@ def _assumed(service: ServiceProfile, assumptions: list[str]) -> ServiceProfile:
     try:
         return ServiceProfile.model_validate(data)
     except ValidationError as error:
-        raise ProfileError(validation_diagnostics(error, None, list(ServiceProfile.model_fields))) from None
+        raise profile_error(error) from None
 
 
 _YES = {"yes", "true", "y", "1"}
