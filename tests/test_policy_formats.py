@@ -8,6 +8,7 @@ import json
 import xml.etree.ElementTree as ET
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -28,9 +29,12 @@ def line_of(path: Path, text: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if text in line)
 
 
-def expected_failures(policy: Path) -> dict[tuple[str, str], str]:
-    """(model, licence) → outcome for every result the JSON contract says fails the run."""
-    data = json.loads(run_cli("policy", "--policy", str(policy), "--format", "json").out)
+def policy_json(policy: Path) -> dict[str, Any]:
+    return json.loads(run_cli("policy", "--policy", str(policy), "--format", "json").out)  # type: ignore[no-any-return]
+
+
+def expected_failures(data: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(model, licence) → outcome for every result the JSON contract (`data`) says fails the run."""
     fail_on = set(data["fail_on"])
     return {(r["entry"], r["license"]): r["outcome"] for r in data["results"] if r["outcome"] in fail_on}
 
@@ -52,7 +56,7 @@ def test_every_format_fails_the_run_and_names_the_failures(policy: Path, fmt: st
 
 
 def test_the_failing_results_are_the_ones_the_json_contract_names(policy: Path) -> None:
-    failing = expected_failures(policy)
+    failing = expected_failures(policy_json(policy))
     # Llama 3.3 at 800M MAU needs Meta's licence; the card's Llama 3.2 base model too. Llama 3.1's
     # §2 is waived, so it does not fail.
     assert failing == {
@@ -122,14 +126,14 @@ def test_sarif_validates_against_the_official_schema_and_points_at_the_policy_li
 def test_junit_has_one_case_per_model_and_licence(policy: Path) -> None:
     root = ET.fromstring(run(policy, "junit"))
     (suite,) = root.iter("testsuite")
-    data = json.loads(run_cli("policy", "--policy", str(policy), "--format", "json").out)
+    data = policy_json(policy)
     cases = [(c.get("classname"), c.get("name")) for c in suite.iter("testcase")]
     expected = [(r["entry"], r["license"]) for r in data["results"]]
     expected += [("waivers", f"{w['license']} {w['clause']}") for w in data["waivers"]]
     assert cases == expected
     failed = {(c.get("classname"), c.get("name")): c.find("failure") for c in suite.iter("testcase")}
     failing = {k for k, v in failed.items() if v is not None}
-    assert failing == {*expected_failures(policy), ("waivers", "llama-3.3 additional-commercial-terms")}
+    assert failing == {*expected_failures(data), ("waivers", "llama-3.3 additional-commercial-terms")}
     failure = failed[("meta-llama/Llama-3.3-70B-Instruct", "llama-3.3")]
     assert failure is not None and failure.get("type") == "needs-license"
     assert "If, on the Llama 3.3 version release date" in (failure.text or "")
