@@ -72,6 +72,7 @@ _NOTICE_DUTIES = frozenset(
         ObligationKind.NO_ENDORSEMENT,
         ObligationKind.SHARE_ALIKE,
         ObligationKind.REGISTER,
+        ObligationKind.PROVIDE_SOURCE,
     }
 )
 

@@ -350,6 +350,9 @@ class _ToTree(Transformer[Token, AnyType]):
     def register(self, meta: AnyType, children: list[Token]) -> tree.Effect:
         return self._effect("register", meta, children)
 
+    def provide_source(self, meta: AnyType, children: list[Token]) -> tree.Effect:
+        return self._effect("provide-source", meta, children)
+
     # Conditions.
     def disjunction(self, meta: AnyType, children: list[tree.Condition]) -> tree.Any:
         return tree.Any(tuple(children), _span(self.filename, meta))

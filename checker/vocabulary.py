@@ -237,6 +237,9 @@ class ObligationKind(StrEnum):
     """Do not use the licensor's or contributors' names to endorse or promote derived products."""
     REGISTER = "register"
     """Register with the licensor (the text names where)."""
+    PROVIDE_SOURCE = "provide-source"
+    """Make the corresponding source (the preferred form for making modifications) available to the
+    recipients, or to the users of a network service (GPL, AGPL §13, MPL, EPL, EUPL, OSL)."""
 
 
 class Verification(StrEnum):

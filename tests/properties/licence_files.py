@@ -104,7 +104,7 @@ def _effect(draw: st.DrawFn, others: list[str]) -> list[str]:
             "pass-on-restrictions": ["pass", "on", "restrictions"],
             "comply-with-policy": ["comply", "with", draw(strings)],
             "share-alike": ["share", "alike"], "no-endorsement": ["not", "endorse", "with", "names"],
-            "register": ["register", "with", draw(strings)],
+            "register": ["register", "with", draw(strings)], "provide-source": ["provide", "source"],
         }  # fmt: skip
         return ["must", *words[duty.value]]
     return [kind]
