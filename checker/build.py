@@ -325,7 +325,7 @@ class _Builder:
             effective=effective,
             released=self.released,
             sources=many("source"),
-            family=one("family"),
+            families=many("family"),
             aliases=many("alias"),
             hf_tags=many("hf-tag"),
             spdx=one("spdx"),

@@ -122,14 +122,14 @@ class Entry:
 
     id: str
     names: tuple[str, ...]
-    family: str | None
+    families: tuple[str, ...]
     sort_key: tuple[dt.date, str]
     applies_with: tuple[str, ...]
 
     @classmethod
     def of(cls, license: model.License) -> Entry:
         names = (license.id, *license.aliases, *license.hf_tags, *([license.spdx] if license.spdx else []))
-        return cls(license.id, names, license.family, _sort_key(license), license.applies_with)
+        return cls(license.id, names, license.families, _sort_key(license), license.applies_with)
 
 
 class Catalogue:
@@ -171,8 +171,8 @@ class Catalogue:
                 else:
                     self._names[key] = entry.id
             self._entries[entry.id] = entry
-            if entry.family:
-                self._families.setdefault(entry.family.lower(), []).append(entry.id)
+            for family in entry.families:
+                self._families.setdefault(family.lower(), []).append(entry.id)
         for entry in self._entries.values():
             for companion in entry.applies_with:
                 if companion.lower() not in self._names:

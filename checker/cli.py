@@ -285,7 +285,8 @@ def list_licenses(
 ) -> None:
     """List the licence catalogue, with the names each licence answers to."""
     catalogue = _catalogue(licenses_dir)
-    chosen = [lic for lic in catalogue.licenses if family is None or (lic.family or "").lower() == family.lower()]
+    wanted = family.lower() if family is not None else None
+    chosen = [lic for lic in catalogue.licenses if wanted is None or wanted in {f.lower() for f in lic.families}]
     if family is not None and not chosen:
         raise bad_option(f"--family: no family '{family}'", hint(family, catalogue.family_names()) or "")
     if commercial is not None:
@@ -297,6 +298,7 @@ def list_licenses(
             "name": lic.name,
             "licensor": lic.licensor,
             "family": lic.family,
+            "families": list(lic.families),
             "date": _date(lic.released or lic.effective),
             "also": sorted({*lic.aliases, *lic.hf_tags, *([lic.spdx] if lic.spdx else [])} - {lic.id}),
             "verification": lic.verification.value,

@@ -236,7 +236,8 @@ class License(Node):
     effective: dt.date | None = None
     released: dt.date | None = None
     sources: tuple[str, ...]
-    family: str | None = None
+    families: tuple[str, ...] = ()
+    """The licence's own family first (`cc-by`), then any wider one a model hub names (`cc`)."""
     aliases: tuple[str, ...] = ()
     hf_tags: tuple[str, ...] = ()
     spdx: str | None = None
@@ -247,6 +248,11 @@ class License(Node):
     notes: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = ()
     clauses: tuple[Clause, ...]
+
+    @property
+    def family(self) -> str | None:
+        """The licence's own family: the first it names."""
+        return self.families[0] if self.families else None
 
     @property
     def primary_source(self) -> str:

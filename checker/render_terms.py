@@ -596,7 +596,7 @@ def _header_lines(license: model.License) -> list[tuple[str, str]]:
         ("version", license.version or ""),
         ("released", license.released.isoformat() if license.released else ""),
         ("effective", license.effective.isoformat() if license.effective else ""),
-        ("family", license.family or ""),
+        ("family", ", ".join(license.families)),
         (
             "also answers to",
             ", ".join(

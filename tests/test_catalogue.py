@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
-from conftest import CORE_LICENSES
+from conftest import CORE_LICENSES, run_cli
 
 import checker
 
@@ -99,3 +100,24 @@ def test_readme_library_example_runs(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert "llama-3.1 needs-license" in out
     assert "apache-2.0" in out
+
+
+def test_a_licence_may_belong_to_a_wider_family(tmp_path: Path) -> None:
+    for version in ("1.0", "2.0"):
+        (tmp_path / f"x-by-{version}.terms").write_text(
+            f'license x-by-{version} "X BY {version}"\n  licensor "X"\n  family x-by, x\n'
+            f'  effective 202{version[0]}-01-01\n  source "https://example.com"\n  verified primary "t"\n'
+            "clause grant §1\n  > You may use it.\n  permits\n",
+            encoding="utf-8",
+        )
+    (tmp_path / "x-nc-1.0.terms").write_text(
+        'license x-nc-1.0 "X NC"\n  licensor "X"\n  family x-nc, x\n  effective 2025-01-01\n'
+        '  source "https://example.com"\n  verified primary "t"\nclause grant §1\n  > You may use it.\n  permits\n',
+        encoding="utf-8",
+    )
+    catalogue = checker.catalogue(tmp_path)
+    assert [r.license.id for r in catalogue.resolve(["x"])] == ["x-by-1.0", "x-by-2.0", "x-nc-1.0"]
+    assert [r.license.id for r in catalogue.resolve(["x-by"])] == ["x-by-1.0", "x-by-2.0"]
+    assert catalogue.get("x-nc-1.0").family == "x-nc"
+    listed = run_cli("list", "--licenses-dir", str(tmp_path), "--family", "x", "--format", "json")
+    assert {row["id"] for row in json.loads(listed.out)["licenses"]} == {"x-by-1.0", "x-by-2.0", "x-nc-1.0"}
