@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 import checker
-from checker.space import space_of
+from checker.analysis.space import space_of
 
 PAIRS = [
     ("llama-2", "llama-3"),

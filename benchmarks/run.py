@@ -38,8 +38,9 @@ import peers
 
 import checker
 from checker import Modality, MonthlyActiveUsers, ServiceProfile, UseCase
-from checker.cache import cached_catalogue
-from checker.catalogue import bundled, read_bundled
+from checker.lookup.bundled import bundled
+from checker.lookup.cache import cached_catalogue
+from checker.lookup.catalogue import read_bundled
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS: list[tuple[str, str, str]] = []  # (measure, figure, target verdict)
@@ -256,7 +257,7 @@ def startup(quick: bool) -> None:
 _COLD = """
 import time, sys
 start = time.perf_counter()
-from checker.catalogue import bundled
+from checker.lookup.bundled import bundled
 licenses = bundled().licenses
 print(time.perf_counter() - start)
 """
@@ -317,7 +318,7 @@ _FLOOR_ORJSON = _FLOOR.replace("import json,", "import orjson as json,")
 _STDLIB_SCAN = """
 import sys
 sys.modules["orjson"] = None  # the scan without the optional orjson: the standard library's json
-from checker.cli import main
+from checker.cli.app import main
 sys.argv = ["modelterms", *sys.argv[1:]]
 main()
 """

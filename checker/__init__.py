@@ -19,37 +19,38 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker._version import __version__
-from checker.catalogue import Catalogue, load_license_file, load_license_folder, parse_license
-from checker.catalogue import bundled as _bundled
 from checker.errors import CheckerError, DiagnosticError, LicenseFileError, ProfileError, UnknownLicenseError
-from checker.evaluate import evaluate
-from checker.model import License
-from checker.profile import MonthlyActiveUsers, ServiceProfile
-from checker.request import run_check
-from checker.verdict import DISCLAIMER, LicenseVerdict, MissingFact, ObligationItem, Reason
-from checker.vocabulary import Fact, Modality, ObligationKind, Outcome, UseCase
+from checker.evaluation.evaluate import evaluate
+from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile
+from checker.language.load import parse_license
+from checker.lookup.bundled import bundled as _bundled
+from checker.lookup.catalogue import Catalogue, load_license_file, load_license_folder
+from checker.lookup.request import run_check
+from checker.terms.model import License
+from checker.terms.verdict import DISCLAIMER, LicenseVerdict, MissingFact, ObligationItem, Reason
+from checker.terms.vocabulary import Fact, Modality, ObligationKind, Outcome, UseCase
 
 if TYPE_CHECKING:
-    from checker.changes import diff
-    from checker.compare import standings, terms_matrix
-    from checker.compiled import CompiledLicense, compile_license
-    from checker.flips import explain, flip_points
-    from checker.models import ModelEntry, ModelIndex
-    from checker.profile_file import load_profile
+    from checker.analysis.compare import standings, terms_matrix
+    from checker.analysis.diff import diff
+    from checker.analysis.flips import explain, flip_points
+    from checker.evaluation.compiled import CompiledLicense, compile_license
+    from checker.evaluation.profile_file import load_profile
+    from checker.lookup.models import ModelEntry, ModelIndex
 
 # Loaded on first use (PEP 562): `import checker` — and so every CLI start — does without the model
 # index, YAML and the analyses (~65 ms) until a command needs them.
 _LAZY = {
-    "standings": "checker.compare",
-    "terms_matrix": "checker.compare",
-    "explain": "checker.flips",
-    "flip_points": "checker.flips",
-    "CompiledLicense": "checker.compiled",
-    "compile_license": "checker.compiled",
-    "diff": "checker.changes",
-    "ModelEntry": "checker.models",
-    "ModelIndex": "checker.models",
-    "load_profile": "checker.profile_file",
+    "standings": "checker.analysis.compare",
+    "terms_matrix": "checker.analysis.compare",
+    "explain": "checker.analysis.flips",
+    "flip_points": "checker.analysis.flips",
+    "CompiledLicense": "checker.evaluation.compiled",
+    "compile_license": "checker.evaluation.compiled",
+    "diff": "checker.analysis.diff",
+    "ModelEntry": "checker.lookup.models",
+    "ModelIndex": "checker.lookup.models",
+    "load_profile": "checker.evaluation.profile_file",
 }
 
 
@@ -124,8 +125,8 @@ def check(
     mapping of its fields (validated; raises `ProfileError`). Raises `UnknownLicenseError` for a
     name the catalogue or the index does not know.
     """
-    from checker.models import bundled_index  # noqa: PLC0415 - see _LAZY
-    from checker.profile_file import profile_from_data  # noqa: PLC0415
+    from checker.evaluation.profile_file import profile_from_data  # noqa: PLC0415
+    from checker.lookup.bundled import bundled_index  # noqa: PLC0415 - see _LAZY
 
     names = [licenses] if isinstance(licenses, str) else list(licenses)
     model_names = [models] if isinstance(models, str) else list(models)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from checker import cache
-from checker.catalogue import Catalogue, bundled, parse_all, read_bundled
-from checker.models import parse_index
+from checker.lookup import cache
+from checker.lookup.bundled import bundled
+from checker.lookup.catalogue import Catalogue, parse_all, read_bundled
+from checker.lookup.models import parse_index
 from checker.resources import models_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,13 +229,14 @@ def test_the_default_folder_follows_xdg(tmp_path: Path, monkeypatch: pytest.Monk
 
 START = """
 import sys
-from checker.cli import main
+from checker.cli.app import main
 sys.argv = ["modelterms", *sys.argv[1:]]
 try:
     main()
 except SystemExit:
     pass
-watched = ("lark", "rich", "yaml", "checker.changes", "checker.flips", "checker.compare", "checker.space")
+analyses = ("diff", "flips", "compare", "space")
+watched = ("lark", "rich", "yaml", *(f"checker.analysis.{name}" for name in analyses))
 print("\\nloaded:", " ".join(sorted(m for m in watched if m in sys.modules)))
 """
 

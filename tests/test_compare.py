@@ -15,8 +15,8 @@ import pytest
 from conftest import run_cli
 
 import checker
-from checker.compare import Term
-from checker.vocabulary import Outcome
+from checker.analysis.compare import Cell, Term
+from checker.terms.vocabulary import Outcome
 
 CATALOGUE = checker.catalogue()
 LLAMAS = ["llama-2", "llama-3", "llama-3.1", "llama-3.2"]
@@ -26,7 +26,7 @@ PROFILE_FLAGS = [
 ]  # fmt: skip
 
 
-def cells(term: Term, licenses: list[str]) -> dict[str, checker.compare.Cell]:
+def cells(term: Term, licenses: list[str]) -> dict[str, Cell]:
     matrix = checker.terms_matrix([CATALOGUE.get(x) for x in licenses])
     row = dict(matrix.rows)[term]
     return {lic.id: cell for lic, cell in zip(matrix.licenses, row, strict=True)}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import checker
-from checker.styling import console, styled
+from checker.cli.styling import console, styled
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(GOLDEN.glob("*.terms"))

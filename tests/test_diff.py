@@ -11,10 +11,10 @@ import pytest
 from conftest import run_cli
 
 import checker
-from checker import model
-from checker.changes import ChangeKind, LicenseDiff
-from checker.regions import EU
-from checker.vocabulary import Fact, Outcome
+from checker.analysis.diff import ChangeKind, LicenseDiff
+from checker.terms import model
+from checker.terms.regions import EU
+from checker.terms.vocabulary import Fact, Outcome
 
 CATALOGUE = checker.catalogue()
 

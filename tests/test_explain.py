@@ -11,10 +11,10 @@ from conftest import run_cli
 from test_thresholds import CASES, scenario_profiles
 
 import checker
-from checker import model
-from checker.regions import EU
-from checker.space import Axis, read, space_of, write
-from checker.vocabulary import Fact, Outcome
+from checker.analysis.space import Axis, read, space_of, write
+from checker.terms import model
+from checker.terms.regions import EU
+from checker.terms.vocabulary import Fact, Outcome
 
 CATALOGUE = checker.catalogue()
 

@@ -8,8 +8,8 @@ import pytest
 from conftest import ROOT, run_cli
 
 import checker
-from checker import formatting
-from checker.formatting import format_text
+from checker.language import formatter as formatting
+from checker.language.formatter import format_text
 from checker.resources import license_files
 
 MESSY = """# Acme's licence, formalised.

@@ -15,8 +15,8 @@ import pytest
 from conftest import run_cli
 
 import checker
-from checker.catalogue import MAX_FILE_BYTES
-from checker.parser import MAX_NESTING
+from checker.language.load import MAX_FILE_BYTES
+from checker.language.parser import MAX_NESTING
 
 HEADER = 'license acme-1.0 "Acme"\n  licensor "Acme"\n  source "https://example.com"\n  verified primary "test"\n'
 GRANT = "clause grant §1\n  > You may use it.\n  permits\n"

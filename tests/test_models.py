@@ -8,7 +8,7 @@ import pytest
 from conftest import run_cli
 
 import checker
-from checker.models import bundled_index
+from checker.lookup.bundled import bundled_index
 
 INDEX = bundled_index()
 

@@ -12,7 +12,7 @@ import yaml
 from conftest import ROOT, run_cli
 
 import checker
-from checker.model import quote_hash
+from checker.terms.model import quote_hash
 
 EXAMPLE = ROOT / "examples" / "acme-assistant" / "modelterms.yaml"
 LLAMA_S2 = "additional-commercial-terms"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import checker
-from checker.yamlfile import load_yaml
+from checker.inputs.yamlfile import load_yaml
 
 
 def write(tmp_path: Path, text: str) -> Path:

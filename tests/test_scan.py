@@ -13,8 +13,9 @@ from conftest import Run, run_cli
 
 import checker
 from checker import Outcome, ServiceProfile
-from checker.models import bundled_index
-from checker.scan import FLUSH_EVERY, KEEP_UNKNOWN_NAMES, Output, RowError, Scanner, scan_jsonl
+from checker.ci.scan import FLUSH_EVERY, KEEP_UNKNOWN_NAMES, Output, Scanner, scan_jsonl
+from checker.lookup.bundled import bundled_index
+from checker.lookup.cards import RowError
 
 PROFILE_FLAGS = ("--mau", "800M", "--commercial", "--serve")
 PROFILE = ServiceProfile(mau=checker.MonthlyActiveUsers(current=800_000_000), commercial=True, serves=True)
@@ -207,7 +208,7 @@ def test_rows_are_written_while_reading() -> None:
 
 
 def test_the_memo_stays_bounded_and_the_counts_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("checker.scan.MEMO_SIZE", 8)
+    monkeypatch.setattr("checker.ci.scan.MEMO_SIZE", 8)
     names = [f"unknown-{i}" for i in range(50)] + ["mit", "apache-2.0"] * 25
     data = "".join(json.dumps({"id": f"m/{i}", "license": n}) + "\n" for i, n in enumerate(names)).encode()
     scanner = Scanner(PROFILE, checker.catalogue(), bundled_index)

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import checker
-from checker.evaluate import Truth, holds
+from checker.evaluation.evaluate import Truth, holds
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))

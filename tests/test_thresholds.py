@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 import checker
-from checker import model
-from checker.vocabulary import Fact
+from checker.terms import model
+from checker.terms.vocabulary import Fact
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 CATALOGUE = checker.catalogue()

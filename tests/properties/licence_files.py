@@ -11,8 +11,8 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from checker.errors import LicenseFileError
-from checker.parser import lex
-from checker.vocabulary import Modality, ObligationKind, UseCase, Verification
+from checker.language.parser import lex
+from checker.terms.vocabulary import Modality, ObligationKind, UseCase, Verification
 
 REGIONS = ["US", "DE", "FR", "GB", "UK", "NO", "CH", "CN", "EU", "EEA", "EFTA", "WORLD", "EU27"]
 FLAGS = ["commercial", "distributes", "serves", "fine-tunes", "trains-on-outputs", "end-user"]

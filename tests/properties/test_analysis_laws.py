@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import checker
 from checker import MonthlyActiveUsers, ServiceProfile
-from checker.changes import LicenseDiff
-from checker.space import read, settled, space_of, write
+from checker.analysis.diff import LicenseDiff
+from checker.analysis.space import read, settled, space_of, write
 
 from .strategies import profiles
 

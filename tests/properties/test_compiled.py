@@ -8,7 +8,7 @@ from hypothesis import given, settings
 
 import checker
 from checker import ServiceProfile
-from checker.compiled import compile_license
+from checker.evaluation.compiled import compile_license
 
 from .strategies import profiles
 

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import checker
-from checker.cli import full_app
-from checker.formatting import format_text
-from checker.lint import lint_license
-from checker.parser import _lark
+from checker.analysis.lint import lint_license
+from checker.cli.app import full_app
+from checker.language.formatter import format_text
+from checker.language.parser import _lark
 from checker.resources import license_files
 
 from .licence_files import licence_texts, mutated_texts

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import checker
 from checker import MonthlyActiveUsers, Outcome, ServiceProfile, UseCase
-from checker.model import Exempts, facts_of
-from checker.profile import field_for
+from checker.evaluation.profile import field_for
+from checker.terms.model import Exempts, facts_of
 
 from .strategies import profiles
 

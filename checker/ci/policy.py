@@ -1,0 +1,418 @@
+"""A policy file: the service profile, the models in use, and waivers, checked in CI.
+
+`modelterms.yaml` at the repository root (see README, "The policy file"). Read strictly: every
+error names the file, line, column and YAML path. Nothing in the user's files is ever rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from checker.diagnostics import Diagnostic, Kind
+from checker.diagnostics.span import Span
+from checker.diagnostics.suggest import hint
+from checker.errors import ProfileError, UnknownLicenseError
+from checker.evaluation.profile import ServiceProfile
+from checker.evaluation.profile_file import validation_diagnostics
+from checker.inputs.yamlfile import Document, load_yaml, read_yaml_text
+from checker.lookup.bundled import bundled, bundled_index
+from checker.lookup.cards import RowError, card_names, read_model_card
+from checker.lookup.catalogue import Catalogue, load_license_folder
+from checker.lookup.models import ModelIndex
+from checker.lookup.request import run_check
+from checker.terms import model
+from checker.terms.verdict import LicenseVerdict
+from checker.terms.vocabulary import Outcome
+
+POLICY_VERSION = 1
+DEFAULT_POLICY = "modelterms.yaml"
+
+
+class WaiverReason(StrEnum):
+    """Why a clause may be set aside: a closed list, so that reports can be audited."""
+
+    SEPARATE_LICENSE = "separate-license-acquired"
+    LEGAL_REVIEW = "legal-review"
+    NOT_APPLICABLE = "not-applicable"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+
+
+class ModelRef(_Strict):
+    """One model in use: exactly one of a licence id, a model from the index, or a local model card."""
+
+    license: str | None = Field(default=None, description="A licence id, alias, tag or family.")
+    model: str | None = Field(default=None, description="A Hugging Face repo id or short name from the model index.")
+    card: str | None = Field(
+        default=None,
+        description="Path (relative to the policy file) of a model card: README.md with YAML front matter.",
+    )
+    name: str | None = Field(default=None, description="A label for reports.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ModelRef:
+        given = [k for k in ("license", "model", "card") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of license, model or card")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.name or self.license or self.model or self.card or "?"
+
+
+class Waiver(_Strict):
+    """Sets one clause of one licence aside, for a reason, until a date, while its text is unchanged."""
+
+    license: str = Field(description="The licence id.")
+    clause: str = Field(description="The clause id within that licence.")
+    reason: WaiverReason
+    evidence: str = Field(min_length=1, description="E.g. a contract reference.")
+    owner: str = Field(min_length=1, description="Who answers for the waiver.")
+    expires: dt.date = Field(description="The waiver stops applying after this date (YYYY-MM-DD).")
+    quote_sha256: str = Field(
+        alias="quote-sha256",
+        pattern=r"^[0-9a-f]{12,64}$",
+        description="SHA-256 (or a prefix of at least 12 hex digits) of the clause's quote, as `check --format json` "
+        "reports it: the waiver lapses when the licence text changes.",
+    )
+
+    @field_validator("quote_sha256", mode="before")
+    @classmethod
+    def _quoted(cls, value: Any) -> Any:
+        if isinstance(value, int | float):
+            raise ValueError('write the hash in quotes (quote-sha256: "…"): unquoted, YAML reads it as a number')
+        return value
+
+
+class PolicyFile(_Strict):
+    """The policy file's schema (`modelterms schema` prints it as JSON Schema)."""
+
+    version: int = Field(description=f"The policy format version: {POLICY_VERSION}.")
+    profile: ServiceProfile = Field(default_factory=ServiceProfile, description="The service profile.")
+    models: tuple[ModelRef, ...] = Field(min_length=1, description="The models in use.")
+    licenses: tuple[str, ...] = Field(
+        default=(), description="Folders of your own .terms licence files, relative to the policy file."
+    )
+    fail_on: tuple[Outcome, ...] = Field(
+        default=(Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED),
+        alias="fail-on",
+        description="Outcomes that fail the run.",
+    )
+    waivers: tuple[Waiver, ...] = ()
+
+    @model_validator(mode="after")
+    def _known_version(self) -> PolicyFile:
+        if self.version != POLICY_VERSION:
+            raise ValueError(
+                f"unsupported policy version {self.version}; this modelterms reads version {POLICY_VERSION}"
+            )
+        return self
+
+
+class WaiverStatus(StrEnum):
+    APPLIED = "applied"
+    EXPIRED = "expired"
+    STALE = "stale"
+    UNUSED = "unused"
+
+
+@dataclass(frozen=True)
+class WaiverResult:
+    waiver: Waiver
+    status: WaiverStatus
+    message: str
+    location: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class PolicyFinding:
+    """One licence's verdict for one model of the policy, after waivers."""
+
+    entry: ModelRef
+    location: str
+    verdict: LicenseVerdict
+    span: Span | None = None  # where the policy names the model: SARIF, JUnit and GitHub point there
+    original: LicenseVerdict | None = None  # the verdict before waivers, when a waiver changed it
+    waivers: tuple[Waiver, ...] = ()  # the waivers applied to this result
+
+    @property
+    def waived(self) -> tuple[str, ...]:
+        """The clauses set aside by waivers."""
+        return tuple(w.clause for w in self.waivers)
+
+
+@dataclass
+class PolicyReport:
+    path: str
+    profile: ServiceProfile
+    fail_on: tuple[Outcome, ...]
+    findings: list[PolicyFinding] = field(default_factory=list)
+    waivers: list[WaiverResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.verdict.outcome in self.fail_on for f in self.findings) or any(
+            w.status is WaiverStatus.EXPIRED for w in self.waivers
+        )
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    policy: PolicyFile
+    document: Document
+    catalogue: Catalogue
+    index: ModelIndex
+    base: Path
+
+
+def _span_text(document: Document, path: tuple[str | int, ...]) -> str:
+    span = document.span(path)
+    return f"{span.file}:{span.line}" if span else document.file
+
+
+def load_policy(path: str | Path) -> LoadedPolicy:
+    """Read and check a policy file. Raises `ProfileError` listing every problem with its YAML path."""
+    path = Path(path)
+    text = read_yaml_text(path, missing="no such file (create modelterms.yaml or give --policy)")
+    document = load_yaml(text, str(path))
+    sources = {str(path): text}
+    data = document.data if isinstance(document.data, dict) else {}
+    try:
+        policy = PolicyFile.model_validate(data)
+    except ValidationError as error:
+        fields = [f.alias or n for n, f in PolicyFile.model_fields.items()]
+        raise ProfileError(validation_diagnostics(error, document, fields), sources) from None
+    base = path.parent
+    problems: list[Diagnostic] = []
+    licenses = list(bundled().licenses)
+    for i, folder in enumerate(policy.licenses):
+        escape = _outside(base, base / folder, *sorted((base / folder).glob("*.terms")))
+        if escape is not None:
+            problems.append(_outside_diagnostic(document, ("licenses", i), f"licenses[{i}]", folder, escape))
+            continue
+        try:
+            licenses += load_license_folder(base / folder)
+        except Exception as error:  # a LicenseFileError: report it where the policy names the folder
+            message = getattr(error, "diagnostics", [Kind.UNREADABLE(path=folder, reason=str(error))])
+            problems += [
+                Kind.INVALID_VALUE(
+                    document.span(("licenses", i)), path=f"licenses[{i}]", message=d.message, help=d.help or ""
+                )
+                for d in message
+            ]
+    catalogue = Catalogue(licenses) if len(licenses) != len(bundled().licenses) else bundled()
+    index = bundled_index()
+    problems += _check_references(policy, document, catalogue, index, base)
+    if problems:
+        raise ProfileError(problems, sources)
+    return LoadedPolicy(policy, document, catalogue, index, base)
+
+
+def _check_references(
+    policy: PolicyFile, document: Document, catalogue: Catalogue, index: ModelIndex, base: Path
+) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    names = catalogue.names()
+    for i, entry in enumerate(policy.models):
+        if entry.license and entry.license.lower() not in {n.lower() for n in names}:
+            problems.append(_unknown(document, ("models", i, "license"), "licence", entry.license, names))
+        if entry.model and index.find(entry.model) is None:
+            problems.append(_unknown(document, ("models", i, "model"), "model", entry.model, index.names()))
+        if entry.card:
+            problems += _check_card(entry.card, base, document, i, names=names, index=index)
+    for i, waiver in enumerate(policy.waivers):
+        try:
+            license = catalogue.get(waiver.license)
+        except UnknownLicenseError:
+            problems.append(_unknown(document, ("waivers", i, "license"), "licence", waiver.license, names))
+            continue
+        ids = [c.id for c in license.clauses]
+        if waiver.clause not in ids:
+            problems.append(
+                Kind.INVALID_VALUE(
+                    document.span(("waivers", i, "clause")),
+                    path=f"waivers[{i}].clause",
+                    message=f"{license.id} has no clause '{waiver.clause}'",
+                    help=hint(waiver.clause, ids) or "`check --format json` shows clause ids",
+                )
+            )
+    return problems
+
+
+def _outside(root: Path, *paths: Path) -> Path | None:
+    """The first path that lies outside `root` once `..` and symlinks are resolved, if any.
+
+    A policy reads files of its own repository only (the folder it stands in and below): a licence
+    folder or model card reached through `../` or a symlink to elsewhere is refused, so that a
+    policy cannot make CI read (and show) files from outside the checkout.
+    """
+    top = root.resolve()
+    for path in paths:
+        if not path.resolve().is_relative_to(top):
+            return path
+    return None
+
+
+def _outside_diagnostic(
+    document: Document, path: tuple[str | int, ...], where: str, given: str, escape: Path
+) -> Diagnostic:
+    via = "a symlink" if ".." not in Path(given).parts else "'..'"
+    return Kind.INVALID_VALUE(
+        document.span(path),
+        path=where,
+        message=f"'{given}' leads outside the repository through {via} ({escape} is {escape.resolve()})",
+        help="a policy reads only files in the folder of the policy file and below",
+    )
+
+
+def _check_card(
+    card: str, base: Path, document: Document, i: int, *, names: Sequence[str], index: ModelIndex
+) -> list[Diagnostic]:
+    span, where = document.span(("models", i, "card")), f"models[{i}].card"
+    path = base / card
+    escape = _outside(base, path)
+    if escape is not None:
+        return [_outside_diagnostic(document, ("models", i, "card"), where, card, escape)]
+    if not path.is_file():
+        return [Kind.INVALID_VALUE(span, path=where, message=f"no model card at '{card}'",
+                                   help="the path is relative to the policy file")]  # fmt: skip
+    try:
+        licences, bases = card_names(read_model_card(path))
+    except (OSError, UnicodeDecodeError) as error:
+        return [Kind.INVALID_VALUE(span, path=where, message=f"cannot read '{card}': {error}", help="")]
+    except RowError as error:
+        return [Kind.INVALID_VALUE(span, path=where, message=f"{card}: {error}", help="")]
+    problems: list[Diagnostic] = []
+    if not licences and not bases:
+        problems.append(
+            Kind.INVALID_VALUE(span, path=where, message=f"'{card}' names no licence and no base_model",
+                               help="its YAML front matter needs `license:` (or `license: other` and `license_name:`)")
+        )  # fmt: skip
+    known = {n.lower() for n in names}
+    for name in licences:
+        if name.lower() not in known:
+            problems.append(
+                Kind.INVALID_VALUE(
+                    span,
+                    path=where,
+                    message=f"{card}: unknown licence '{name}'",
+                    help=hint(name, names) or "`modelterms list` lists the catalogue",
+                )
+            )
+    for name in bases:
+        if index.find(name) is None:
+            message = f"{card}: base_model '{name}' is not in the model index"
+            help_text = hint(name, index.names()) or "`modelterms models` lists the index"
+            problems.append(Kind.INVALID_VALUE(span, path=where, message=message, help=help_text))
+    return problems
+
+
+def _unknown(document: Document, path: tuple[str | int, ...], what: str, name: str, names: Sequence[str]) -> Diagnostic:
+    suggestion = hint(name, names) or f"`modelterms {'models' if what == 'model' else 'list'}` lists them"
+    dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    return Kind.INVALID_VALUE(document.span(path), path=dotted, message=f"unknown {what} '{name}'", help=suggestion)
+
+
+def evaluate_policy(loaded: LoadedPolicy, today: dt.date | None = None) -> PolicyReport:
+    """Every model's licences under the profile, with waivers applied.
+
+    Each model is evaluated twice: against the catalogue as it is, to see which clauses decide its
+    results (and so which waivers are used), and against the catalogue with the clauses of the
+    active waivers (not expired, quote unchanged) set aside. A result decided by a waived clause
+    is reported from the second evaluation, with the waived clauses named.
+    """
+    policy, document = loaded.policy, loaded.document
+    today = today or dt.date.today()
+    report = PolicyReport(document.file, policy.profile, policy.fail_on)
+    active = [
+        (i, w) for i, w in enumerate(policy.waivers)
+        if w.expires >= today and _matches(w, loaded.catalogue.get(w.license).clause(w.clause))
+    ]  # fmt: skip
+    waived_catalogue = _without(loaded.catalogue, [w for _, w in active])
+    used: set[int] = set()
+    for i, entry in enumerate(policy.models):
+        location, span = _span_text(document, ("models", i)), document.span(("models", i))
+        before = _verdicts(entry, loaded, loaded.catalogue)
+        after = _verdicts(entry, loaded, waived_catalogue)
+        for original, waived_verdict in zip(before, after, strict=True):
+            deciding = {r.clause for r in original.reasons}
+            hits = [
+                (j, w) for j, w in active
+                if loaded.catalogue.get(w.license).id == original.license and w.clause in deciding
+            ]  # fmt: skip
+            used.update(j for j, _ in hits)
+            if hits:
+                finding = PolicyFinding(entry, location, waived_verdict, span, original, tuple(w for _, w in hits))
+            else:
+                finding = PolicyFinding(entry, location, original, span)
+            report.findings.append(finding)
+    for i, waiver in enumerate(policy.waivers):
+        report.waivers.append(_waiver_status(i, waiver, loaded, today, used))
+    return report
+
+
+def _without(catalogue: Catalogue, waivers: list[Waiver]) -> Catalogue:
+    """The catalogue with the waived clauses removed (a licence's grant is never removed)."""
+    if not waivers:
+        return catalogue
+    drop: dict[str, set[str]] = {}
+    for waiver in waivers:
+        drop.setdefault(catalogue.get(waiver.license).id, set()).add(waiver.clause)
+    licenses = []
+    for license in catalogue.licenses:
+        gone = drop.get(license.id, set())
+        kept = tuple(c for c in license.clauses if c.id not in gone or isinstance(c.effect, model.Permits))
+        licenses.append(license.model_copy(update={"clauses": kept}) if gone else license)
+    return Catalogue(licenses)
+
+
+def _verdicts(entry: ModelRef, loaded: LoadedPolicy, catalogue: Catalogue) -> list[LicenseVerdict]:
+    profile = loaded.policy.profile
+    if entry.license:
+        return run_check([entry.license], [], profile, catalogue, lambda: loaded.index)
+    if entry.model:
+        return run_check([], [entry.model], profile, catalogue, lambda: loaded.index)
+    names, bases = card_names(read_model_card(loaded.base / (entry.card or "")))
+    verdicts = run_check(names, [], profile, catalogue, lambda: loaded.index) if names else []
+    seen = {v.license for v in verdicts}
+    for base_model in bases:
+        for verdict in run_check([], [base_model], profile, catalogue, lambda: loaded.index):
+            if verdict.license in seen:
+                continue  # the card's own licence is also its base model's: report it once
+            seen.add(verdict.license)
+            via = f"{entry.card} via base model {verdict.model_via or base_model}"
+            verdicts.append(verdict.model_copy(update={"requested_as": via}))
+    return verdicts
+
+
+def _matches(waiver: Waiver, clause: model.Clause) -> bool:
+    return model.quote_hash(clause.quote).startswith(waiver.quote_sha256)
+
+
+def _waiver_status(i: int, waiver: Waiver, loaded: LoadedPolicy, today: dt.date, used: set[int]) -> WaiverResult:
+    location, span = _span_text(loaded.document, ("waivers", i)), loaded.document.span(("waivers", i))
+    clause = loaded.catalogue.get(waiver.license).clause(waiver.clause)
+    if waiver.expires < today:
+        status, message = WaiverStatus.EXPIRED, f"expired on {waiver.expires.isoformat()}"
+    elif not _matches(waiver, clause):
+        status, message = (
+            WaiverStatus.STALE,
+            "the clause's text has changed since the waiver was written, so it no longer applies; "
+            f"review the clause and pin quote-sha256: {model.quote_hash(clause.quote)}",
+        )
+    elif i in used:
+        status, message = WaiverStatus.APPLIED, "applied"
+    else:
+        status, message = WaiverStatus.UNUSED, "no result of this policy was decided by this clause"
+    return WaiverResult(waiver, status, message, location, span)

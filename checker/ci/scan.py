@@ -1,0 +1,474 @@
+"""Scanning many models for one profile: a hub dump (JSON Lines or CSV) or a folder of model cards.
+
+Each model is known by the metadata a model hub publishes: its id, its `license` tag (with
+`license_name` when the tag is `other`) and its `base_model`. The licence names resolve through the
+catalogue, base models through the model index (a derived model carries its base model's licence),
+and each licence's outcome comes from its compiled rules (`checker.evaluation.compiled`). The outcome for a
+model is the worst of its licences' outcomes; a licence the catalogue does not know makes it
+undetermined, never permitted.
+
+Streaming: rows are read, classified and written one at a time, so memory does not grow with the
+number of rows. Results are memoised per distinct (licence, licence name, base model) in a bounded
+cache, and per licence for the profile, which is what makes a million rows cheap.
+
+Bad rows (not JSON, not an object, no id, a field of the wrong type, a card whose YAML does not
+parse) are reported with their line number and skipped; the scan goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from json.encoder import encode_basestring  # the C string encoder: a JSON string without json.dumps
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from checker.diagnostics import Diagnostic, Kind
+from checker.diagnostics.span import Span
+from checker.errors import DiagnosticError, UnknownLicenseError
+from checker.evaluation.profile import ServiceProfile
+from checker.lookup.cards import RowError, card_fields
+from checker.lookup.catalogue import Catalogue
+from checker.terms.vocabulary import Outcome
+
+if TYPE_CHECKING:
+    from checker.lookup.models import ModelIndex
+
+try:  # an optional extra (`pip install modelterms[fast]`): about twice as fast to parse a dump
+    import orjson
+
+    _loads: Callable[[bytes], Any] = orjson.loads
+    _DECODE_ERRORS: tuple[type[Exception], ...] = (orjson.JSONDecodeError,)
+except ImportError:  # pragma: no cover - depends on the environment
+    _loads = json.loads
+    _DECODE_ERRORS = (ValueError,)
+
+MEMO_SIZE = 1 << 16
+"""Distinct (licence, licence name, base model) combinations remembered at once (bounded memory)."""
+KEEP_BAD_ROWS = 20
+"""Bad rows reported in full; the rest are counted."""
+KEEP_UNKNOWN_NAMES = 1000
+"""Distinct unknown licence names counted in the summary; rows naming later ones are counted
+together (`unknown_licenses_not_named`)."""
+
+
+class SourceKind(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+    FOLDER = "folder"
+
+
+class Classified:
+    """What the scan says of one combination of licence names and base models (memoised, so
+    `seen` counts the rows that had it since it was last folded into the summary)."""
+
+    __slots__ = ("_text_tail", "json_tail", "licenses", "outcome", "seen", "unchecked_base_models", "unknown_licenses")
+
+    def __init__(
+        self,
+        outcome: Outcome,
+        licenses: tuple[str, ...],
+        unknown_licenses: tuple[str, ...] = (),
+        unchecked_base_models: tuple[str, ...] = (),
+        json_tail: str = "",
+    ) -> None:
+        self.outcome = outcome
+        self.licenses = licenses
+        """The catalogue licences checked (the model's own, its base models', companions)."""
+        self.unknown_licenses = unknown_licenses
+        self.unchecked_base_models = unchecked_base_models
+        """Base models not in the model index: their licences could not be checked."""
+        self.json_tail = json_tail
+        """The JSON Lines record after the model id, rendered once per combination."""
+        self.seen = 0
+        self._text_tail: str | None = None
+
+    @property
+    def text_tail(self) -> str:
+        """The text line after the model id, rendered on first use, once per combination."""
+        if self._text_tail is None:
+            words = [", ".join(self.licenses)] if self.licenses else []
+            if self.unknown_licenses:
+                words.append("not in the catalogue: " + ", ".join(self.unknown_licenses))
+            if self.unchecked_base_models:
+                words.append("base model not in the index: " + ", ".join(self.unchecked_base_models))
+            self._text_tail = f"  ({'; '.join(words) or 'the metadata names no licence'})\n"
+        return self._text_tail
+
+
+@dataclass
+class Summary:
+    """Counts by outcome, unknown licence names, base models not checked, bad rows (kept bounded)."""
+
+    by_outcome: Counter[Outcome] = field(default_factory=Counter)
+    unknown_licenses: Counter[str] = field(default_factory=Counter)
+    unknown_other: int = 0
+    unchecked_base_models: int = 0
+    bad_rows: int = 0
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def models(self) -> int:
+        return sum(self.by_outcome.values())
+
+    def count(self, result: Classified, rows: int) -> None:
+        self.by_outcome[result.outcome] += rows
+        for name in result.unknown_licenses:
+            if name in self.unknown_licenses or len(self.unknown_licenses) < KEEP_UNKNOWN_NAMES:
+                self.unknown_licenses[name] += rows
+            else:
+                self.unknown_other += rows
+        if result.unchecked_base_models:
+            self.unchecked_base_models += rows
+
+    def bad(self, diagnostic: Diagnostic) -> None:
+        self.bad_rows += 1
+        if len(self.problems) < KEEP_BAD_ROWS:
+            self.problems.append(diagnostic)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "models": self.models,
+            "by_outcome": {o.value: self.by_outcome[o] for o in Outcome},
+            "unknown_licenses": dict(self.unknown_licenses.most_common()),
+            **({"unknown_licenses_not_named": self.unknown_other} if self.unknown_other else {}),
+            "models_with_unchecked_base_models": self.unchecked_base_models,
+            "bad_rows": self.bad_rows,
+        }
+
+
+Key = tuple[Any, Any, Any]
+"""A row's raw `license`, `license_name` and `base_model` (lists made tuples): the memo's key."""
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if type(value) is list else value
+
+
+class Scanner:
+    """Classifies models for one profile against a catalogue and the model index.
+
+    Results are memoised by the row's raw metadata; the memo is folded into the summary and
+    emptied when it reaches `MEMO_SIZE` entries, so memory stays bounded however many rows pass.
+    """
+
+    def __init__(self, profile: ServiceProfile, catalogue: Catalogue, index: Callable[[], ModelIndex]) -> None:
+        self.profile = profile
+        self.catalogue = catalogue
+        self._index = index
+        self._outcomes: dict[str, Outcome] = {}
+        self._memo: dict[Key, Classified | RowError] = {}
+        self.summary = Summary()
+
+    def lookup(self, key: Key) -> Classified | RowError:
+        """The classification of a row's (license, license_name, base_model), or why it is bad."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # a field holding a dict or nested list: unhashable, and not metadata
+            return self._validate(key)
+        found = self._validate(key)
+        if len(self._memo) >= MEMO_SIZE:
+            self.fold()
+            self._memo.clear()
+        self._memo[key] = found
+        return found
+
+    def _validate(self, key: Key) -> Classified | RowError:
+        try:
+            licenses, bases = card_fields({"license": key[0], "license_name": key[1], "base_model": key[2]})
+        except RowError as error:
+            return error
+        return self.classify(licenses, bases)
+
+    def fold(self) -> None:
+        """Add the rows counted on memoised results to the summary."""
+        for result in self._memo.values():
+            if isinstance(result, Classified) and result.seen:
+                self.summary.count(result, result.seen)
+                result.seen = 0
+
+    def _outcome(self, license_id: str) -> Outcome:
+        found = self._outcomes.get(license_id)
+        if found is None:
+            found = self._outcomes[license_id] = self.catalogue.compiled(license_id).outcome(self.profile)
+        return found
+
+    def _resolve(self, name: str) -> list[str] | None:
+        try:
+            return [r.license.id for r in self.catalogue.resolve([name])]
+        except UnknownLicenseError:
+            return None
+
+    def classify(self, licenses: tuple[str, ...], bases: tuple[str, ...]) -> Classified:
+        """The worst outcome of the named licences and the base models' licences, for the profile."""
+        checked: dict[str, None] = {}
+        unknown: list[str] = []
+        for name in licenses:
+            ids = self._resolve(name)
+            if ids is None:
+                unknown.append(name)
+            else:
+                checked.update(dict.fromkeys(ids))
+        unchecked: list[str] = []
+        for base in bases:
+            index = self._index()
+            if index.find(base) is None:
+                unchecked.append(base)
+                continue
+            for item in index.licenses_of(base):
+                checked.update(dict.fromkeys(self._resolve(item.license_id) or []))
+        outcomes = [self._outcome(i) for i in checked]
+        if unknown or not checked:
+            outcomes.append(Outcome.UNDETERMINED)  # an unknown (or absent) licence is never permitted
+        worst = min(outcomes, key=lambda o: o.severity)
+        record: dict[str, Any] = {"outcome": worst.value, "licenses": list(checked)}
+        if unknown:
+            record["unknown_licenses"] = unknown
+        if not licenses and not bases:
+            record["note"] = "the metadata names no licence"
+        if unchecked:
+            record["unchecked_base_models"] = unchecked
+        tail = json.dumps(record, ensure_ascii=False)[1:]
+        return Classified(worst, tuple(checked), tuple(unknown), tuple(unchecked), tail)
+
+
+# ---- the scan loop ---------------------------------------------------------------------------
+
+
+class Output(StrEnum):
+    """What is written per model."""
+
+    NONE = "none"
+    TEXT = "text"
+    JSONL = "jsonl"
+
+
+FLUSH_EVERY = 4096
+"""Rows per write to the output (and per progress tick)."""
+
+Item = tuple[str, Key, str, int] | Diagnostic
+"""A model id, its raw metadata and where it was read (file, line) — checked by the scanner, which
+reports a bad one there — or the diagnostic of a row that could not be read."""
+
+
+def text_line(model_id: str, result: Classified) -> str:
+    """A model's line in text output: the outcome in a fixed-width column, then the model."""
+    return f"{result.outcome.value:<14}{model_id}{result.text_tail}"
+
+
+def _bad(file: str, line: int, message: str, column: int = 1) -> Diagnostic:
+    return Kind.BAD_ROW(Span.point(file, line, column), message=message)
+
+
+def _not_json(file: str, line: int, error: Exception) -> Diagnostic:
+    # The parser saw one row, so its own "line 1 column N (char M)" would contradict the file's line
+    # number: keep its message, and put the column where the diagnostic points.
+    if isinstance(error, json.JSONDecodeError):  # orjson's error is one too
+        return _bad(file, line, f"not JSON: {error.msg}", error.colno)
+    return _bad(file, line, f"not JSON: {error}")
+
+
+def record_fields(data: dict[str, Any]) -> tuple[Any, Key]:
+    """A record's model id (`id`, or `modelId` as the Hugging Face API names it) and its metadata;
+    an API record's `cardData` supplies the metadata when the record has none of its own."""
+    model_id = data.get("id") or data.get("modelId")
+    license, base = data.get("license"), data.get("base_model")
+    source = data
+    if license is None and base is None:
+        card, tags = data.get("cardData"), data.get("tags")
+        if type(card) is dict:
+            source, license, base = card, card.get("license"), card.get("base_model")
+        elif type(tags) is list:
+            license, base = _from_tags(tags)
+    name = source.get("license_name")
+    return model_id, (
+        tuple(license) if type(license) is list else license,
+        tuple(name) if type(name) is list else name,
+        tuple(base) if type(base) is list else base,
+    )
+
+
+def _from_tags(tags: list[Any]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """Licences and base models from Hugging Face tags: `license:mit`, `base_model:owner/name` and
+    `base_model:finetune:owner/name` (also `adapter:`, `quantized:`, `merge:`)."""
+    licenses = tuple(t[len("license:") :] for t in tags if type(t) is str and t.startswith("license:"))
+    bases = tuple(dict.fromkeys(t.rsplit(":", 1)[-1] for t in tags if type(t) is str and t.startswith("base_model:")))
+    return licenses or None, bases or None
+
+
+def scan_jsonl(
+    stream: IO[bytes],
+    shown: str,
+    scanner: Scanner,
+    out: IO[str],
+    *,
+    output: Output,
+    tick: Callable[[int], None] | None = None,
+) -> None:
+    """Classify every row of a JSON Lines stream, writing a line per model as it goes.
+
+    The loop is written out, not layered over a row reader, because it is the hot path of a hub
+    scan: parsing the JSON is the floor, and everything else here must cost less than parsing.
+    """
+    summary = scanner.summary
+    memo = scanner._memo
+    lookup = scanner.lookup
+    block: list[str] = []
+    jsonl, text = output is Output.JSONL, output is Output.TEXT
+    number = 0
+    for number, line in enumerate(stream, 1):
+        try:
+            data = _loads(line)
+        except _DECODE_ERRORS as error:
+            if line.strip():
+                summary.bad(_not_json(shown, number, error))
+            continue
+        if type(data) is not dict:
+            summary.bad(_bad(shown, number, f"a row must be a JSON object with an `id`, not {type(data).__name__}"))
+            continue
+        model_id, key = record_fields(data)
+        if type(model_id) is not str:
+            summary.bad(_bad(shown, number, "the row has no model id (`id`)"))
+            continue
+        try:
+            result = memo.get(key) or lookup(key)
+        except TypeError:
+            result = lookup(key)  # unhashable metadata: lookup explains what is wrong with it
+        if type(result) is not Classified:
+            summary.bad(_bad(shown, number, str(result)))
+            continue
+        result.seen += 1
+        if jsonl:
+            block.append('{"model": ' + encode_basestring(model_id) + ", " + result.json_tail + "\n")
+        elif text:
+            block.append(text_line(model_id, result))
+        if len(block) >= FLUSH_EVERY:
+            out.write("".join(block))
+            block.clear()
+            if tick is not None:
+                tick(number)
+    out.write("".join(block))
+    scanner.fold()
+
+
+def scan_items(
+    items: Iterable[Item], scanner: Scanner, out: IO[str], *, output: Output, tick: Callable[[int], None] | None = None
+) -> None:
+    """Classify rows given by a reader (CSV, a folder of cards), writing a line per model."""
+    summary = scanner.summary
+    rows = 0
+    for item in items:
+        if isinstance(item, Diagnostic):
+            summary.bad(item)
+            continue
+        model_id, key, file, line = item
+        result = scanner.lookup(key)
+        if not isinstance(result, Classified):
+            summary.bad(_bad(file, line, str(result)))
+            continue
+        result.seen += 1
+        rows += 1
+        if output is Output.JSONL:
+            out.write('{"model": ' + encode_basestring(model_id) + ", " + result.json_tail + "\n")
+        elif output is Output.TEXT:
+            out.write(text_line(model_id, result))
+        if tick is not None and rows % FLUSH_EVERY == 0:
+            tick(rows)
+    scanner.fold()
+
+
+# ---- readers ---------------------------------------------------------------------------------
+
+
+def read_csv(stream: IO[bytes], shown: str) -> Iterator[Item]:
+    """Rows of a CSV file with a header naming the columns (`id`, `license`, `license_name`,
+    `base_model`; several base models separated by commas)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.DictReader(text)
+    try:
+        if reader.fieldnames is None or "id" not in reader.fieldnames:
+            yield _bad(shown, 1, "the CSV header has no `id` column")
+            return
+        for record in reader:
+            model_id = record.get("id") or ""
+            base = record.get("base_model") or ""
+            key: Key = (
+                record.get("license") or None,
+                record.get("license_name") or None,
+                tuple(b.strip() for b in base.split(",") if b.strip()) or None,
+            )
+            if not model_id:
+                yield _bad(shown, reader.line_num, "the row has no model id (`id`)")
+                continue
+            yield model_id, key, shown, reader.line_num
+    except (csv.Error, UnicodeDecodeError) as error:
+        yield _bad(shown, reader.line_num or 1, f"not CSV: {error}")
+
+
+def _hf_snapshot(repo: Path) -> Path | None:
+    """A Hugging Face cache entry's current snapshot: `refs/main`, else the newest one."""
+    snapshots = repo / "snapshots"
+    ref = repo / "refs" / "main"
+    if ref.is_file():
+        chosen = snapshots / ref.read_text(encoding="utf-8").strip()
+        if chosen.is_dir():
+            return chosen
+    found = sorted((p for p in snapshots.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    return found[-1] if found else None
+
+
+def read_folder(root: Path) -> Iterator[Item]:
+    """Model cards under a folder: a Hugging Face cache (`models--owner--name/snapshots/…/README.md`)
+    or any tree of repositories, where every README.md with YAML front matter is a model card."""
+    from checker.lookup.cards import read_model_card  # noqa: PLC0415 - YAML only for folder scans
+
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs.sort()
+        for name in [d for d in dirs if d.startswith("models--")]:
+            dirs.remove(name)
+            model_id = name.removeprefix("models--").replace("--", "/")
+            snapshot = _hf_snapshot(here / name) if (here / name / "snapshots").is_dir() else None
+            found = _card(snapshot / "README.md" if snapshot else None, model_id, read_model_card, required=True)
+            if found is not None:
+                yield found
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        readme = next((f for f in sorted(files) if f.lower() == "readme.md"), None)
+        if readme is not None:
+            relative = here.relative_to(root)
+            model_id = str(relative).replace(os.sep, "/") if str(relative) != "." else root.resolve().name
+            found = _card(here / readme, model_id, read_model_card, required=False)
+            if found is not None:
+                yield found
+
+
+def _card(card: Path | None, model_id: str, read: Callable[[Path], dict[str, Any]], *, required: bool) -> Item | None:
+    """A model card's row; None for a README that is not a model card (no front matter)."""
+    shown = str(card)
+    if card is None or not card.is_file():
+        return (model_id, (None, None, None), shown, 1) if required else None
+    try:
+        if not required and card.read_bytes()[:3] != b"---":
+            return None
+        fields = read(card)
+    except DiagnosticError as error:
+        return error.diagnostics[0]
+    except (OSError, UnicodeDecodeError) as error:
+        return _bad(shown, 1, f"cannot read the model card: {error}")
+    key = (_hashable(fields.get("license")), _hashable(fields.get("license_name")), _hashable(fields.get("base_model")))
+    return model_id, key, shown, 1
+
+
+def source_kind(path: Path) -> SourceKind:
+    """What a path given to `scan` holds, by its kind and suffix."""
+    if path.is_dir():
+        return SourceKind.FOLDER
+    return SourceKind.CSV if path.suffix.lower() == ".csv" else SourceKind.JSONL

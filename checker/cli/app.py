@@ -1,0 +1,423 @@
+"""The `modelterms` command: a thin adapter over the library with one exception boundary.
+
+Exit codes (a contract for scripts and CI):
+  0  every result is permitted or conditional (or none is in --fail-on)
+  1  some result is in --fail-on (default: forbidden, needs-license, undetermined)
+  2  bad input: an unknown licence, a bad flag or value, an invalid profile or licence file
+  3  an internal error (a bug in modelterms; please report it)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib
+import io
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, assert_never
+
+import typer
+
+from checker._version import __version__
+from checker.ci.report import Report, json_text
+from checker.cli.profile_flags import bad_option, profile_options
+from checker.diagnostics.suggest import hint
+from checker.errors import CheckerError, DiagnosticError
+from checker.evaluation.evaluate import evaluate
+from checker.evaluation.profile import ServiceProfile
+from checker.lookup.bundled import bundled
+from checker.lookup.catalogue import Catalogue, load_license_folder
+from checker.lookup.request import run_check
+from checker.terms.vocabulary import Outcome, UseCase
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from checker.ci.policy import PolicyReport
+    from checker.lookup.models import ModelIndex
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
+
+app = typer.Typer(
+    name="modelterms",
+    help="May our service use this model, and on what conditions? Checks a service profile against "
+    "open-weight AI model licences, clause by clause. Informs decisions; not legal advice.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class PolicyFormat(StrEnum):
+    """`modelterms policy --format`: the terminal, the JSON contract, and the CI formats."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    GITHUB = "github"
+
+
+# rich is imported only by the commands that print with it: `--format json` starts without it.
+def _console(**options: Any) -> Console:
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console(highlight=False, **options)
+
+
+def _table(title: str) -> Table:
+    from rich.table import Table  # noqa: PLC0415
+
+    return Table(title=title, title_justify="left")
+
+
+def _stderr() -> Console:
+    from checker.cli.styling import console  # noqa: PLC0415 - rich only when something is printed
+
+    return console(stderr=True)
+
+
+def _styled(rendered: str) -> Any:
+    from checker.cli.styling import styled  # noqa: PLC0415
+
+    return styled(rendered)
+
+
+def boundary(command: Callable[P, R]) -> Callable[P, R]:
+    """No traceback reaches a user: bad input is exit 2 with its diagnostics, a bug is exit 3."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except DiagnosticError as error:
+            _stderr().print(_styled(error.render()))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except CheckerError as error:
+            _stderr().print(f"error: {error}", markup=False)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except Exception as error:  # the one place that catches everything: report, never a traceback
+            _stderr().print(
+                f"modelterms: internal error: {type(error).__name__}: {error}\n"
+                "This is a bug in modelterms; please report it with the command you ran.",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper
+
+
+# Options shared by several commands.
+LicensesDir = Annotated[
+    list[Path], typer.Option("--licenses-dir", help="A folder of your own .terms licence files (repeatable).")
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+FailOnOption = Annotated[
+    list[Outcome] | None,
+    typer.Option(
+        "--fail-on",
+        help="Outcomes that make the exit code 1 (repeatable). Default: forbidden, needs-license, undetermined.",
+    ),
+]
+
+
+def _catalogue(extra_folders: list[Path]) -> Catalogue:
+    if not extra_folders:
+        return bundled()
+    licenses = list(bundled().licenses)
+    for folder in extra_folders:
+        licenses += load_license_folder(folder)
+    return Catalogue(licenses)
+
+
+@app.command()
+@boundary
+@profile_options
+def check(
+    *,
+    license: Annotated[
+        list[str],
+        typer.Option(
+            "--license",
+            "-l",
+            help="Licence id, alias, Hugging Face tag, SPDX id or family (repeatable). "
+            "`llama` checks every Llama version.",
+        ),
+    ] = [],  # noqa: B006 - typer reads the default; it is never mutated
+    model: Annotated[
+        list[str],
+        typer.Option(
+            "--model",
+            "-m",
+            help="A model from the index: Hugging Face repo id or short name (repeatable). Checks every licence "
+            "it ships with, its base model's included; `modelterms models` lists the index.",
+        ),
+    ] = [],  # noqa: B006
+    licenses_dir: LicensesDir = [],  # noqa: B006
+    output_format: FormatOption = OutputFormat.TEXT,
+    fail_on: FailOnOption = None,
+    service: ServiceProfile,  # built by @profile_options from the profile flags (not a flag itself)
+) -> None:
+    """Check a service profile against licences (--license) or models (--model).
+
+    Exit code 0 when every result is permitted or conditional, 1 when any result is one of
+    --fail-on, 2 for bad input.
+    """
+    if not license and not model:
+        raise bad_option("give at least one --license or --model", "e.g. --license llama or --model gpt-oss-20b")
+    catalogue = _catalogue(licenses_dir)
+    results = tuple(run_check(license, model, service, catalogue, _index))
+    report = Report(service, results)
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(json_text(report, __version__))
+    else:
+        from checker.cli.render import print_text  # noqa: PLC0415 - rich only for text output
+
+        print_text(report, _console())
+    if report.fails(fail_on or DEFAULT_FAIL_ON):
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("policy")
+@boundary
+def run_policy(
+    policy: Annotated[
+        Path | None, typer.Option("--policy", help="The policy file (default: modelterms.yaml in the current folder).")
+    ] = None,
+    output_format: Annotated[
+        PolicyFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (terminal), json (versioned contract), markdown (PR comment, step summary), "
+            "sarif (2.1.0, code scanning), junit (XML test report), github (workflow annotations).",
+        ),
+    ] = PolicyFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file (created or replaced).")
+    ] = None,
+) -> None:
+    """Check every model of a policy file under its profile, with waivers, as CI does.
+
+    Exit code 0 when the policy passes, 1 when a result is in its fail-on list or a waiver has
+    expired, 2 for bad input.
+    """
+    from checker.ci.policy import DEFAULT_POLICY, evaluate_policy, load_policy  # noqa: PLC0415
+
+    report = evaluate_policy(load_policy(policy or Path(DEFAULT_POLICY)))
+    text = _policy_text(report, output_format, to_file=output is not None)
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise bad_option(f"--output: cannot write '{output}': {error.strerror or error}") from None
+    elif text:
+        sys.stdout.write(text)
+    if report.failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: bool) -> str:
+    from checker.ci import formats as policy_formats  # noqa: PLC0415 - rich only for the terminal view
+
+    match output_format:
+        case PolicyFormat.TEXT:
+            from checker.cli.render import print_policy_text  # noqa: PLC0415
+
+            console = _console(record=True, file=io.StringIO() if to_file else None)
+            print_policy_text(report, console)
+            return console.export_text() if to_file else ""
+        case PolicyFormat.JSON:
+            return json.dumps(policy_formats.policy_json(report, __version__), indent=2, ensure_ascii=False) + "\n"
+        case PolicyFormat.MARKDOWN:
+            return policy_formats.markdown(report)
+        case PolicyFormat.SARIF:
+            return json.dumps(policy_formats.sarif(report, __version__), indent=2, ensure_ascii=False) + "\n"
+        case PolicyFormat.JUNIT:
+            return policy_formats.junit(report)
+        case PolicyFormat.GITHUB:
+            return policy_formats.github(report)
+        case _:
+            assert_never(output_format)
+
+
+@app.command("schema")
+def print_schema() -> None:
+    """Print the JSON Schema of the policy file (for editors)."""
+    from checker.ci.policy import PolicyFile  # noqa: PLC0415
+
+    schema = PolicyFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "modelterms policy file"
+    sys.stdout.write(json.dumps(schema, indent=2) + "\n")
+
+
+@app.command("list")
+@boundary
+def list_licenses(
+    family: Annotated[str | None, typer.Option("--family", help="Only licences of this family.")] = None,
+    commercial: Annotated[
+        bool | None,
+        typer.Option(
+            "--commercial/--non-commercial",
+            help="Only licences whose rules do (or do not) refuse commercial use as such.",
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.TEXT,
+    licenses_dir: LicensesDir = [],  # noqa: B006
+) -> None:
+    """List the licence catalogue, with the names each licence answers to."""
+    catalogue = _catalogue(licenses_dir)
+    wanted = family.lower() if family is not None else None
+    chosen = [lic for lic in catalogue.licenses if wanted is None or wanted in {f.lower() for f in lic.families}]
+    if family is not None and not chosen:
+        raise bad_option(f"--family: no family '{family}'", hint(family, catalogue.family_names()) or "")
+    if commercial is not None:
+        probe = ServiceProfile(commercial=True)
+        chosen = [lic for lic in chosen if (not evaluate(lic, probe).outcome.refuses) is commercial]
+    rows: list[dict[str, Any]] = [
+        {
+            "id": lic.id,
+            "name": lic.name,
+            "licensor": lic.licensor,
+            "family": lic.family,
+            "families": list(lic.families),
+            "date": _date(lic.released or lic.effective),
+            "also": sorted({*lic.aliases, *lic.hf_tags, *([lic.spdx] if lic.spdx else [])} - {lic.id}),
+            "verification": lic.verification.value,
+            "source": lic.primary_source,
+        }
+        for lic in sorted(chosen, key=lambda x: x.id)
+    ]
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(json.dumps({"licenses": rows, "families": catalogue.family_names()}, indent=2) + "\n")
+        return
+    table = _table("modelterms catalogue")
+    for column in ("id", "name", "family", "date", "also", "verified"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["id"], row["name"], row["family"] or "", row["date"] or "", ", ".join(row["also"]), row["verification"]
+        )
+    console = _console()
+    console.print(table)
+    console.print("families: " + ", ".join(catalogue.family_names()))
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@app.command("licenses", hidden=True)
+@boundary
+def list_licenses_alias(output_format: FormatOption = OutputFormat.TEXT, licenses_dir: LicensesDir = []) -> None:  # noqa: B006
+    """The same as `list`."""
+    list_licenses(output_format=output_format, licenses_dir=licenses_dir)
+
+
+@app.command("models")
+@boundary
+def list_models(
+    search: Annotated[str | None, typer.Argument(help="Only models whose id or names contain this text.")] = None,
+    license_name: Annotated[str | None, typer.Option("--license", "-l", help="Only models under this licence.")] = None,
+    output_format: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """List the model index: models, the licences they ship with, and their facts."""
+    index = _index()
+    entries = index.entries
+    if search:
+        needle = search.lower()
+        entries = [e for e in entries if needle in e.id.lower() or any(needle in n.lower() for n in e.names)]
+    if license_name:
+        wanted = {r.license.id for r in bundled().resolve([license_name])}
+        entries = [e for e in entries if wanted & {i.license_id for i in index.licenses_of(e.id)}]
+    if output_format is OutputFormat.JSON:
+        rows = [e.model_dump(mode="json", exclude_none=True) for e in entries]
+        sys.stdout.write(json.dumps({"models": rows}, indent=2, ensure_ascii=False) + "\n")
+        return
+    table = _table("modelterms model index")
+    table.add_column("model", no_wrap=True)
+    for column in ("licences", "modality", "parameters", "names"):
+        table.add_column(column)
+    for e in entries:
+        licences = ", ".join(
+            i.license_id + ("" if i.via.id == e.id else f" (via {i.via.id})") for i in index.licenses_of(e.id)
+        )
+        table.add_row(e.id, licences, e.modality.value if e.modality else "", e.parameters or "", ", ".join(e.names))
+    _console().print(table)
+
+
+@app.command("uses")
+def list_uses() -> None:
+    """List the use-case vocabulary for --use and profiles."""
+    console = _console()
+    for use in UseCase:
+        console.print(f"{use.value:<24} {use.description}", markup=False)
+
+
+@app.command("version")
+def show_version() -> None:
+    """Print the modelterms version."""
+    typer.echo(__version__)
+
+
+def _index() -> ModelIndex:
+    """The bundled model index, loaded only by the commands that name a model."""
+    from checker.lookup.bundled import bundled_index  # noqa: PLC0415
+
+    return bundled_index()
+
+
+# Commands kept in their own modules, and the module each is in. They register on `app` when their
+# module is imported; `main` imports only the one a command line names, so that `check` does not pay
+# for Lark (lint, fmt) or the analyses (compare, diff, explain) at every start.
+_COMMAND_MODULES = {
+    "compare": "checker.cli.terms",
+    "diff": "checker.cli.terms",
+    "explain": "checker.cli.terms",
+    "show": "checker.cli.terms",
+    "lint": "checker.cli.authoring",
+    "fmt": "checker.cli.authoring",
+    "scan": "checker.cli.scan",
+}
+
+
+def full_app() -> typer.Typer:
+    """The app with every command registered (for `--help`, and for tests that drive it in-process)."""
+    for module in sorted(set(_COMMAND_MODULES.values())):
+        importlib.import_module(module)
+    return app
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    name = next((a for a in argv if not a.startswith("-")), None)
+    if name in _COMMAND_MODULES:
+        importlib.import_module(_COMMAND_MODULES[name])
+        return app
+    core = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    if name in core:
+        return app
+    return full_app()  # help, no command, or an unknown one: typer lists every command
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _app_for(sys.argv[1:])()

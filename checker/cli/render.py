@@ -1,0 +1,155 @@
+"""Renderers of a check report: a rich terminal view and the versioned JSON contract.
+
+Both render the same `Report`; neither decides anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from checker.ci.policy import PolicyReport
+from checker.ci.report import Report
+from checker.terms.verdict import DISCLAIMER, LicenseVerdict, ObligationItem, Reason
+from checker.terms.vocabulary import Outcome, Verification
+
+__all__ = ["outcome_text", "print_disclaimer", "print_policy_text", "print_text"]
+
+_STYLE = {
+    Outcome.FORBIDDEN: "bold red",
+    Outcome.NEEDS_LICENSE: "bold magenta",
+    Outcome.UNDETERMINED: "bold yellow",
+    Outcome.CONDITIONAL: "bold cyan",
+    Outcome.PERMITTED: "bold green",
+}
+
+
+def outcome_text(outcome: Outcome) -> Text:
+    """An outcome in its colour."""
+    return Text(outcome.value, style=_STYLE[outcome])
+
+
+def print_disclaimer(console: Console) -> None:
+    console.print(Text(escape(DISCLAIMER), style="dim"))
+
+
+def _summary_table(report: Report) -> Table:
+    table = Table(title="modelterms check", title_justify="left", show_lines=False, expand=False)
+    table.add_column("licence", no_wrap=True)
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("deciding clauses")
+    for result in report.results:
+        deciding = ", ".join(f"§{r.section} {r.clause}" for r in result.reasons) or "—"
+        table.add_row(result.license, outcome_text(result.outcome), deciding)
+    return table
+
+
+def _reason_lines(reason: Reason) -> list[Text]:
+    title = f"§{reason.section}" + (f" {reason.heading}" if reason.heading else "") + f" [{reason.clause}]"
+    lines = [Text(title, style="bold"), Text(reason.explanation), Text(f"“{reason.quote}”", style="italic dim")]
+    if reason.facts:
+        lines.append(Text("facts: " + "; ".join(f"{k} = {v}" for k, v in reason.facts.items())))
+    if reason.question:
+        lines.append(Text(f"open question: {reason.question}", style="yellow"))
+    lines += [Text(f"missing: {m.fact} — {m.question}", style="yellow") for m in reason.missing_facts]
+    lines += [Text(f"ambiguous: {a}", style="yellow") for a in reason.ambiguities]
+    lines += [Text(f"UNVERIFIED: {u}", style="bold yellow") for u in reason.unverified]
+    lines += [Text(f"note: {n}", style="dim") for n in reason.notes]
+    lines.append(Text(f"source: {reason.source}", style="dim"))
+    return lines
+
+
+def _obligation_lines(item: ObligationItem) -> list[Text]:
+    head = f"• §{item.section} {item.duty.value}" + (f" “{item.text}”" if item.text else "")
+    if item.applies is None and item.condition:
+        head += f" — applies if {item.condition}"
+    if item.met is False:
+        head += " — NOT MET"
+    lines = [Text(head), Text(f"  “{item.quote}”", style="italic dim")]
+    lines += [Text(f"  ambiguous: {a}", style="yellow") for a in item.ambiguities]
+    lines += [Text(f"  UNVERIFIED: {u}", style="bold yellow") for u in item.unverified]
+    return lines
+
+
+def _details(result: LicenseVerdict) -> Group:
+    head = Text.assemble(
+        (result.license, "bold"), ": ", outcome_text(result.outcome), f" — {result.name} ({result.licensor})"
+    )
+    if result.requested_as and result.requested_as.lower() != result.license:
+        head.append(f" [from '{result.requested_as}']", style="dim")
+    parts: list[Any] = [head]
+    if result.verification is not Verification.PRIMARY:
+        parts.append(Padding(Text(_VERIFICATION_WORDS[result.verification], style="yellow"), (0, 0, 0, 2)))
+    for reason in result.deciding_reasons:
+        parts.append(Padding(Group(*_reason_lines(reason)), (0, 0, 0, 2)))
+    if result.obligations and not result.outcome.refuses:
+        parts.append(Padding(Text("obligations:", style="bold"), (0, 0, 0, 2)))
+        for item in result.obligations:
+            parts.append(Padding(Group(*_obligation_lines(item)), (0, 0, 0, 4)))
+    if result.missing_facts and result.outcome is Outcome.UNDETERMINED:
+        parts.append(Padding(Text("to decide, answer:", style="bold"), (0, 0, 0, 2)))
+        for missing in result.missing_facts:
+            parts.append(Padding(Text(f"• {missing.question} ({missing.fact})"), (0, 0, 0, 4)))
+    return Group(*parts)
+
+
+_VERIFICATION_WORDS = {
+    Verification.PRIMARY: "",
+    Verification.COPY: "licence text read in a verbatim third-party copy, not on the licensor's own page",
+    Verification.SECONDARY: "UNVERIFIED: licence terms known only from secondary sources",
+    Verification.UNVERIFIED: "UNVERIFIED: no source text of this licence could be read",
+}
+
+
+def print_text(report: Report, console: Console) -> None:
+    console.print(_summary_table(report))
+    for result in report.results:
+        console.print()
+        console.print(_details(result))
+    for assumption in report.assumptions:
+        console.print(Text(f"assumed: {assumption}", style="yellow"))
+    console.print()
+    print_disclaimer(console)
+
+
+def print_policy_text(report: PolicyReport, console: Console) -> None:
+    table = Table(title=f"modelterms policy — {report.path}", title_justify="left")
+    table.add_column("model", overflow="fold")
+    table.add_column("licence", overflow="fold")
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("deciding clauses")
+    table.add_column("waived")
+    for finding in report.findings:
+        verdict = finding.verdict
+        deciding = ", ".join(r.clause for r in verdict.reasons) or "—"
+        table.add_row(
+            finding.entry.label, verdict.license, outcome_text(verdict.outcome), deciding, ", ".join(finding.waived)
+        )
+    console.print(table)
+    for finding in report.findings:
+        if finding.verdict.outcome in report.fail_on:
+            console.print()
+            console.print(Text(f"{finding.location}: {finding.entry.label}", style="bold"))
+            console.print(_details(finding.verdict))
+    if report.waivers:
+        console.print()
+        console.print(Text("waivers:", style="bold"))
+        for w in report.waivers:
+            style = {"applied": "green", "expired": "bold red", "stale": "yellow", "unused": "yellow"}[w.status.value]
+            console.print(
+                Text(f"  {w.location}: {w.waiver.license} {w.waiver.clause}: ")
+                + Text(w.status.value, style=style)
+                + Text(f" — {w.message} (owner {w.waiver.owner}, expires {w.waiver.expires.isoformat()})")
+            )
+    console.print()
+    verdict_line = "FAILED" if report.failed else "passed"
+    failing = ", ".join(o.value for o in report.fail_on)
+    console.print(
+        Text(f"policy {verdict_line} (fails on: {failing})", style="bold red" if report.failed else "bold green")
+    )
+    print_disclaimer(console)

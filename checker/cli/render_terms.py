@@ -1,0 +1,641 @@
+"""Renderers of `compare`, `diff`, `explain` and `show`: terminal text, JSON, and for `compare` also
+Markdown, CSV and one self-contained HTML page. They render the analyses of `checker.analysis.compare`,
+`checker.analysis.diff` and `checker.analysis.flips`; none of them decides anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import shlex
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from checker.analysis.compare import Standing, TermsMatrix
+from checker.analysis.diff import ChangeKind, LicenseDiff
+from checker.analysis.flips import Change, Explanation, Flip
+from checker.analysis.space import Axis, Choice, flag_words
+from checker.cli.render import outcome_text, print_disclaimer
+from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile
+from checker.evaluation.wording import clause_meaning, condition_words, effect_text
+from checker.terms import model
+from checker.terms.verdict import DISCLAIMER, json_envelope
+from checker.terms.vocabulary import Fact, FactKind
+
+# ---- shared words -------------------------------------------------------------------------
+
+
+def change_words(change: Change) -> str:
+    """One change of a flip, in words: `mau in 2024-06 ≤ 700,000,000 (e.g. 700,000,000)`."""
+    axis, to = change.axis, change.to
+    match axis.fact.kind:
+        case FactKind.QUANTITY:
+            words = f"{axis.label} {to.words}"
+            return words if to.words.startswith("=") else f"{words} (e.g. {change.value_words})"
+        case FactKind.REGION:
+            return f"{axis.label} {to.words} (e.g. {change.value_words})"
+        case FactKind.REGION_SET | FactKind.USE_SET:
+            return f"{axis.label} {to.words}"
+        case FactKind.FLAG:
+            return f"{axis.label} = {to.words}"
+        case FactKind.TEXT:
+            if change.value is None:
+                return "no derived model named"
+            return f"the derived model's name {to.words} (e.g. “{change.value}”)"
+        case FactKind.CHOICE:
+            return f"{axis.label} {to.words}"
+
+
+def flip_words(flip: Flip) -> str:
+    """`at mau in 2024-06 ≤ 700,000,000 (e.g. 700,000,000) it would be conditional`."""
+    quantities = all(c.given and c.axis.fact.kind is FactKind.QUANTITY for c in flip.changes)
+    lead = "at" if quantities else "if"
+    return f"{lead} {' and '.join(change_words(c) for c in flip.changes)} it would be {flip.outcome.value}"
+
+
+def choice_words(choice: Choice) -> str:
+    """A class of one fact, in words: `mau in 2024-06 > 700,000,000`, `uses outputs to train another model`."""
+    axis = choice.axis
+    match axis.fact.kind:
+        case FactKind.FLAG:
+            assert isinstance(choice.value, bool)
+            return flag_words(axis.fact, choice.value)
+        case FactKind.USE_SET:
+            return f"uses: {choice.words}"
+        case FactKind.REGION_SET:
+            return f"markets: {choice.words}"
+        case FactKind.TEXT:
+            return choice.words if choice.value is None else f"derived model's name {choice.words}"
+        case FactKind.QUANTITY | FactKind.REGION | FactKind.CHOICE:
+            return f"{axis.label} {choice.words}"
+
+
+def _choice_json(choice: Choice) -> dict[str, Any]:
+    return {"fact": choice.axis.label, "class": choice.words, "value": _plain(choice.value)}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    return {
+        "fact": change.axis.label,
+        "from": change.before,
+        "to": change.to.words,
+        "value": _plain(change.value),
+        "option": change.axis.option,
+    }
+
+
+def _flip_json(flip: Flip) -> dict[str, Any]:
+    return {
+        "changes": [_change_json(c) for c in flip.changes],
+        "outcome": flip.outcome.value,
+        "words": flip_words(flip),
+        "profile": _profile_json(flip.profile),
+    }
+
+
+def _profile_json(profile: ServiceProfile) -> dict[str, Any]:
+    return profile.model_dump(mode="json", exclude_none=True)
+
+
+def _envelope(version: str, **content: Any) -> str:
+    return json.dumps({**json_envelope(version), **content}, indent=2, ensure_ascii=False) + "\n"
+
+
+def _disclaimer(console: Console) -> None:
+    console.print()
+    print_disclaimer(console)
+
+
+# ---- compare: the terms matrix --------------------------------------------------------------
+
+
+def matrix_json(matrix: TermsMatrix, version: str) -> str:
+    return _envelope(
+        version,
+        licenses=[{"id": lic.id, "name": lic.name, "source": lic.primary_source} for lic in matrix.licenses],
+        terms=[
+            {
+                "term": term.value,
+                "heading": term.heading,
+                "cells": {
+                    lic.id: {
+                        "summary": cell.summary,
+                        "items": [{k: v for k, v in vars(item).items() if v is not None} for item in cell.items],
+                    }
+                    for lic, cell in zip(matrix.licenses, cells, strict=True)
+                },
+            }
+            for term, cells in matrix.rows
+        ],
+    )
+
+
+def print_matrix(matrix: TermsMatrix, console: Console) -> None:
+    table = Table(title="modelterms compare", title_justify="left", show_lines=True)
+    table.add_column("term")
+    for lic in matrix.licenses:
+        table.add_column(lic.id, overflow="fold")
+    for term, cells in matrix.rows:
+        table.add_row(term.heading, *(c.summary or "—" for c in cells))
+    console.print(table)
+    console.print(Text("—: no clause of the licence concerns the term.", style="dim"))
+    _disclaimer(console)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def matrix_markdown(matrix: TermsMatrix) -> str:
+    lines = [
+        "| term | " + " | ".join(f"`{lic.id}`" for lic in matrix.licenses) + " |",
+        "|---|" + "---|" * len(matrix.licenses),
+    ]
+    lines += [
+        f"| {term.heading} | " + " | ".join(_md(c.summary) or "—" for c in cells) + " |" for term, cells in matrix.rows
+    ]
+    return "\n".join(lines) + f"\n\n—: no clause of the licence concerns the term.\n\n*{DISCLAIMER}*\n"
+
+
+def matrix_csv(matrix: TermsMatrix) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["term", *(lic.id for lic in matrix.licenses)])
+    for term, cells in matrix.rows:
+        writer.writerow([term.value, *(c.summary for c in cells)])
+    return out.getvalue()
+
+
+_CSS = """
+body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #c8c8c8; padding: .45em .6em; vertical-align: top; text-align: left; }
+thead th { background: #f0f0f0; position: sticky; top: 0; }
+th[scope=row] { background: #fafafa; min-width: 12em; }
+td { min-width: 18em; max-width: 32em; }
+.item { margin-bottom: .6em; }
+.sec { font-weight: 600; }
+blockquote { margin: .25em 0 0 0; padding-left: .6em; border-left: 3px solid #bbb; color: #444; font-style: italic; }
+.none { color: #888; }
+.o-forbidden { color: #b00020; font-weight: 700; } .o-needs-license { color: #8a1c7c; font-weight: 700; }
+.o-undetermined { color: #8a6d00; font-weight: 700; } .o-conditional { color: #00607a; font-weight: 700; }
+.o-permitted { color: #1b7a1b; font-weight: 700; }
+.disclaimer { color: #555; margin-top: 1.5em; }
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<h1>{html.escape(title)}</h1>\n{body}\n"
+        f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>\n</body>\n</html>\n'
+    )
+
+
+def _quoted(section: str | None, text: str, quote: str | None) -> str:
+    head = f'<span class="sec">§{html.escape(section)}</span> ' if section else ""
+    block = f"<blockquote>“{html.escape(quote)}”</blockquote>" if quote else ""
+    return f'<div class="item">{head}{html.escape(text)}{block}</div>'
+
+
+def matrix_html(matrix: TermsMatrix) -> str:
+    head = "".join(f'<th scope="col">{html.escape(lic.id)}<br><small>{html.escape(lic.name)}</small></th>'
+                   for lic in matrix.licenses)  # fmt: skip
+    rows = []
+    for term, cells in matrix.rows:
+        tds = []
+        for cell in cells:
+            if cell.items:
+                tds.append("<td>" + "".join(_quoted(i.section, i.text, i.quote) for i in cell.items) + "</td>")
+            elif cell.summary:
+                tds.append(f"<td>{html.escape(cell.summary)}</td>")
+            else:
+                tds.append('<td class="none">— no clause</td>')
+        rows.append(f'<tr><th scope="row">{html.escape(term.heading)}</th>{"".join(tds)}</tr>')
+    body = (
+        "<p>Every cell is read from the licence's clauses, each beside its section and verbatim quote.</p>\n"
+        f'<table>\n<thead><tr><th scope="col">term</th>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>"
+    )
+    return _page("modelterms compare", body)
+
+
+# ---- compare: standings for a profile -----------------------------------------------------
+
+
+def _deciding(standing: Standing) -> list[tuple[str, str, str]]:
+    """(section, words, quote) of the clauses that decided a refusing or undetermined outcome, or
+    the grant of a permission (its obligations are listed apart)."""
+    return [(r.section, r.explanation, r.quote) for r in standing.verdict.deciding_reasons]
+
+
+def _obligation_texts(standing: Standing) -> list[tuple[str, str, str]]:
+    if standing.verdict.outcome.refuses:
+        return []
+    return [
+        (
+            o.section,
+            o.duty.value
+            + (f" “{o.text}”" if o.text else "")
+            + (f" (if {o.condition})" if o.applies is None and o.condition else ""),
+            o.quote,
+        )
+        for o in standing.verdict.obligations
+    ]
+
+
+def standings_json(standings: Sequence[Standing], profile: ServiceProfile, version: str) -> str:
+    return _envelope(
+        version,
+        profile=_profile_json(profile),
+        results=[
+            {
+                "license": s.license.id,
+                "name": s.license.name,
+                "outcome": s.verdict.outcome.value,
+                "deciding": [{"section": sec, "explanation": words, "quote": q} for sec, words, q in _deciding(s)],
+                "obligations": [o.model_dump(mode="json", exclude_none=True) for o in s.verdict.obligations],
+                "flip": _flip_json(s.flip) if s.flip else None,
+            }
+            for s in standings
+        ],
+    )
+
+
+def _flip_text(standing: Standing) -> str:
+    return flip_words(standing.flip) if standing.flip else "no single change of a fact alters it"
+
+
+def print_standings(standings: Sequence[Standing], console: Console) -> None:
+    table = Table(title="modelterms compare (best first)", title_justify="left", show_lines=True)
+    for column in ("licence", "outcome", "deciding clause", "obligations", "nearest flip point"):
+        table.add_column(column, overflow="fold")
+    for s in standings:
+        table.add_row(
+            s.license.id,
+            outcome_text(s.verdict.outcome),
+            "\n".join(f"§{sec} {words}" for sec, words, _ in _deciding(s)) or "—",
+            "\n".join(f"§{sec} {words}" for sec, words, _ in _obligation_texts(s)) or "—",
+            _flip_text(s),
+        )
+    console.print(table)
+    _disclaimer(console)
+
+
+def standings_markdown(standings: Sequence[Standing]) -> str:
+    lines = ["| licence | outcome | deciding clause | obligations | nearest flip point |", "|---|---|---|---|---|"]
+    for s in standings:
+        deciding = "<br>".join(_md(f"§{sec} {words}") for sec, words, _ in _deciding(s)) or "—"
+        duties = "<br>".join(_md(f"§{sec} {words}") for sec, words, _ in _obligation_texts(s)) or "—"
+        lines.append(
+            f"| `{s.license.id}` | **{s.verdict.outcome.value}** | {deciding} | {duties} | {_md(_flip_text(s))} |"
+        )
+    return "\n".join(lines) + f"\n\n*{DISCLAIMER}*\n"
+
+
+def standings_csv(standings: Sequence[Standing]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["license", "outcome", "deciding", "obligations", "flip_point", "flip_outcome"])
+    for s in standings:
+        writer.writerow(
+            [
+                s.license.id,
+                s.verdict.outcome.value,
+                "; ".join(f"§{sec} {words}" for sec, words, _ in _deciding(s)),
+                "; ".join(f"§{sec} {words}" for sec, words, _ in _obligation_texts(s)),
+                " and ".join(change_words(c) for c in s.flip.changes) if s.flip else "",
+                s.flip.outcome.value if s.flip else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def standings_html(standings: Sequence[Standing], profile: ServiceProfile) -> str:
+    rows = []
+    for s in standings:
+        outcome = s.verdict.outcome.value
+        deciding = "".join(_quoted(sec, words, q) for sec, words, q in _deciding(s)) or "—"
+        duties = "".join(_quoted(sec, words, q) for sec, words, q in _obligation_texts(s)) or "—"
+        rows.append(
+            f'<tr><th scope="row">{html.escape(s.license.id)}<br><small>{html.escape(s.license.name)}</small></th>'
+            f'<td class="o-{outcome}">{outcome}</td><td>{deciding}</td><td>{duties}</td>'
+            f"<td>{html.escape(_flip_text(s))}</td></tr>"
+        )
+    facts = html.escape(json.dumps(_profile_json(profile), ensure_ascii=False))
+    body = (
+        f"<p>Profile: <code>{facts}</code>. Best outcome first.</p>\n<table>\n<thead><tr>"
+        + "".join(
+            f'<th scope="col">{c}</th>'
+            for c in ("licence", "outcome", "deciding clause", "obligations", "nearest flip point")
+        )
+        + "</tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>"
+    )
+    return _page("modelterms compare", body)
+
+
+# ---- diff ---------------------------------------------------------------------------------
+
+
+def _clause_json(clause: model.Clause | None) -> dict[str, Any] | None:
+    if clause is None:
+        return None
+    return {
+        "section": clause.section,
+        "heading": clause.heading,
+        "quote": clause.quote,
+        "meaning": clause_meaning(clause),
+        "notes": list(clause.notes),
+        "ambiguities": list(clause.ambiguities),
+    }
+
+
+def diff_json(result: LicenseDiff, version: str) -> str:
+    exploration = result.exploration
+    return _envelope(
+        version,
+        before=result.before.id,
+        after=result.after.id,
+        identical=result.identical,
+        fields=[vars(f) for f in result.fields],
+        clauses=[
+            {
+                "change": c.kind.value,
+                "clause": c.clause,
+                "fields": list(c.fields),
+                "before": _clause_json(c.before),
+                "after": _clause_json(c.after),
+            }
+            for c in result.clauses
+        ],
+        regions=[
+            {
+                "before_outcome": r.outcomes[0].value,
+                "after_outcome": r.outcomes[1].value,
+                "common": [_choice_json(c) for c in r.common],
+                "deciding": {"before": list(r.deciding[0]), "after": list(r.deciding[1])},
+                "witness": _profile_json(r.witness),
+                "cases": [[_choice_json(c) for c in cube.fixed] for cube in r.cubes],
+            }
+            for r in result.regions
+        ],
+        explored={
+            "facts": [a.axis.label for a in result.space.axes],
+            "evaluations": exploration.evaluations,
+            "cubes": len(exploration.cubes),
+            "bounded": list(exploration.bounded),
+        },
+    )
+
+
+def profile_flags(profile: ServiceProfile) -> str:
+    """The `check` flags that give this profile (facts it leaves open are left out), for pasting."""
+    args: list[str] = []
+    for fact in Fact:
+        option = Axis(fact).option
+        value = profile.value_of(fact)
+        match value:
+            case None:
+                continue
+            case MonthlyActiveUsers(current=current, by_month=by_month):
+                args += [option, str(current)] if current is not None else []
+                for month, users in by_month.items():
+                    args += [option, f"{month}={users}"]
+            case bool():
+                yes, no = option.split("/")
+                args.append(yes if value else no)
+            case tuple():
+                for item in value:
+                    args += [option, str(item)]
+            case _:
+                args += [option, str(value)]
+    return shlex.join(args)
+
+
+def print_diff(result: LicenseDiff, console: Console) -> None:
+    a, b = result.before.id, result.after.id
+    console.print(Text(f"modelterms diff {a} → {b}", style="bold"))
+    if result.identical:
+        console.print(f"No difference: {a} and {b} have the same clauses, and every profile gets the same outcome.")
+        _explored(result, console)
+        _disclaimer(console)
+        return
+    if result.fields:
+        console.print()
+        console.print(Text("header", style="bold"))
+        for f in result.fields:
+            console.print(f"  {f.field}: {f.before or '—'} → {f.after or '—'}", markup=False)
+    console.print()
+    console.print(Text(f"clauses ({len(result.clauses)} changed, added or removed)", style="bold"))
+    for change in result.clauses:
+        clause = change.after or change.before
+        assert clause is not None
+        mark = {ChangeKind.ADDED: "+", ChangeKind.REMOVED: "-", ChangeKind.CHANGED: "~"}[change.kind]
+        what = f" ({', '.join(change.fields)})" if change.fields else ""
+        console.print(Text(f"{mark} {change.kind.value} §{clause.section} {change.clause}{what}", style="bold"))
+        if change.before is not None and (change.kind is not ChangeKind.CHANGED or "quote" in change.fields):
+            console.print(Text(f"    {a}: “{change.before.quote}”", style="italic"))
+        if change.after is not None and (change.kind is not ChangeKind.CHANGED or "quote" in change.fields):
+            console.print(Text(f"    {b}: “{change.after.quote}”", style="italic"))
+        if (
+            change.before is not None
+            and change.after is not None
+            and clause_meaning(change.before) != clause_meaning(change.after)
+        ):
+            console.print(
+                f"    meaning: {clause_meaning(change.before)}  →  {clause_meaning(change.after)}", markup=False
+            )
+        else:
+            console.print(f"    meaning: {clause_meaning(clause)}", markup=False)
+    console.print()
+    console.print(Text(f"where the outcome differs ({len(result.regions)} regions)", style="bold"))
+    if not result.regions:
+        console.print("  nowhere: every profile gets the same outcome under both.")
+    for region in result.regions:
+        before, after = region.outcomes
+        where = "; ".join(choice_words(c) for c in region.common) or "profiles of several kinds"
+        line = Text("• ") + Text(where + ": ")
+        line += outcome_text(before) + Text(f" under {a} ({', '.join(region.deciding[0])}) → ")
+        line += outcome_text(after) + Text(f" under {b} ({', '.join(region.deciding[1])})")
+        console.print(line)
+        console.print(Text(f"    witness: {profile_flags(region.witness)}", style="dim"))
+        if len(region.cubes) > 1:
+            console.print(Text(f"    ({len(region.cubes)} cases; --format json lists them)", style="dim"))
+    _explored(result, console)
+    _disclaimer(console)
+
+
+def _explored(result: LicenseDiff, console: Console) -> None:
+    e = result.exploration
+    facts = ", ".join(a.axis.label for a in result.space.axes) or "none"
+    console.print()
+    console.print(
+        Text(f"explored: {e.evaluations:,} evaluations, {len(e.cubes):,} cases, over the facts {facts}", style="dim")
+    )
+    for bound in e.bounded:
+        console.print(Text(f"bounded: {bound}", style="yellow"))
+
+
+# ---- explain ------------------------------------------------------------------------------
+
+
+def explain_json(explanation: Explanation, version: str) -> str:
+    verdict = explanation.verdict
+    return _envelope(
+        version,
+        license=explanation.license.id,
+        outcome=verdict.outcome.value,
+        profile=_profile_json(explanation.profile),
+        reasons=[r.model_dump(mode="json", exclude_none=True) for r in verdict.reasons],
+        obligations=[o.model_dump(mode="json", exclude_none=True) for o in verdict.obligations],
+        flips=[_flip_json(f) for f in explanation.flips],
+        questions=[
+            {
+                "facts": [a.label for a in q.axes],
+                "questions": list(q.texts),
+                "decides": q.decides,
+                "answers": [
+                    {"answer": [_choice_json(c) for c in answer.choices], "outcome": answer.outcome.value}
+                    for answer in q.answers
+                ],
+            }
+            for q in explanation.questions
+        ],
+        open_questions=list(explanation.open_questions),
+        assumptions=list(verdict.assumptions),
+        bounded=list(explanation.bounded),
+    )
+
+
+def print_explanation(explanation: Explanation, console: Console) -> None:
+    verdict = explanation.verdict
+    license = explanation.license
+    console.print(Text.assemble((license.id, "bold"), ": ", outcome_text(verdict.outcome), f" — {license.name}"))
+    console.print()
+    console.print(Text("why", style="bold"))
+    for reason in verdict.reasons:
+        facts = ", ".join(f"{k} = {v}" for k, v in reason.facts.items())
+        because = f" because {facts}" if facts else ""
+        console.print(Text(f"• {reason.outcome.value}{because}: {reason.explanation} (§{reason.section})"))
+        console.print(Text(f"  “{reason.quote}”", style="italic dim"))
+        for ambiguity in reason.ambiguities:
+            console.print(Text(f"  ambiguous: {ambiguity}", style="yellow"))
+    if verdict.obligations and not verdict.outcome.refuses:
+        console.print()
+        console.print(Text("obligations", style="bold"))
+        for o in verdict.obligations:
+            when = f" (if {o.condition})" if o.applies is None and o.condition else ""
+            console.print(Text(f"• §{o.section} {o.duty.value}" + (f" “{o.text}”" if o.text else "") + when))
+    console.print()
+    console.print(Text("flip points (the smallest changes that change the outcome)", style="bold"))
+    if not explanation.flips:
+        console.print("  none: no change of one or two facts changes the outcome.")
+    for flip in explanation.flips:
+        words = flip_words(flip).removesuffix(flip.outcome.value)
+        console.print(Text("• " + words) + outcome_text(flip.outcome))
+    if explanation.questions:
+        console.print()
+        console.print(Text("to decide it, answer (fewest first)", style="bold"))
+        for question in explanation.questions:
+            settles = "" if question.decides else " — does not settle it alone"
+            console.print(Text("• " + " + ".join(question.texts) + settles))
+            for answer in question.answers:
+                given = "; ".join(choice_words(c) for c in answer.choices)
+                console.print(Text(f"    {given} → ") + outcome_text(answer.outcome))
+        console.print(Text("  --assume FACT=VALUE answers a question without editing the profile.", style="dim"))
+    if explanation.open_questions:
+        console.print()
+        console.print(Text("open questions in the text (no fact answers them)", style="bold"))
+        for open_question in explanation.open_questions:
+            console.print(Text(f"• {open_question}", style="yellow"))
+    for assumption in verdict.assumptions:
+        console.print(Text(f"assumed: {assumption}", style="yellow"))
+    for bound in explanation.bounded:
+        console.print(Text(f"bounded: {bound}", style="yellow"))
+    _disclaimer(console)
+
+
+# ---- show ---------------------------------------------------------------------------------
+
+
+def clause_words(clause: model.Clause) -> str:
+    """A clause's formal meaning in plain words: `forbidden when the service is used for military`."""
+    words = effect_text(clause.effect)
+    return words + (f" when {condition_words(clause.condition)}" if clause.condition is not None else "")
+
+
+def show_json(license: model.License, version: str) -> str:
+    data = license.model_dump(mode="json", exclude_none=True)
+    for clause, item in zip(license.clauses, data["clauses"], strict=True):
+        item["meaning"] = clause_meaning(clause)
+        item["words"] = clause_words(clause)
+    return _envelope(version, license=data)
+
+
+def _header_lines(license: model.License) -> list[tuple[str, str]]:
+    rows = [
+        ("licensor", license.licensor),
+        ("version", license.version or ""),
+        ("released", license.released.isoformat() if license.released else ""),
+        ("effective", license.effective.isoformat() if license.effective else ""),
+        ("family", ", ".join(license.families)),
+        (
+            "also answers to",
+            ", ".join(
+                sorted({*license.aliases, *license.hf_tags, *([license.spdx] if license.spdx else [])} - {license.id})
+            ),
+        ),
+        ("applies with", ", ".join(license.applies_with)),
+        ("governing law", license.governing_law or "not stated"),
+        ("verified", f"{license.verification.value}: {license.verification_note}"),
+    ]
+    rows += [("source", s) for s in license.sources]
+    return [(k, v) for k, v in rows if v]
+
+
+def print_license(license: model.License, console: Console) -> None:
+    console.print(Text.assemble((license.id, "bold"), f" — {license.name}"))
+    for key, value in _header_lines(license):
+        console.print(f"  {key}: {value}", markup=False, soft_wrap=True)
+    for note in license.notes:
+        console.print(Text(f"  note: {note}", style="dim"))
+    if license.parameters:
+        console.print()
+        console.print(Text("thresholds", style="bold"))
+        for p in license.parameters:
+            console.print(Text(f"• {p.name} = {p.value} (§{p.section})"))
+            console.print(Text(f"  “{p.quote}”", style="italic dim"))
+    console.print()
+    console.print(Text(f"clauses ({len(license.clauses)})", style="bold"))
+    for clause in license.clauses:
+        console.print()
+        title = f"§{clause.section}" + (f" {clause.heading}" if clause.heading else "") + f" [{clause.id}]"
+        console.print(Text(title, style="bold"))
+        console.print(Text(f"  “{clause.quote}”", style="italic"))
+        console.print(Text(f"  meaning: {clause_words(clause)}"))
+        console.print(Text(f"  formally: {clause_meaning(clause)}", style="dim"))
+        for note in clause.notes:
+            console.print(Text(f"  note: {note}", style="dim"))
+        for ambiguity in clause.ambiguities:
+            console.print(Text(f"  ambiguous: {ambiguity}", style="yellow"))
+        for unverified in clause.unverified:
+            console.print(Text(f"  UNVERIFIED: {unverified}", style="bold yellow"))
+    _disclaimer(console)

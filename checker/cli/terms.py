@@ -1,0 +1,283 @@
+"""`modelterms compare`, `diff`, `explain` and `show`: thin adapters over `checker.analysis.compare`,
+`checker.analysis.diff` and `checker.analysis.flips`, registered on the same Typer app as `check`.
+
+Exit codes: 0, or 2 for bad input (these commands inform; `check` and `policy` are the gates).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from checker._version import __version__
+from checker.analysis.compare import standings, terms_matrix
+from checker.analysis.diff import diff
+from checker.analysis.flips import explain
+from checker.cli.app import FormatOption, LicensesDir, OutputFormat, _catalogue, app, boundary
+from checker.cli.profile_flags import bad_option, profile_error, profile_options, revenue_amount, use_case, whole_number
+from checker.cli.render_terms import (
+    diff_json,
+    explain_json,
+    matrix_csv,
+    matrix_html,
+    matrix_json,
+    matrix_markdown,
+    print_diff,
+    print_explanation,
+    print_license,
+    print_matrix,
+    print_standings,
+    show_json,
+    standings_csv,
+    standings_html,
+    standings_json,
+    standings_markdown,
+)
+from checker.diagnostics.suggest import hint
+from checker.evaluation.profile import ServiceProfile, field_for
+from checker.lookup.catalogue import Catalogue
+from checker.terms import model
+from checker.terms.vocabulary import Fact, FactKind, Modality
+
+
+class CompareFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    CSV = "csv"
+    HTML = "html"
+
+
+def _licenses(catalogue: Catalogue, names: list[str]) -> list[model.License]:
+    if not names:
+        return sorted(catalogue.licenses, key=lambda lic: lic.id)
+    return [r.license for r in catalogue.resolve(names)]
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@app.command("compare")
+@boundary
+@profile_options
+def compare(
+    *,
+    license: Annotated[
+        list[str],
+        typer.Option(
+            "--license",
+            "-l",
+            help="Licences to compare: id, alias, tag or family (repeatable). Default: the whole catalogue.",
+        ),
+    ] = [],  # noqa: B006 - typer reads the default; it is never mutated
+    output_format: Annotated[
+        CompareFormat,
+        typer.Option("--format", "-f", help="text, markdown, json, csv or html (one self-contained page)."),
+    ] = CompareFormat.TEXT,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    licenses_dir: LicensesDir = [],  # noqa: B006
+    service: ServiceProfile,  # built by @profile_options from the profile flags (not a flag itself)
+    profile_given: bool = False,
+) -> None:
+    """Licences side by side, read from their clauses.
+
+    Without a profile: a licences x terms matrix (thresholds and when they are measured, territorial
+    limits, commercial scope, training on outputs, attribution, naming, notices, flow-down,
+    acceptable-use policy, restricted uses, termination, governing law). With a profile (--profile
+    or the `check` flags): each licence's outcome, deciding clause, obligations and nearest flip
+    point, best first.
+    """
+    chosen = _licenses(_catalogue(licenses_dir), license)
+    renderers: dict[CompareFormat, Callable[[], str]]
+    if profile_given:
+        ranked = standings(chosen, service)
+        text: Callable[[Console], None] = lambda console: print_standings(ranked, console)  # noqa: E731
+        renderers = {
+            CompareFormat.MARKDOWN: lambda: standings_markdown(ranked),
+            CompareFormat.JSON: lambda: standings_json(ranked, service, __version__),
+            CompareFormat.CSV: lambda: standings_csv(ranked),
+            CompareFormat.HTML: lambda: standings_html(ranked, service),
+        }
+    else:
+        matrix = terms_matrix(chosen)
+        text = lambda console: print_matrix(matrix, console)  # noqa: E731
+        renderers = {
+            CompareFormat.MARKDOWN: lambda: matrix_markdown(matrix),
+            CompareFormat.JSON: lambda: matrix_json(matrix, __version__),
+            CompareFormat.CSV: lambda: matrix_csv(matrix),
+            CompareFormat.HTML: lambda: matrix_html(matrix),
+        }
+    if output_format is CompareFormat.TEXT:
+        _print_to(output, text)
+    else:
+        _write(renderers[output_format](), output)
+
+
+def _print_to(output: Path | None, render: Callable[[Console], None]) -> None:
+    """Rich text to the terminal, or to a file as plain text."""
+    if output is None:
+        render(Console(highlight=False))
+        return
+    console = Console(highlight=False, record=True, file=io.StringIO(), width=200)
+    render(console)
+    output.write_text(console.export_text(), encoding="utf-8")
+
+
+@app.command("diff")
+@boundary
+def diff_command(
+    before: Annotated[str, typer.Argument(help="The first licence (e.g. llama-3.1).")],
+    after: Annotated[str, typer.Argument(help="The second licence (e.g. llama-3.2).")],
+    output_format: FormatOption = OutputFormat.TEXT,
+    licenses_dir: LicensesDir = [],  # noqa: B006
+) -> None:
+    """A semantic diff of two licences.
+
+    Clauses added, removed and changed (quote and formal meaning), and the regions of the profile
+    space where the outcome differs, each with a witness profile. The regions are computed by cutting
+    every numeric fact at each threshold either licence uses and enumerating the finite facts, on
+    the facts the two licences read; anything bounded is reported.
+    """
+    catalogue = _catalogue(licenses_dir)
+    result = diff(catalogue.get(before), catalogue.get(after))
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(diff_json(result, __version__))
+    else:
+        print_diff(result, Console(highlight=False))
+
+
+_MAU_IN = re.compile(r"^mau(?: in |@)([0-9]{4}-(?:0[1-9]|1[0-2]))$")
+
+
+def _assumed(service: ServiceProfile, assumptions: list[str]) -> ServiceProfile:
+    """The profile with `--assume FACT=VALUE` answers laid over it."""
+    data = service.model_dump(mode="python", exclude_none=True)
+    for text in assumptions:
+        name, sep, value = text.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not value:
+            raise bad_option(
+                f"--assume: '{text}' is not FACT=VALUE", "e.g. --assume domicile=US or --assume end-user=no"
+            )
+        month = _MAU_IN.match(name)
+        try:
+            fact = Fact.MAU if month else Fact(name)
+        except ValueError:
+            names = [f.value for f in Fact] + ["mau in YYYY-MM"]
+            raise bad_option(
+                f"--assume: unknown fact '{name}'", hint(name, names) or "facts: " + ", ".join(names)
+            ) from None
+        option = f"--assume {name}"
+        if fact is Fact.MAU:
+            mau = dict(data.get("mau") or {})
+            figures = {**mau.get("by_month", {})}
+            if month:
+                figures[month.group(1)] = whole_number(value, option)
+            else:
+                mau["current"] = whole_number(value, option)
+            data["mau"] = {"current": mau.get("current"), "by_month": figures}
+            continue
+        data[field_for(fact)] = _fact_value(fact, value, option)
+    try:
+        return ServiceProfile.model_validate(data)
+    except ValidationError as error:
+        raise profile_error(error) from None
+
+
+_YES = {"yes", "true", "y", "1"}
+_NO = {"no", "false", "n", "0"}
+
+
+def _fact_value(fact: Fact, value: str, option: str) -> object:
+    match fact.kind:
+        case FactKind.FLAG:
+            if value.lower() in _YES | _NO:
+                return value.lower() in _YES
+            raise bad_option(f"{option}: '{value}' is not yes or no", "write yes or no")
+        case FactKind.QUANTITY:
+            return revenue_amount(value, option) if fact is Fact.REVENUE else whole_number(value, option)
+        case FactKind.REGION | FactKind.TEXT:
+            return value
+        case FactKind.REGION_SET:
+            return [v.strip() for v in value.split(",") if v.strip()]
+        case FactKind.USE_SET:
+            return [use_case(v.strip(), option) for v in value.split(",") if v.strip()]
+        case FactKind.CHOICE:
+            try:
+                return Modality(value)
+            except ValueError:
+                raise bad_option(f"{option}: '{value}' is not a modality", "text or multimodal") from None
+
+
+@app.command("explain")
+@boundary
+@profile_options
+def explain_command(
+    *,
+    license: Annotated[
+        list[str],
+        typer.Option("--license", "-l", help="The licence to explain (id, alias, tag; a family explains each)."),
+    ] = [],  # noqa: B006
+    assume: Annotated[
+        list[str],
+        typer.Option(
+            "--assume",
+            help="Answer a question without editing the profile: FACT=VALUE (repeatable), e.g. domicile=US, "
+            "end-user=no, 'mau in 2024-06=650M', use=chatbot,research.",
+        ),
+    ] = [],  # noqa: B006
+    output_format: FormatOption = OutputFormat.TEXT,
+    licenses_dir: LicensesDir = [],  # noqa: B006
+    service: ServiceProfile,  # built by @profile_options from the profile flags (not a flag itself)
+) -> None:
+    """Why a licence gives its outcome, and what would change it.
+
+    The deciding clauses in plain words with their quotes; the flip points (the smallest changes of
+    the profile that change the outcome, e.g. the nearest value across a threshold); for an
+    undetermined result, the questions that would decide it, fewest first.
+    """
+    if not license:
+        raise bad_option("give --license", "e.g. modelterms explain --license llama-3.1 --mau 800M")
+    chosen = _licenses(_catalogue(licenses_dir), license)
+    profile = _assumed(service, assume)
+    explanations = [explain(lic, profile) for lic in chosen]
+    if output_format is OutputFormat.JSON:
+        if len(explanations) == 1:
+            sys.stdout.write(explain_json(explanations[0], __version__))
+        else:
+            sys.stdout.write("[\n" + ",\n".join(explain_json(e, __version__).rstrip() for e in explanations) + "\n]\n")
+        return
+    console = Console(highlight=False)
+    for index, explanation in enumerate(explanations):
+        if index:
+            console.print()
+        print_explanation(explanation, console)
+
+
+@app.command("show")
+@boundary
+def show_command(
+    name: Annotated[str, typer.Argument(help="A licence id, alias, Hugging Face tag or SPDX id.")],
+    output_format: FormatOption = OutputFormat.TEXT,
+    licenses_dir: LicensesDir = [],  # noqa: B006
+) -> None:
+    """A licence rendered for reading: its header, thresholds, and each clause with its quote and its
+    formal meaning in words."""
+    license = _catalogue(licenses_dir).get(name)
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(show_json(license, __version__))
+    else:
+        print_license(license, Console(highlight=False))

@@ -1,0 +1,175 @@
+"""The service profile: what is known about the service that wants to use a model.
+
+Every fact is optional. An absent fact is *unknown*, never false: a clause that needs it makes the
+result undetermined and names it. Field names are the facts of the clause language in snake_case
+(`fine_tunes` is the fact `fine-tunes`); a YAML profile may spell them either way.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+
+from checker.diagnostics.suggest import hint
+from checker.terms.regions import canonical_region, known_region_names
+from checker.terms.vocabulary import Fact, Modality, UseCase
+
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+
+
+def _region(value: str) -> str:
+    region = canonical_region(value)
+    if region is None:
+        suggestion = hint(value, known_region_names())
+        raise ValueError(
+            f"unknown region '{value}'"
+            + (f" ({suggestion})" if suggestion else "")
+            + "; use an ISO 3166-1 alpha-2 code such as US or DE, or a group: EU, EEA, EFTA, WORLD"
+        )
+    return region
+
+
+Region = Annotated[str, AfterValidator(_region)]
+"""An ISO 3166-1 alpha-2 country code (`DE`) or a group (`EU`, `EEA`, `WORLD`), upper case."""
+
+
+class MonthlyActiveUsers(BaseModel):
+    """Monthly active users: one current figure, figures for given months, or both.
+
+    When a licence measures users in a month for which no figure is given, the current figure
+    stands for that month too, and the verdict says that it assumed so.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    current: int | None = Field(default=None, ge=0, description="Monthly active users now.")
+    by_month: dict[str, int] = Field(
+        default_factory=dict, description="Monthly active users in given calendar months (YYYY-MM)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_short_forms(cls, data: Any) -> Any:
+        # `mau: 800000000` or `mau: {current: 800000000, 2024-06: 650000000}`.
+        if isinstance(data, bool):
+            return data  # let validation reject it as not a number
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
+        if isinstance(data, int | str):
+            return {"current": data}
+        if isinstance(data, dict) and not ({"current", "by_month"} >= set(data)):
+            current = data.get("current", data.get("now"))
+            months = {k: v for k, v in data.items() if k not in ("current", "now")}
+            return {"current": current, "by_month": months}
+        return data
+
+    @field_validator("by_month")
+    @classmethod
+    def _months(cls, value: dict[str, int]) -> dict[str, int]:
+        for month, users in value.items():
+            if not _MONTH.match(str(month)):
+                raise ValueError(f"'{month}' is not a month; write months as YYYY-MM")
+            if users < 0:
+                raise ValueError(f"the figure for {month} is negative")
+        return dict(sorted(value.items()))
+
+    def in_month(self, month: str) -> tuple[int | None, bool]:
+        """The figure for a month (YYYY-MM) and whether it was assumed from the current figure."""
+        if month in self.by_month:
+            return self.by_month[month], False
+        if self.current is not None:
+            return self.current, True
+        return None, False
+
+
+# What a profile may write for `mau` (the validator above turns the short forms into MonthlyActiveUsers).
+_MAU_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0, "description": "the current figure, assumed for every month"},
+        {
+            "type": "object",
+            "description": "`current` and/or figures by calendar month (YYYY-MM)",
+            "propertyNames": {"pattern": "^(current|now|[0-9]{4}-(0[1-9]|1[0-2]))$"},
+            "additionalProperties": {"type": "integer", "minimum": 0},
+        },
+        {"type": "null"},
+    ]
+}
+
+
+class ServiceProfile(BaseModel):
+    """Facts about a service. Every field is optional; `None` means unknown."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    model: str | None = Field(default=None, description="The model in use (e.g. a Hugging Face repo id).")
+    modality: Modality | None = Field(default=None, description="text or multimodal.")
+    mau: Annotated[MonthlyActiveUsers | None, WithJsonSchema(_MAU_SCHEMA)] = Field(
+        default=None, description="Monthly active users."
+    )
+    dau: int | None = Field(default=None, ge=0, description="Daily active users.")
+    revenue: Decimal | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="Annual revenue of the licensee, in USD."
+    )
+    domicile: Region | None = Field(
+        default=None, description="Where the licensee is domiciled or has its principal place of business."
+    )
+    markets: tuple[Region, ...] | None = Field(default=None, description="Where the end users are.")
+    uses: tuple[UseCase, ...] | None = Field(default=None, description="The complete list of the service's use cases.")
+    commercial: bool | None = Field(default=None, description="Used in connection with a commercial activity.")
+    distributes: bool | None = Field(default=None, description="Distributes the weights or a derivative.")
+    serves: bool | None = Field(default=None, description="Offers the model as a hosted service or API.")
+    fine_tunes: bool | None = Field(default=None, description="Fine-tunes or otherwise modifies the model.")
+    trains_on_outputs: bool | None = Field(default=None, description="Uses outputs to train or improve another model.")
+    end_user: bool | None = Field(
+        default=None, description="Only uses the model as an end user of a third party's integrated product."
+    )
+    derivative_name: str | None = Field(default=None, description="The name of the derived model.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _snake_case_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {(k.replace("-", "_") if isinstance(k, str) else k): v for k, v in data.items()}
+        return data
+
+    @field_validator("uses", "markets", mode="after")
+    @classmethod
+    def _sorted_unique(cls, value: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+        return None if value is None else tuple(sorted(set(value)))
+
+    def value_of(self, fact: Fact) -> object:
+        """The profile's value for a fact of the clause language (None when unknown)."""
+        return getattr(self, _FIELDS[fact])
+
+    def merged(self, **overrides: object) -> ServiceProfile:
+        """A copy with the given fields replaced where the override is not None (validated)."""
+        data = self.model_dump(exclude_none=True)
+        data.update({k: v for k, v in overrides.items() if v is not None and v != []})
+        return ServiceProfile.model_validate(data)
+
+
+_FIELDS: dict[Fact, str] = {
+    Fact.MAU: "mau",
+    Fact.DAU: "dau",
+    Fact.REVENUE: "revenue",
+    Fact.DOMICILE: "domicile",
+    Fact.MARKET: "markets",
+    Fact.USE: "uses",
+    Fact.MODALITY: "modality",
+    Fact.COMMERCIAL: "commercial",
+    Fact.DISTRIBUTES: "distributes",
+    Fact.SERVES: "serves",
+    Fact.FINE_TUNES: "fine_tunes",
+    Fact.TRAINS_ON_OUTPUTS: "trains_on_outputs",
+    Fact.END_USER: "end_user",
+    Fact.DERIVATIVE_NAME: "derivative_name",
+}
+
+
+def field_for(fact: Fact) -> str:
+    """The profile field that holds a fact."""
+    return _FIELDS[fact]

@@ -1,0 +1,41 @@
+"""A licence file's text, read safely, and parsed and built into the rule model: the clause
+language's one entry point (`parse_license`), for the catalogue and the authoring tools alike."""
+
+from __future__ import annotations
+
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from checker.diagnostics import Kind
+from checker.diagnostics.span import Span
+from checker.errors import LicenseFileError
+from checker.inputs.textfile import NotText, decode_text
+from checker.terms import model
+
+# No licence comes near this (the longest bundled file is ~25 KB); a bigger file is refused
+# before it is read into memory.
+MAX_FILE_BYTES = 2_000_000
+
+
+def read_license_text(path: Traversable | Path, shown: str) -> str:
+    """A licence file's text: UTF-8 (a byte-order mark is dropped), at most MAX_FILE_BYTES."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise LicenseFileError([Kind.UNREADABLE(path=shown, reason=error.strerror or str(error))]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise LicenseFileError([Kind.TOO_LARGE(path=shown, limit=f"{MAX_FILE_BYTES:,} bytes")])
+    try:
+        return decode_text(data, shown, Span.point(shown, 1, 1))
+    except NotText as error:
+        raise LicenseFileError([error.diagnostic]) from None
+
+
+def parse_license(text: str, filename: str = "<text>") -> model.License:
+    """Parse and build one licence from its text. Raises `LicenseFileError` listing every mistake."""
+    # Imported here: a start from a valid cache never parses, so it never loads Lark.
+    from checker.language.builder import build_recovered  # noqa: PLC0415
+    from checker.language.parser import parse_recovering  # noqa: PLC0415
+
+    return build_recovered(parse_recovering(text, filename), text, filename)
