@@ -125,3 +125,24 @@ def test_a_derived_model_takes_its_modality_from_the_nearest_base_that_states_on
     llama = next(v for v in verdicts if v.license == "llama-3.3")
     assert "eu-multimodal" not in [r.clause for r in llama.reasons]
     assert any("of its base model meta-llama/Llama-3.3-70B-Instruct" in a for a in llama.assumptions)
+
+
+def test_the_resolver_says_where_each_licence_of_a_model_comes_from() -> None:
+    from checker.diagnostics import Diagnostic  # noqa: PLC0415
+    from checker.lookup.bundled import bundled  # noqa: PLC0415
+    from checker.lookup.resolver import FoundModel, Provenance, Resolver  # noqa: PLC0415
+
+    resolver = Resolver(bundled(), bundled_index)
+    found = resolver.model("deepseek-ai/DeepSeek-R1-Distill-Llama-8B")
+    assert isinstance(found, FoundModel)
+    where = {f.license.id: (f.provenance, f.via) for f in found.licenses}
+    assert where["mit"] == (Provenance.INDEX, "deepseek-ai/DeepSeek-R1-Distill-Llama-8B")
+    assert where["llama-3.1"] == (Provenance.BASE_MODEL, "meta-llama/Llama-3.1-8B")
+    assert [e.id for e in found.chain] == ["deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "meta-llama/Llama-3.1-8B"]
+    named = resolver.license("llama")
+    assert isinstance(named, list)
+    assert {f.provenance for f in named} == {Provenance.NAMED}
+    assert len(named) == len(checker.catalogue().families["llama"])
+    unknown = resolver.license("meta-llama/Llama-3.1-8B")
+    assert isinstance(unknown, Diagnostic)
+    assert unknown.code == "E220" and "use --model" in (unknown.help or "")

@@ -31,10 +31,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.span import Span
-from checker.errors import DiagnosticError, UnknownLicenseError
+from checker.errors import DiagnosticError
 from checker.evaluation.profile import ServiceProfile
 from checker.lookup.cards import RowError, card_fields
 from checker.lookup.catalogue import Catalogue
+from checker.lookup.resolver import Resolver
 from checker.terms.vocabulary import Outcome
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ class Scanner:
     def __init__(self, profile: ServiceProfile, catalogue: Catalogue, index: Callable[[], ModelIndex]) -> None:
         self.profile = profile
         self.catalogue = catalogue
-        self._index = index
+        self.resolver = Resolver(catalogue, index)
         self._outcomes: dict[str, Outcome] = {}
         self._memo: dict[Key, Classified | RowError] = {}
         self.summary = Summary()
@@ -201,30 +202,23 @@ class Scanner:
             found = self._outcomes[license_id] = self.catalogue.compiled(license_id).outcome(self.profile)
         return found
 
-    def _resolve(self, name: str) -> list[str] | None:
-        try:
-            return [r.license.id for r in self.catalogue.resolve([name])]
-        except UnknownLicenseError:
-            return None
-
     def classify(self, licenses: tuple[str, ...], bases: tuple[str, ...]) -> Classified:
         """The worst outcome of the named licences and the base models' licences, for the profile."""
         checked: dict[str, None] = {}
         unknown: list[str] = []
         for name in licenses:
-            ids = self._resolve(name)
+            ids = self.resolver.license_ids(name)
             if ids is None:
                 unknown.append(name)
             else:
                 checked.update(dict.fromkeys(ids))
         unchecked: list[str] = []
         for base in bases:
-            index = self._index()
-            if index.find(base) is None:
+            base_ids = self.resolver.base_model_license_ids(base)
+            if base_ids is None:
                 unchecked.append(base)
-                continue
-            for item in index.licenses_of(base):
-                checked.update(dict.fromkeys(self._resolve(item.license_id) or []))
+            else:
+                checked.update(dict.fromkeys(base_ids))
         outcomes = [self._outcome(i) for i in checked]
         if unknown or not checked:
             outcomes.append(Outcome.UNDETERMINED)  # an unknown (or absent) licence is never permitted

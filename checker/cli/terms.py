@@ -45,6 +45,7 @@ from checker.cli.render_terms import (
 from checker.diagnostics.suggest import hint
 from checker.evaluation.profile import ServiceProfile, field_for
 from checker.lookup.catalogue import Catalogue
+from checker.lookup.resolver import Resolver
 from checker.terms import model
 from checker.terms.vocabulary import Fact, FactKind, Modality
 
@@ -60,7 +61,9 @@ class CompareFormat(StrEnum):
 def _licenses(catalogue: Catalogue, names: list[str]) -> list[model.License]:
     if not names:
         return sorted(catalogue.licenses, key=lambda lic: lic.id)
-    return [r.license for r in catalogue.resolve(names)]
+    from checker.lookup.bundled import bundled_index  # noqa: PLC0415 - the index only for an unknown name
+
+    return Resolver(catalogue, bundled_index).licenses(names)
 
 
 def _write(text: str, output: Path | None) -> None:

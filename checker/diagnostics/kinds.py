@@ -1,29 +1,25 @@
-"""The closed catalogue of diagnostics, and the one place they are rendered.
+"""The closed catalogue of diagnostics: a table, one kind per line.
 
 Each kind declares its stable code, its message template and its help next to itself. Renderers
 never invent wording: everything a user reads about a mistake in a licence file, a profile or a
-command line comes from this table.
+command line comes from this table. A fourth element gives the severity when it is not an error.
 """
+
+# ruff: noqa: E501 - one kind per line, however long its wording
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
+from checker.diagnostics.diagnostic import Diagnostic, Severity
 from checker.diagnostics.span import Span
 
 
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
 class Kind(Enum):
-    """(code, message template, help template). Templates use `str.format` fields."""
+    """(code, message template, help template[, severity]). Templates use `str.format` fields."""
 
+    # fmt: off
     # Reading and parsing the clause language.
     UNREADABLE = ("E001", "cannot read {path}: {reason}", None)
     NOT_UTF8 = ("E002", "{path} is not UTF-8 text", "modelterms reads UTF-8 text; re-save the file as UTF-8")
@@ -31,39 +27,15 @@ class Kind(Enum):
     UNEXPECTED_TOKEN = ("E100", "unexpected {found}", "expected {expected}")
     UNEXPECTED_CHARACTER = ("E101", "unexpected character {found}", "expected {expected}")
     UNEXPECTED_EOF = ("E102", "the file ends too early", "expected {expected}")
-    UNKNOWN_EFFECT = (
-        "E104",
-        "unknown effect '{found}'",
-        '{suggestion}an effect is one of: permits, forbidden, needs license from "…", unclear "…", exempts …, must …',
-    )
-    MISSING_QUOTE = (
-        "E105",
-        "the quote is missing: {found} stands where the licence's words should be",
-        "after the section, quote the licence text it formalises on lines starting with '>'",
-    )
-    MISSING_SECTION = (
-        "E118",
-        "the section number is missing: {found} stands where '§…' should be",
-        'before the quote, give the licence\'s own section the words come from: `§2.b "Heading"`',
-    )
-    NUMBER_WITH_COMMAS = (
-        "E106",
-        "'{text}' is written with commas",
-        "write {suggestion}: in this language commas separate names, and underscores group digits",
-    )
+    UNKNOWN_EFFECT = ("E104", "unknown effect '{found}'", "{suggestion}an effect is one of: permits, forbidden, needs license from \"…\", unclear \"…\", exempts …, must …")
+    MISSING_QUOTE = ("E105", "the quote is missing: {found} stands where the licence's words should be", "after the section, quote the licence text it formalises on lines starting with '>'")
+    MISSING_SECTION = ("E118", "the section number is missing: {found} stands where '§…' should be", "before the quote, give the licence's own section the words come from: `§2.b \"Heading\"`")
+    NUMBER_WITH_COMMAS = ("E106", "'{text}' is written with commas", "write {suggestion}: in this language commas separate names, and underscores group digits")
     BAD_COMPARATOR = ("E107", "'{found}' is not a comparison here", "write {suggestion}")
     TOO_DEEP = ("E108", "the condition is nested more than {limit} levels deep", "split it into several clauses")
     TOO_LARGE = ("E109", "{path} is larger than the {limit} a licence file may have", "is it a licence file?")
-    FORMAT_CHANGES_MEANING = (
-        "E150",
-        "fmt would change what {path} means, so it is left as it is",
-        "this is a bug in modelterms fmt; please report it with the file",
-    )
-    BAD_STRING = (
-        "E103",
-        "text must be written in double quotes",
-        'write "…" (a double quote inside the text is written \\")',
-    )
+    FORMAT_CHANGES_MEANING = ("E150", "fmt would change what {path} means, so it is left as it is", "this is a bug in modelterms fmt; please report it with the file")
+    BAD_STRING = ("E103", "text must be written in double quotes", "write \"…\" (a double quote inside the text is written \\\")")
     # Building the model: vocabulary and references.
     UNKNOWN_FACT = ("E110", "unknown fact '{name}'", "{suggestion}")
     UNKNOWN_REGION = ("E111", "unknown region '{name}'", "{suggestion}")
@@ -73,22 +45,10 @@ class Kind(Enum):
     UNKNOWN_CHOICE = ("E115", "'{name}' is not a value of {fact}", "{suggestion}")
     UNKNOWN_VERIFICATION = ("E116", "unknown verification level '{name}'", "{suggestion}")
     WRONG_FACT_KIND = ("E120", "'{fact}' cannot be used {usage}", "{help}")
-    UNIT_MISMATCH = (
-        "E121",
-        "'{fact}' is measured in {expected}, but {value} is in {found}",
-        "compare {fact} with a value in {expected}",
-    )
-    ANCHOR_WITHOUT_RELEASE = (
-        "E122",
-        "the condition is measured before the release date, but the licence has no 'released' date",
-        "add `released YYYY-MM-DD` to the licence header",
-    )
+    UNIT_MISMATCH = ("E121", "'{fact}' is measured in {expected}, but {value} is in {found}", "compare {fact} with a value in {expected}")
+    ANCHOR_WITHOUT_RELEASE = ("E122", "the condition is measured before the release date, but the licence has no 'released' date", "add `released YYYY-MM-DD` to the licence header")
     ANCHOR_ON_UNDATED_FACT = ("E123", "only 'mau' can be measured at a date, not '{fact}'", None)
-    NUMBER_TOO_LARGE = (
-        "E127",
-        "'{text}' is too large: more than {limit} digits",
-        "no user count or amount needs that many; check the number",
-    )
+    NUMBER_TOO_LARGE = ("E127", "'{text}' is too large: more than {limit} digits", "no user count or amount needs that many; check the number")
     BAD_NUMBER = ("E124", "'{text}' is not a number", "write numbers as 700_000_000, 700M, 1.5B or USD 1M")
     UNKNOWN_UNIT = ("E126", "unknown unit '{name}'", "quantities are written `700M users` or `USD 1M`")
     BAD_DATE = ("E125", "'{text}' is not a date", "write dates as YYYY-MM-DD")
@@ -96,71 +56,22 @@ class Kind(Enum):
     DUPLICATE_PARAMETER = ("E131", "parameter '{name}' is defined twice", "the first definition is at {first}")
     DUPLICATE_HEADER = ("E132", "'{field}' is given twice in the header", "give it once")
     MISSING_HEADER = ("E133", "the licence header has no '{field}'", "{help}")
-    NO_GRANT = (
-        "E134",
-        "the licence has no clause that 'permits'",
-        'add the grant clause: `clause grant §… "…" > quote … permits`',
-    )
-    EMPTY_QUOTE = (
-        "E135",
-        "clause '{name}' has no quote",
-        "every clause quotes the licence text it formalises, on lines starting with '>'",
-    )
+    NO_GRANT = ("E134", "the licence has no clause that 'permits'", "add the grant clause: `clause grant §… \"…\" > quote … permits`")
+    EMPTY_QUOTE = ("E135", "clause '{name}' has no quote", "every clause quotes the licence text it formalises, on lines starting with '>'")
     SELF_EXEMPTION = ("E136", "clause '{name}' exempts itself", None)
     DUPLICATE_LICENSE = ("E140", "licence id or alias '{name}' is used twice", "also at {first}")
     UNKNOWN_COMPANION = ("E141", "'{name}' names no licence in the catalogue", "{suggestion}")
     # `modelterms lint`: what the language accepts but a reviewer would not. A fourth element
     # gives the severity when it is not an error.
-    UNUSED_PARAMETER = (
-        "L301",
-        "parameter '{name}' is defined but never used",
-        "compare a fact with it (`mau > {name}`) or remove it",
-        Severity.WARNING,
-    )
-    INLINE_THRESHOLD = (
-        "L302",
-        "the threshold {value} is typed inline",
-        "name it once with its source: `param NAME = …` with its section and quote, and compare with NAME",
-        Severity.WARNING,
-    )
-    NEVER_APPLIES = (
-        "L303",
-        "clause '{name}' can never apply: no service makes its condition hold",
-        "check the condition for a contradiction (e.g. `commercial and not commercial`, `mau > 10M and mau < 1M`)",
-    )
-    CONTRADICTION = (
-        "L304",
-        "clause '{name}' refuses everything that clause '{grant}' permits, so the grant never takes effect",
-        "narrow the refusal's condition, or check that the grant's condition is right",
-    )
-    BOUNDARY_WORDING = (
-        "L305",
-        "the quote says '{phrase}' ({meaning}), but the condition compares with '{comparator}'",
-        "check the boundary: at exactly the threshold, '{phrase}' and '{comparator}' give different answers",
-        Severity.WARNING,
-    )
-    QUOTE_CHANGED = (
-        "L306",
-        "the quote of clause '{name}' no longer matches the hash recorded in {file} ({recorded}…)",
-        "if the licence text changed on purpose, review it and run `modelterms lint --record-hashes`",
-    )
-    QUOTE_NOT_RECORDED = (
-        "L307",
-        "clause '{name}' has no quote hash in {file}",
-        "run `modelterms lint --record-hashes` to record it",
-        Severity.WARNING,
-    )
-    NAME_CLASH = (
-        "L308",
-        "'{name}' is already a name of licence '{owner}' ({where})",
-        "give this licence an id and aliases of its own",
-    )
-    SOURCE_NOT_URL = (
-        "L309",
-        "source '{source}' is not a web address",
-        'give the address where the licence text was read: `source "https://…"`',
-        Severity.WARNING,
-    )
+    UNUSED_PARAMETER = ("L301", "parameter '{name}' is defined but never used", "compare a fact with it (`mau > {name}`) or remove it", Severity.WARNING)
+    INLINE_THRESHOLD = ("L302", "the threshold {value} is typed inline", "name it once with its source: `param NAME = …` with its section and quote, and compare with NAME", Severity.WARNING)
+    NEVER_APPLIES = ("L303", "clause '{name}' can never apply: no service makes its condition hold", "check the condition for a contradiction (e.g. `commercial and not commercial`, `mau > 10M and mau < 1M`)")
+    CONTRADICTION = ("L304", "clause '{name}' refuses everything that clause '{grant}' permits, so the grant never takes effect", "narrow the refusal's condition, or check that the grant's condition is right")
+    BOUNDARY_WORDING = ("L305", "the quote says '{phrase}' ({meaning}), but the condition compares with '{comparator}'", "check the boundary: at exactly the threshold, '{phrase}' and '{comparator}' give different answers", Severity.WARNING)
+    QUOTE_CHANGED = ("L306", "the quote of clause '{name}' no longer matches the hash recorded in {file} ({recorded}…)", "if the licence text changed on purpose, review it and run `modelterms lint --record-hashes`")
+    QUOTE_NOT_RECORDED = ("L307", "clause '{name}' has no quote hash in {file}", "run `modelterms lint --record-hashes` to record it", Severity.WARNING)
+    NAME_CLASH = ("L308", "'{name}' is already a name of licence '{owner}' ({where})", "give this licence an id and aliases of its own")
+    SOURCE_NOT_URL = ("L309", "source '{source}' is not a web address", "give the address where the licence text was read: `source \"https://…\"`", Severity.WARNING)
     # Profiles and policies (YAML) and the command line.
     YAML_SYNTAX = ("E200", "{problem}", "{help}")
     YAML_TOO_LARGE = ("E201", "{what}", "keep the file small and without deep aliases")
@@ -172,6 +83,7 @@ class Kind(Enum):
     BAD_OPTION = ("E230", "{message}", "{help}")
     # Scanning model metadata (`modelterms scan`): a row is skipped, the scan goes on.
     BAD_ROW = ("E240", "{message}", "the row is skipped; the scan goes on")
+    # fmt: on
 
     @property
     def code(self) -> str:
@@ -192,69 +104,3 @@ class Kind(Enum):
             help=help_text or None,
             span=span,
         )
-
-
-class Diagnostic(BaseModel):
-    """One finding: stable code, message, optional help, where it is."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    code: str
-    severity: Severity = Severity.ERROR
-    message: str
-    help: str | None = None
-    span: Span | None = None
-
-
-_MAX_SHOWN = 160  # characters of a source line shown beside a diagnostic
-
-
-def render(diagnostic: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
-    """`file:line:col: error[code]: message`, the source line with a caret under the construct, `help:`.
-
-    The caret spans the whole construct on its first line. Without the source text, only the
-    first line and the help are shown.
-    """
-    head = f"{diagnostic.severity.value}[{diagnostic.code}]: {diagnostic.message}"
-    span = diagnostic.span
-    lines = [f"{span}: {head}" if span else head]
-    text = sources.get(span.file) if (sources is not None and span is not None) else None
-    if span is not None and text is not None:
-        source_lines = text.splitlines()
-        if 1 <= span.line <= len(source_lines):
-            line = source_lines[span.line - 1].expandtabs(1)
-            column = span.column
-            width = (span.end_column - span.column) if span.end_line == span.line else len(line) - span.column + 1
-            if len(line) > _MAX_SHOWN:
-                # A very long line (a hostile file): show a window of it around the construct.
-                start = max(0, column - 1 - _MAX_SHOWN // 2)
-                shown = line[start : start + _MAX_SHOWN]
-                line = ("…" if start else "") + shown + ("…" if start + _MAX_SHOWN < len(line) else "")
-                column = column - start + (1 if start else 0)
-                width = min(width, _MAX_SHOWN // 2)
-            width = max(1, min(width, len(line) - column + 2))
-            gutter = " " * len(str(span.line))
-            lines += [
-                f"{gutter} |",
-                f"{span.line} | {line}",
-                f"{gutter} | {' ' * (column - 1)}{'^' * width}",
-            ]
-    if diagnostic.help:
-        lines.append(f"  = help: {diagnostic.help}")
-    return "\n".join(lines)
-
-
-def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str] | None = None) -> str:
-    """Every diagnostic, then a count: 'found 3 errors'."""
-    items = list(diagnostics)
-    parts = [render(d, sources) for d in items]
-    errors = sum(d.severity is Severity.ERROR for d in items)
-    warnings = len(items) - errors
-    counts = []
-    if errors:
-        counts.append(f"{errors} error{'s' if errors != 1 else ''}")
-    if warnings:
-        counts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    if counts:
-        parts.append("found " + " and ".join(counts))
-    return "\n\n".join(parts[:-1]) + ("\n\n" if len(parts) > 1 else "") + parts[-1] if parts else ""

@@ -220,6 +220,17 @@ _HEADER_FIELDS = frozenset(
 )
 
 
+# The grammar's rules for effects (`needs_license` is the effect `needs-license`) and clause notes.
+_EFFECTS = frozenset(
+    {
+        "permits", "forbidden", "needs_license", "unclear", "exempts", "display", "name_prefix", "license_copy",
+        "notice", "mark_modifications", "retain_notices", "pass_on_restrictions", "comply_with_policy",
+        "share_alike", "no_endorsement", "register", "provide_source",
+    }
+)  # fmt: skip
+_NOTES = {"note": "note", "ambiguity": "ambiguous", "unverified": "unverified"}
+
+
 @v_args(meta=True)
 class _ToTree(Transformer[Token, AnyType]):
     """Builds `checker.language.tree` nodes; each method is one construct of grammar/terms.lark."""
@@ -242,10 +253,17 @@ class _ToTree(Transformer[Token, AnyType]):
         license_id, name, *fields = children
         return tree.Header(self._word(license_id), self._word(name), tuple(fields), _span(self.filename, meta))
 
-    def __default__(self, data: Token, children: list[AnyType], meta: AnyType) -> tree.HeaderField:
-        assert str(data) in _HEADER_FIELDS, data
+    def __default__(self, data: Token, children: list[AnyType], meta: AnyType) -> AnyType:
+        # The header fields, clause notes and effects: one node each, named by the rule (the
+        # rule's name with dashes is the field's key and the effect's kind).
+        rule, span = str(data), _span(self.filename, meta)
         words = tuple(self._word(t) for t in children)
-        return tree.HeaderField(str(data).replace("_", "-"), words, _span(self.filename, meta))
+        if rule in _EFFECTS:
+            return tree.Effect(rule.replace("_", "-"), words, span)
+        if rule in _NOTES:
+            return tree.ClauseNote(_NOTES[rule], words[0], span)
+        assert rule in _HEADER_FIELDS, rule
+        return tree.HeaderField(rule.replace("_", "-"), words, span)
 
     def param(self, meta: AnyType, children: list[AnyType]) -> tree.Param:
         name, quantity, section, *quotes = children
@@ -288,70 +306,6 @@ class _ToTree(Transformer[Token, AnyType]):
 
     def condition_part(self, meta: AnyType, children: list[tree.Condition]) -> tree.Condition:
         return children[0]
-
-    def note(self, meta: AnyType, children: list[Token]) -> tree.ClauseNote:
-        return tree.ClauseNote("note", self._word(children[0]), _span(self.filename, meta))
-
-    def ambiguity(self, meta: AnyType, children: list[Token]) -> tree.ClauseNote:
-        return tree.ClauseNote("ambiguous", self._word(children[0]), _span(self.filename, meta))
-
-    def unverified(self, meta: AnyType, children: list[Token]) -> tree.ClauseNote:
-        return tree.ClauseNote("unverified", self._word(children[0]), _span(self.filename, meta))
-
-    # Effects: the rule's alias is the effect's kind.
-    def _effect(self, kind: str, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return tree.Effect(kind, tuple(self._word(t) for t in children), _span(self.filename, meta))
-
-    def permits(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("permits", meta, children)
-
-    def forbidden(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("forbidden", meta, children)
-
-    def needs_license(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("needs-license", meta, children)
-
-    def unclear(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("unclear", meta, children)
-
-    def exempts(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("exempts", meta, children)
-
-    def display(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("display", meta, children)
-
-    def name_prefix(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("name-prefix", meta, children)
-
-    def license_copy(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("license-copy", meta, children)
-
-    def notice(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("notice", meta, children)
-
-    def mark_modifications(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("mark-modifications", meta, children)
-
-    def retain_notices(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("retain-notices", meta, children)
-
-    def pass_on_restrictions(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("pass-on-restrictions", meta, children)
-
-    def comply_with_policy(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("comply-with-policy", meta, children)
-
-    def share_alike(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("share-alike", meta, children)
-
-    def no_endorsement(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("no-endorsement", meta, children)
-
-    def register(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("register", meta, children)
-
-    def provide_source(self, meta: AnyType, children: list[Token]) -> tree.Effect:
-        return self._effect("provide-source", meta, children)
 
     # Conditions.
     def disjunction(self, meta: AnyType, children: list[tree.Condition]) -> tree.Any:
