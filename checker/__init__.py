@@ -121,7 +121,8 @@ def check(
     """Check a profile against licences (id, alias, Hugging Face tag, SPDX id or family) and models.
 
     `models` are Hugging Face repo ids or short names from the model index: each is checked against
-    every licence it ships with, its base model's included. `profile` may be a `ServiceProfile` or a
+    every licence it ships with, its base models' included; a repo the index lacks is looked up on
+    the Hub (its card), unless `HF_HUB_OFFLINE=1`, and the answer cached. `profile` may be a `ServiceProfile` or a
     mapping of its fields (validated; raises `ProfileError`). Raises `UnknownLicenseError` for a
     name the catalogue or the index does not know.
     """
@@ -136,4 +137,8 @@ def check(
         service = profile
     else:
         service = profile_from_data(dict(profile))
-    return run_check(names, model_names, service, within or _bundled(), bundled_index)
+    from checker.lookup.cache import cache_dir  # noqa: PLC0415
+    from checker.lookup.hub import Hub  # noqa: PLC0415
+
+    hub = Hub(cache_folder=cache_dir())
+    return run_check(names, model_names, service, within or _bundled(), bundled_index, hub=hub)

@@ -13,6 +13,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# No test touches the network: a model the index lacks would be looked up on the Hugging Face Hub,
+# so the Hub is a closed port unless a test points HF_ENDPOINT at its stand-in (tests/hub_stand_in.py).
+os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"
+os.environ.pop("HF_HUB_OFFLINE", None)
+
 # The licences issue 2 asks the catalogue to hold.
 CORE_LICENSES = frozenset(
     {"llama-2", "llama-3", "llama-3.1", "llama-3.2", "llama-3.3", "llama-4", "gemma", "apache-2.0", "mit",

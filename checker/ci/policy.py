@@ -25,6 +25,7 @@ from checker.inputs.yamlfile import Document, load_yaml, read_yaml_text
 from checker.lookup.bundled import bundled, bundled_index
 from checker.lookup.cards import RowError, card_names, read_model_card
 from checker.lookup.catalogue import Catalogue, load_license_folder
+from checker.lookup.hub import Hub, looks_like_repo_id
 from checker.lookup.models import ModelIndex
 from checker.lookup.request import run_check
 from checker.terms import model
@@ -174,6 +175,7 @@ class LoadedPolicy:
     catalogue: Catalogue
     index: ModelIndex
     base: Path
+    hub: Hub | None = None  # models the index lacks are looked up here (None: the index alone)
 
 
 def _span_text(document: Document, path: tuple[str | int, ...]) -> str:
@@ -181,8 +183,11 @@ def _span_text(document: Document, path: tuple[str | int, ...]) -> str:
     return f"{span.file}:{span.line}" if span else document.file
 
 
-def load_policy(path: str | Path) -> LoadedPolicy:
-    """Read and check a policy file. Raises `ProfileError` listing every problem with its YAML path."""
+def load_policy(path: str | Path, hub: Hub | None = None) -> LoadedPolicy:
+    """Read and check a policy file. Raises `ProfileError` listing every problem with its YAML path.
+
+    With a `hub`, a model (or a card's base model) the index lacks is not a mistake: it is looked up
+    on the Hub when the policy is evaluated."""
     path = Path(path)
     text = read_yaml_text(path, missing="no such file (create modelterms.yaml or give --policy)")
     document = load_yaml(text, str(path))
@@ -213,24 +218,24 @@ def load_policy(path: str | Path) -> LoadedPolicy:
             ]
     catalogue = Catalogue(licenses) if len(licenses) != len(bundled().licenses) else bundled()
     index = bundled_index()
-    problems += _check_references(policy, document, catalogue, index, base)
+    problems += _check_references(policy, document, catalogue, index, base, online=hub is not None)
     if problems:
         raise ProfileError(problems, sources)
-    return LoadedPolicy(policy, document, catalogue, index, base)
+    return LoadedPolicy(policy, document, catalogue, index, base, hub)
 
 
 def _check_references(
-    policy: PolicyFile, document: Document, catalogue: Catalogue, index: ModelIndex, base: Path
+    policy: PolicyFile, document: Document, catalogue: Catalogue, index: ModelIndex, base: Path, *, online: bool
 ) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     names = catalogue.names()
     for i, entry in enumerate(policy.models):
         if entry.license and entry.license.lower() not in {n.lower() for n in names}:
             problems.append(_unknown(document, ("models", i, "license"), "licence", entry.license, names))
-        if entry.model and index.find(entry.model) is None:
+        if entry.model and index.find(entry.model) is None and not (online and looks_like_repo_id(entry.model)):
             problems.append(_unknown(document, ("models", i, "model"), "model", entry.model, index.names()))
         if entry.card:
-            problems += _check_card(entry.card, base, document, i, names=names, index=index)
+            problems += _check_card(entry.card, base, document, i, names=names, index=index, online=online)
     for i, waiver in enumerate(policy.waivers):
         try:
             license = catalogue.get(waiver.license)
@@ -277,7 +282,7 @@ def _outside_diagnostic(
 
 
 def _check_card(
-    card: str, base: Path, document: Document, i: int, *, names: Sequence[str], index: ModelIndex
+    card: str, base: Path, document: Document, i: int, *, names: Sequence[str], index: ModelIndex, online: bool
 ) -> list[Diagnostic]:
     span, where = document.span(("models", i, "card")), f"models[{i}].card"
     path = base / card
@@ -311,7 +316,7 @@ def _check_card(
                 )
             )
     for name in bases:
-        if index.find(name) is None:
+        if index.find(name) is None and not (online and looks_like_repo_id(name)):
             message = f"{card}: base_model '{name}' is not in the model index"
             help_text = hint(name, index.names()) or "`modelterms models` lists the index"
             problems.append(Kind.INVALID_VALUE(span, path=where, message=message, help=help_text))
@@ -343,8 +348,13 @@ def evaluate_policy(loaded: LoadedPolicy, today: dt.date | None = None) -> Polic
     used: set[int] = set()
     for i, entry in enumerate(policy.models):
         location, span = _span_text(document, ("models", i)), document.span(("models", i))
-        before = _verdicts(entry, loaded, loaded.catalogue)
-        after = _verdicts(entry, loaded, waived_catalogue)
+        try:
+            before = _verdicts(entry, loaded, loaded.catalogue)
+            after = _verdicts(entry, loaded, waived_catalogue)
+        except UnknownLicenseError as error:  # a model the Hub could not tell us about: point at its entry
+            field = ("models", i, "model" if entry.model else "card")
+            placed = [d.model_copy(update={"span": document.span(field)}) for d in error.diagnostics]
+            raise ProfileError(placed, {document.file: document.text}) from None
         for original, waived_verdict in zip(before, after, strict=True):
             deciding = {r.clause for r in original.reasons}
             hits = [
@@ -378,16 +388,16 @@ def _without(catalogue: Catalogue, waivers: list[Waiver]) -> Catalogue:
 
 
 def _verdicts(entry: ModelRef, loaded: LoadedPolicy, catalogue: Catalogue) -> list[LicenseVerdict]:
-    profile = loaded.policy.profile
+    profile, hub = loaded.policy.profile, loaded.hub
     if entry.license:
         return run_check([entry.license], [], profile, catalogue, lambda: loaded.index)
     if entry.model:
-        return run_check([], [entry.model], profile, catalogue, lambda: loaded.index)
+        return run_check([], [entry.model], profile, catalogue, lambda: loaded.index, hub=hub)
     names, bases = card_names(read_model_card(loaded.base / (entry.card or "")))
     verdicts = run_check(names, [], profile, catalogue, lambda: loaded.index) if names else []
     seen = {v.license for v in verdicts}
     for base_model in bases:
-        for verdict in run_check([], [base_model], profile, catalogue, lambda: loaded.index):
+        for verdict in run_check([], [base_model], profile, catalogue, lambda: loaded.index, hub=hub):
             if verdict.license in seen:
                 continue  # the card's own licence is also its base model's: report it once
             seen.add(verdict.license)

@@ -31,6 +31,7 @@ from checker.evaluation.evaluate import evaluate
 from checker.evaluation.profile import ServiceProfile
 from checker.lookup.bundled import bundled
 from checker.lookup.catalogue import Catalogue, load_license_folder
+from checker.lookup.hub import Hub
 from checker.lookup.request import run_check
 from checker.terms.vocabulary import Outcome, UseCase
 
@@ -137,6 +138,23 @@ FailOnOption = Annotated[
         help="Outcomes that make the exit code 1 (repeatable). Default: forbidden, needs-license, undetermined.",
     ),
 ]
+OfflineOption = Annotated[
+    bool,
+    typer.Option(
+        "--offline",
+        help="Do not ask the Hugging Face Hub: answer from the model index and the cache only (also HF_HUB_OFFLINE=1).",
+    ),
+]
+RefreshOption = Annotated[
+    bool, typer.Option("--refresh", help="Ask the Hugging Face Hub again, even for a model whose answer is cached.")
+]
+
+
+def hub_for(*, offline: bool, refresh: bool) -> Hub:
+    """The Hub lookup for models the index lacks (huggingface_hub is imported only if it asks)."""
+    from checker.lookup.cache import cache_dir  # noqa: PLC0415
+
+    return Hub(offline=offline, refresh=refresh, cache_folder=cache_dir())
 
 
 def _catalogue(extra_folders: list[Path]) -> Catalogue:
@@ -167,10 +185,13 @@ def check(
         typer.Option(
             "--model",
             "-m",
-            help="A model from the index: Hugging Face repo id or short name (repeatable). Checks every licence "
-            "it ships with, its base model's included; `modelterms models` lists the index.",
+            help="A model: Hugging Face repo id (ORG/NAME) or a short name from the index (repeatable). Checks "
+            "every licence it ships with, its base models' included; a repo the index lacks is looked up on "
+            "the Hub (its card's licence and base_model chain) and the answer cached.",
         ),
     ] = [],  # noqa: B006
+    offline: OfflineOption = False,
+    refresh: RefreshOption = False,
     licenses_dir: LicensesDir = [],  # noqa: B006
     output_format: FormatOption = OutputFormat.TEXT,
     fail_on: FailOnOption = None,
@@ -184,7 +205,9 @@ def check(
     if not license and not model:
         raise bad_option("give at least one --license or --model", "e.g. --license llama or --model gpt-oss-20b")
     catalogue = _catalogue(licenses_dir)
-    results = tuple(run_check(license, model, service, catalogue, _index))
+    results = tuple(
+        run_check(license, model, service, catalogue, _index, hub=hub_for(offline=offline, refresh=refresh))
+    )
     report = Report(service, results)
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json_text(report, __version__))
@@ -214,6 +237,8 @@ def run_policy(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file (created or replaced).")
     ] = None,
+    offline: OfflineOption = False,
+    refresh: RefreshOption = False,
 ) -> None:
     """Check every model of a policy file under its profile, with waivers, as CI does.
 
@@ -222,7 +247,8 @@ def run_policy(
     """
     from checker.ci.policy import DEFAULT_POLICY, evaluate_policy, load_policy  # noqa: PLC0415
 
-    report = evaluate_policy(load_policy(policy or Path(DEFAULT_POLICY)))
+    hub = hub_for(offline=offline, refresh=refresh)
+    report = evaluate_policy(load_policy(policy or Path(DEFAULT_POLICY), hub))
     text = _policy_text(report, output_format, to_file=output is not None)
     if output:
         try:

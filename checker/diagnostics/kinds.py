@@ -83,6 +83,17 @@ class Kind(Enum):
     BAD_OPTION = ("E230", "{message}", "{help}")
     # Scanning model metadata (`modelterms scan`): a row is skipped, the scan goes on.
     BAD_ROW = ("E240", "{message}", "the row is skipped; the scan goes on")
+    # Models looked up on the Hugging Face Hub (`--model ORG/NAME` not in the index).
+    HUB_NOT_FOUND = ("E250", "no model '{name}' in the model index or on the Hugging Face Hub ({endpoint})", "{suggestion}")
+    HUB_UNREACHABLE = ("E251", "the Hugging Face Hub is not reachable at {endpoint} ({reason})", "use --license with the model's licence, or run once online so that the answer is cached")
+    HUB_OFFLINE = ("E252", "'{name}' is not in the model index, and offline there is no cached answer for it", "run once online (without --offline or HF_HUB_OFFLINE=1) to cache it, or use --license")
+    HUB_RATE_LIMITED = ("E253", "the Hugging Face Hub refused the request as rate-limited (429), {tries} times", "wait a minute and run again; a token (HF_TOKEN) raises the limit")
+    HUB_ERROR = ("E254", "the Hugging Face Hub answered {status} for '{name}' ({endpoint})", "try again later, or use --license with the model's licence")
+    HUB_GATED = ("E255", "'{name}' is gated on the Hugging Face Hub and its card could not be read ({endpoint})", "accept its terms on the Hub and set HF_TOKEN, or use --license")
+    CARD_MALFORMED = ("E256", "the model card of '{name}': {problem}", "check the card's front matter, or use --license")
+    CARD_NO_LICENSE = ("E257", "the model card of '{name}' names no licence and no base model", "find the model's licence yourself and use --license")
+    CARD_UNKNOWN_LICENSE = ("E258", "the model card of '{model}' names licence '{name}', which modelterms does not know", "{suggestion}")
+    BASE_CHAIN = ("E259", "the base models of '{name}' {problem}", "check the cards' base_model fields, or use --license")
     # fmt: on
 
     @property

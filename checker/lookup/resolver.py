@@ -21,7 +21,8 @@ from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.suggest import did_you_mean
 from checker.errors import UnknownLicenseError
 from checker.lookup.catalogue import Catalogue
-from checker.terms import model
+from checker.lookup.hub import Hub, HubCard, HubError, looks_like_repo_id
+from checker.terms.model import License
 
 if TYPE_CHECKING:
     from checker.lookup.models import ModelEntry, ModelIndex
@@ -32,14 +33,15 @@ class Provenance(StrEnum):
 
     NAMED = "named"  # the user named it (or its family, or a licence it applies with)
     INDEX = "index"  # the model index lists it for the model asked about
-    BASE_MODEL = "base-model"  # the model index lists it for a base model of the model asked about
+    CARD = "card"  # the model's own card on the Hugging Face Hub names it
+    BASE_MODEL = "base-model"  # the index or the Hub names it for a base model of the model asked about
 
 
 @dataclass(frozen=True)
 class Found:
     """One licence a name stands for."""
 
-    license: model.License
+    license: License
     requested_as: str  # what the user asked, as output shows it ("llama", "org/model via base model …")
     provenance: Provenance
     model: str | None = None  # the model asked about, if a model was named
@@ -48,19 +50,26 @@ class Found:
 
 @dataclass(frozen=True)
 class FoundModel:
-    """A model of the index, its base chain (itself first) and every licence it ships with."""
+    """A model, the index entries of its base chain (itself first, where the index lists it), every
+    licence it ships with, and the Hub cards read on the way (a model the index lacks)."""
 
-    entry: ModelEntry
+    id: str
     chain: tuple[ModelEntry, ...]
     licenses: tuple[Found, ...] = field(default=())
+    cards: tuple[HubCard, ...] = field(default=())
+
+
+# A base-model chain deeper than this is not a real lineage (the deepest seen are a handful).
+MAX_CHAIN = 12
 
 
 class Resolver:
     """Resolves names against a catalogue and (on first need) a model index."""
 
-    def __init__(self, catalogue: Catalogue, index: Callable[[], ModelIndex]) -> None:
+    def __init__(self, catalogue: Catalogue, index: Callable[[], ModelIndex], hub: Hub | None = None) -> None:
         self.catalogue = catalogue
         self._index = index
+        self.hub = hub  # None: the index alone (no Hub lookups)
 
     @property
     def index(self) -> ModelIndex:
@@ -74,10 +83,10 @@ class Resolver:
             return self.unknown(name)
         return [Found(c.license, c.requested_as, Provenance.NAMED) for c in chosen]
 
-    def licenses(self, names: Sequence[str]) -> list[model.License]:
+    def licenses(self, names: Sequence[str]) -> list[License]:
         """The licences the names stand for, each once, in order. Raises `UnknownLicenseError`
         naming every unknown name, each with its suggestions."""
-        found: dict[str, model.License] = {}
+        found: dict[str, License] = {}
         unknown: list[Diagnostic] = []
         for name in names:
             result = self.license(name)
@@ -98,21 +107,90 @@ class Resolver:
             return None
 
     def model(self, name: str) -> FoundModel | Diagnostic:
-        """A model of the index with the licences of its whole base chain, each once."""
+        """A model with the licences of its whole base chain, each once: from the index where it
+        lists the model, else from the model's card on the Hub (when a Hub is given)."""
         index = self.index
         entry = index.find(name)
         if entry is None:
-            return self.unknown(name, as_model=True)
+            if self.hub is None or not looks_like_repo_id(name):
+                return self.unknown(name, as_model=True)
+            try:
+                return self._from_hub(name.strip())
+            except HubError as error:
+                problem = error.diagnostics[0]
+                close = did_you_mean(name, index.names())
+                if problem.code == Kind.HUB_NOT_FOUND.code and close and f"'{name.strip()}'" in problem.message:
+                    # Not on the Hub either: most likely a typo of a model the index lists.
+                    words = " or ".join(f"'{c}'" for c in close)
+                    return problem.model_copy(update={"help": f"did you mean {words}?"})
+                return problem
         found: dict[str, Found] = {}
         for item in index.licenses_of(entry.id):
             provenance = Provenance.INDEX if item.via.id == entry.id else Provenance.BASE_MODEL
-            via = f" via base model {item.via.id}" if provenance is Provenance.BASE_MODEL else ""
             for chosen in self.catalogue.resolve([item.license_id]):
-                if chosen.license.id not in found:
-                    found[chosen.license.id] = Found(
-                        chosen.license, entry.id + via, provenance, model=entry.id, via=item.via.id
-                    )
-        return FoundModel(entry, tuple(index.chain(entry.id)), tuple(found.values()))
+                self._add(found, chosen.license, entry.id, item.via.id, provenance)
+        return FoundModel(entry.id, tuple(index.chain(entry.id)), tuple(found.values()))
+
+    def _add(self, found: dict[str, Found], license: License, asked: str, via: str, how: Provenance) -> None:
+        if license.id not in found:
+            shown = asked if via.lower() == asked.lower() else f"{asked} via base model {via}"
+            found[license.id] = Found(license, shown, how, model=asked, via=via)
+
+    def _from_hub(self, name: str) -> FoundModel:
+        """Walk the base models from the model's card: every base's licence applies (a merge has
+        several); a base the index lists brings the index's licences and stops the walk there."""
+        assert self.hub is not None
+        hub, index = self.hub, self.index
+        found: dict[str, Found] = {}
+        chain: list[ModelEntry] = []
+        cards: list[HubCard] = []
+        done: set[str] = set()
+
+        def visit(repo: str, path: tuple[str, ...]) -> None:
+            lowered = [p.lower() for p in path]
+            if repo.lower() in lowered:
+                cycle = " → ".join((*path[lowered.index(repo.lower()) :], repo))
+                raise HubError([Kind.BASE_CHAIN(name=name, problem=f"form a cycle: {cycle}")])
+            if len(path) >= MAX_CHAIN:
+                raise HubError([Kind.BASE_CHAIN(name=name, problem=f"go more than {MAX_CHAIN} levels deep")])
+            if repo.lower() in done:
+                return
+            done.add(repo.lower())
+            entry = index.find(repo)
+            if entry is not None:
+                chain.extend(e for e in index.chain(entry.id) if e not in chain)
+                for item in index.licenses_of(entry.id):
+                    for chosen in self.catalogue.resolve([item.license_id]):
+                        self._add(found, chosen.license, name, item.via.id, Provenance.BASE_MODEL)
+                return
+            card = hub.card(repo)
+            cards.append(card)
+            if not card.licenses and not card.base_models:
+                raise HubError([Kind.CARD_NO_LICENSE(name=repo)])
+            how = Provenance.CARD if not path else Provenance.BASE_MODEL
+            for licence in card.licenses:
+                for named in self._card_license(card, licence):
+                    self._add(found, named, name, repo, how)
+            for base in card.base_models:
+                visit(base, (*path, repo))
+
+        visit(name, ())
+        return FoundModel(name, tuple(chain), tuple(found.values()), tuple(cards))
+
+    def _card_license(self, card: HubCard, name: str) -> list[License]:
+        try:
+            return [c.license for c in self.catalogue.resolve([name])]
+        except UnknownLicenseError:
+            pass
+        if name.lower() == "other":
+            text = "its card says `license: other` without a `license_name`"
+        else:
+            close = did_you_mean(name, self.catalogue.names())
+            text = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? ") if close else ""
+            text += "modelterms cannot check a licence it does not hold"
+        if card.license_link:
+            text += f"; the card links its terms: {card.license_link}"
+        raise HubError([Kind.CARD_UNKNOWN_LICENSE(model=card.repo_id, name=name, suggestion=text + "; use --license")])
 
     def base_model_license_ids(self, name: str) -> list[str] | None:
         """The licence ids of a base model named by a card (its own chain included), or None if the

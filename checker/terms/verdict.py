@@ -82,6 +82,11 @@ class LicenseVerdict(_Frozen):
         default=None,
         description="The model in the base-model chain whose licence this is (the model itself or an ancestor).",
     )
+    provenance: str | None = Field(
+        default=None,
+        description="Where the licence came from: named (by the user), index, card (the model's card on the Hub), "
+        "base-model (the index or a card names it for a base model).",
+    )
 
     @property
     def deciding_reasons(self) -> tuple[Reason, ...]:
