@@ -243,7 +243,7 @@ class ObligationKind(StrEnum):
 
 
 class Verification(StrEnum):
-    """How the text a licence file formalises was checked (see shared/licenses/README.md)."""
+    """How the text a licence file formalises was checked (the `verified` line of its header)."""
 
     PRIMARY = "primary"
     """Read in the licensor's own file or page."""
