@@ -68,6 +68,9 @@ def test_family_resolves_to_every_version_oldest_first() -> None:
         ("GPL-3.0-or-later", ["gpl-3.0"]),
         ("AGPL-3.0-only", ["agpl-3.0"]),
         ("LGPLLR", ["lgpl-lr"]),
+        ("gfdl", ["gfdl-1.3"]),
+        ("eupl-1.2", ["eupl-1.2"]),
+        ("epl", ["epl-1.0", "epl-2.0"]),
     ],
 )
 def test_names_resolve(name: str, expected: list[str]) -> None:
