@@ -71,6 +71,8 @@ def test_family_resolves_to_every_version_oldest_first() -> None:
         ("gfdl", ["gfdl-1.3"]),
         ("eupl-1.2", ["eupl-1.2"]),
         ("epl", ["epl-1.0", "epl-2.0"]),
+        ("bsd", ["bsd-2-clause", "bsd-3-clause", "bsd-3-clause-clear"]),
+        ("Zlib", ["zlib"]),
     ],
 )
 def test_names_resolve(name: str, expected: list[str]) -> None:
