@@ -63,6 +63,16 @@ def test_family_resolves_to_every_version_oldest_first() -> None:
         ("mrl", ["mistral-research"]),
         ("mnpl", ["mistral-non-production"]),
         ("deepseek-license-1.0", ["deepseek"]),
+        ("gpl", ["gpl-2.0", "gpl-3.0"]),
+        ("lgpl", ["lgpl-2.1", "lgpl-3.0"]),
+        ("GPL-3.0-or-later", ["gpl-3.0"]),
+        ("AGPL-3.0-only", ["agpl-3.0"]),
+        ("LGPLLR", ["lgpl-lr"]),
+        ("gfdl", ["gfdl-1.3"]),
+        ("eupl-1.2", ["eupl-1.2"]),
+        ("epl", ["epl-1.0", "epl-2.0"]),
+        ("bsd", ["bsd-2-clause", "bsd-3-clause", "bsd-3-clause-clear"]),
+        ("Zlib", ["zlib"]),
     ],
 )
 def test_names_resolve(name: str, expected: list[str]) -> None:
