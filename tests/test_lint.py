@@ -241,3 +241,22 @@ def test_a_copy_of_a_bundled_licence_clashes_with_it(tmp_path: Path) -> None:
     assert run.code == 1
     assert "error[L308]: 'mit' is already a name of licence 'mit' (licenses/mit.terms:" in run.out
     assert run_cli("lint", str(ROOT / "licenses" / "mit.terms"), cwd=tmp_path).code == 0  # the file itself
+
+
+def test_an_internal_reference_is_reported_where_it_stands(tmp_path: Path) -> None:
+    body = "\n# Read in notes/others-quotes.md and find_string id 8561238014.\n"
+    code, findings = lint_json(tmp_path, body)
+    assert code == 1
+    assert codes(findings) == ["L310", "L310", "L310"]  # the note, the tool, the look-up id
+    assert [f["message"] for f in findings][
+        0
+    ] == "'notes/others-quotes.md' is an internal reference, not a public source"
+    assert [(f["line"], f["column"]) for f in findings] == [(10, 11), (10, 38), (10, 50)]
+
+
+def test_the_index_and_the_readme_cite_only_public_sources() -> None:
+    from checker.analysis.references import internal_references  # noqa: PLC0415
+
+    for name in ("licenses/models.yaml", "README.md", "ARCHITECTURE.md", "grammar/README.md"):
+        found = internal_references((ROOT / name).read_text(encoding="utf-8"), name)
+        assert not found, [(d.span, d.message) for d in found if d.span]

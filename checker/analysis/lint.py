@@ -8,7 +8,8 @@ A file that builds is then checked for what the language accepts but a reviewer 
 - a comparison whose boundary disagrees with its quote ("at least" written as `>`);
 - a quote that no longer matches the hash recorded for it (`quotes.sha256` beside the files);
 - an id or alias that another licence of the catalogue already answers to;
-- a source that is not a web address.
+- a source that is not a web address;
+- a reference to a research note or a look-up id instead of a public source (`references`).
 
 "Can never hold" is decided exactly, not by sampling: every fact a condition reads has finitely
 many cases that matter (each side of each threshold, each class of regions or use cases that the
@@ -25,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from checker.analysis.references import internal_references
 from checker.diagnostics import Diagnostic, Kind, Severity
 from checker.errors import LicenseFileError
 from checker.evaluation.evaluate import Truth, holds
@@ -95,6 +97,7 @@ def lint_paths(paths: Sequence[Path], catalogue: Catalogue | None = None) -> Lin
             report.unreadable = True
             continue
         report.sources[str(path)] = text
+        report.diagnostics += internal_references(text, str(path))
         try:
             license = parse_license(text, str(path))
         except LicenseFileError as error:

@@ -72,6 +72,7 @@ class Kind(Enum):
     QUOTE_NOT_RECORDED = ("L307", "clause '{name}' has no quote hash in {file}", "run `modelterms lint --record-hashes` to record it", Severity.WARNING)
     NAME_CLASH = ("L308", "'{name}' is already a name of licence '{owner}' ({where})", "give this licence an id and aliases of its own")
     SOURCE_NOT_URL = ("L309", "source '{source}' is not a web address", "give the address where the licence text was read: `source \"https://…\"`", Severity.WARNING)
+    INTERNAL_REFERENCE = ("L310", "'{found}' is an internal reference, not a public source", "cite what a reader can open: the licensor's URL, a repository and path at a commit, or an archive date")
     # Profiles and policies (YAML) and the command line.
     YAML_SYNTAX = ("E200", "{problem}", "{help}")
     YAML_TOO_LARGE = ("E201", "{what}", "keep the file small and without deep aliases")
