@@ -248,9 +248,7 @@ def test_an_internal_reference_is_reported_where_it_stands(tmp_path: Path) -> No
     code, findings = lint_json(tmp_path, body)
     assert code == 1
     assert codes(findings) == ["L310", "L310", "L310"]  # the note, the tool, the look-up id
-    assert [f["message"] for f in findings][
-        0
-    ] == "'notes/others-quotes.md' is an internal reference, not a public source"
+    assert findings[0]["message"] == "'notes/others-quotes.md' is an internal reference, not a public source"
     assert [(f["line"], f["column"]) for f in findings] == [(10, 11), (10, 38), (10, 50)]
 
 
