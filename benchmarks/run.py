@@ -42,6 +42,8 @@ from checker.cache import cached_catalogue
 from checker.catalogue import bundled, read_bundled
 
 ROOT = Path(__file__).resolve().parent.parent
+# The bundled catalogue's size, counted from the files (it grows with every licence added).
+BUNDLED = len(list((ROOT / "licenses").glob("*.terms")))
 RESULTS: list[tuple[str, str, str]] = []  # (measure, figure, target verdict)
 
 
@@ -269,7 +271,7 @@ def _load_times(load: Callable[[], checker.Catalogue], runs: int) -> tuple[float
         start = time.perf_counter()
         catalogue = load()
         middle = time.perf_counter()
-        assert len(catalogue.licenses) == 46
+        assert len(catalogue.licenses) == BUNDLED
         end = time.perf_counter()
         index.append(middle - start)
         whole.append(end - start)
@@ -278,7 +280,7 @@ def _load_times(load: Callable[[], checker.Catalogue], runs: int) -> tuple[float
 
 
 def catalogue_load(quick: bool) -> None:
-    print("\n4. loading the whole catalogue (46 licences)")
+    print(f"\n4. loading the whole catalogue ({BUNDLED} licences)")
     start_path = bundled.__wrapped__  # what a start runs (bundled() itself keeps its first answer)
     with tempfile.TemporaryDirectory() as cache:
         os.environ["MODELTERMS_CACHE_DIR"] = cache
