@@ -43,6 +43,8 @@ from checker.lookup.cache import cached_catalogue
 from checker.lookup.catalogue import read_bundled
 
 ROOT = Path(__file__).resolve().parent.parent
+# The bundled catalogue's size, counted from the files (it grows with every licence added).
+BUNDLED = len(list((ROOT / "licenses").glob("*.terms")))
 RESULTS: list[tuple[str, str, str]] = []  # (measure, figure, target verdict)
 
 
@@ -270,7 +272,7 @@ def _load_times(load: Callable[[], checker.Catalogue], runs: int) -> tuple[float
         start = time.perf_counter()
         catalogue = load()
         middle = time.perf_counter()
-        assert len(catalogue.licenses) == 46
+        assert len(catalogue.licenses) == BUNDLED
         end = time.perf_counter()
         index.append(middle - start)
         whole.append(end - start)
@@ -279,7 +281,7 @@ def _load_times(load: Callable[[], checker.Catalogue], runs: int) -> tuple[float
 
 
 def catalogue_load(quick: bool) -> None:
-    print("\n4. loading the whole catalogue (46 licences)")
+    print(f"\n4. loading the whole catalogue ({BUNDLED} licences)")
     start_path = bundled.__wrapped__  # what a start runs (bundled() itself keeps its first answer)
     with tempfile.TemporaryDirectory() as cache:
         os.environ["MODELTERMS_CACHE_DIR"] = cache
