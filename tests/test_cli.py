@@ -149,3 +149,16 @@ def test_own_licence_folder(cli: object, tmp_path: Path) -> None:
     run = run_cli("check", "-l", "acme-1.0", "--licenses-dir", str(tmp_path))
     assert run.code == 2
     assert "broken.terms:3:7: error[E102]: the file ends too early" in run.err  # just after `clause`
+
+
+def test_version_help_and_a_bare_command_answer_as_users_expect() -> None:
+    import checker  # noqa: PLC0415
+
+    for flag in ("--version", "-V"):
+        run = run_cli(flag)
+        assert (run.code, run.out.strip()) == (0, checker.__version__)
+    bare = run_cli()
+    assert bare.code == 0 and "Usage: modelterms" in bare.out and "check" in bare.out
+    for args in (("-h",), ("check", "-h"), ("compare", "-h"), ("scan", "-h")):
+        run = run_cli(*args)
+        assert run.code == 0 and run.out.startswith("Usage: modelterms"), args

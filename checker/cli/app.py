@@ -53,7 +53,28 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit
+
+
+@app.callback()
+def _top(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", help="Print the modelterms version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """May our service use this model, and on what conditions? Checks a service profile against
+    open-weight AI model licences, clause by clause. Informs decisions; not legal advice."""
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -445,5 +466,6 @@ def _app_for(argv: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    _app_for(sys.argv[1:])()
+    """Console-script entry point. A bare `modelterms` shows the help and exits 0."""
+    argv = sys.argv[1:] or ["--help"]
+    _app_for(argv)(args=argv)
