@@ -162,3 +162,12 @@ def test_version_help_and_a_bare_command_answer_as_users_expect() -> None:
     for args in (("-h",), ("check", "-h"), ("compare", "-h"), ("scan", "-h")):
         run = run_cli(*args)
         assert run.code == 0 and run.out.startswith("Usage: modelterms"), args
+
+
+def test_the_small_commands_take_format_json_too() -> None:
+    import checker  # noqa: PLC0415
+
+    uses = json.loads(run_cli("uses", "--format", "json").out)["uses"]
+    assert {u["use"] for u in uses} == {u.value for u in checker.UseCase}
+    assert json.loads(run_cli("version", "--format", "json").out) == {"version": checker.__version__}
+    assert json.loads(run_cli("schema", "--format", "json").out)["title"] == "modelterms policy file"

@@ -152,6 +152,12 @@ LicensesDir = Annotated[
     list[Path], typer.Option("--licenses-dir", help="A folder of your own .terms licence files (repeatable).")
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+class SchemaFormat(StrEnum):
+    JSON = "json"
+
+
 FailOnOption = Annotated[
     list[Outcome] | None,
     typer.Option(
@@ -307,8 +313,15 @@ def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: 
 
 
 @app.command("schema")
-def print_schema() -> None:
-    """Print the JSON Schema of the policy file (for editors)."""
+def print_schema(
+    output_format: Annotated[
+        SchemaFormat, typer.Option("--format", "-f", help="json: the schema is JSON (the only format).")
+    ] = SchemaFormat.JSON,
+) -> None:
+    """Print the JSON Schema of the policy file (for editors).
+
+    Example: modelterms schema > modelterms.schema.json
+    """
     from checker.ci.policy import PolicyFile  # noqa: PLC0415
 
     schema = PolicyFile.model_json_schema(by_alias=True)
@@ -413,16 +426,23 @@ def list_models(
 
 
 @app.command("uses")
-def list_uses() -> None:
+def list_uses(output_format: FormatOption = OutputFormat.TEXT) -> None:
     """List the use-case vocabulary for --use and profiles."""
+    if output_format is OutputFormat.JSON:
+        rows = [{"use": u.value, "description": u.description} for u in UseCase]
+        sys.stdout.write(json.dumps({"uses": rows}, indent=2, ensure_ascii=False) + "\n")
+        return
     console = _console()
     for use in UseCase:
         console.print(f"{use.value:<24} {use.description}", markup=False)
 
 
 @app.command("version")
-def show_version() -> None:
+def show_version(output_format: FormatOption = OutputFormat.TEXT) -> None:
     """Print the modelterms version."""
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(json.dumps({"version": __version__}) + "\n")
+        return
     typer.echo(__version__)
 
 
