@@ -49,8 +49,14 @@ FORBIDDEN = {
     "evaluation.compiled": {"yaml"},
     "evaluation.profile": {"evaluation.evaluate"},
     "evaluation.wording": {"evaluation.evaluate"},
-    # A start from a valid cache never parses: the cache reads licence texts, never the parser.
-    "lookup.cache": {"lark", "language.parser", "language.builder", "language.tree", "typer", "rich", "yaml"},
+    # A start from a valid cache never parses: the cache reads licence texts, never the parser. And
+    # it is data, never code: no pickle (issue 14).
+    "lookup.cache": {"lark", "language.parser", "language.builder", "language.tree", "typer", "rich", "yaml",
+                     "pickle", "marshal", "shelve"},  # fmt: skip
+    # The cache's data format: JSON and the models' own annotations, nothing that reads a file or
+    # runs what a file names (no pickle), and none of the models it stores (the cache gives it those).
+    "lookup.codec": {"lark", "language", "evaluation", "lookup.catalogue", "lookup.models", "pickle", "yaml", "typer",
+                     "rich"},  # fmt: skip
     # The analyses of compare, diff and explain: pure, over the model and the evaluator.
     "analysis.space": ANALYSIS | {"evaluation.evaluate", "yaml"},
     "analysis.flips": ANALYSIS | {"yaml"},
