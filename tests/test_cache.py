@@ -390,7 +390,7 @@ def _doctored_lines(path: Path) -> list[bytes]:
 
 def test_a_doctored_licence_is_detected_and_parsed_again(warm: Path) -> None:
     path = catalogue_file(warm)
-    doctored = b"\n".join(_doctored_lines(path))  # the MAC line kept as it was
+    doctored = b"\n".join(_doctored_lines(path))  # the MAC and the header kept as they were
     path.write_bytes(doctored)
     assert verdict(warm) == RIGHT
     assert path.read_bytes() != doctored  # written again
@@ -424,12 +424,12 @@ def test_a_damaged_licence_in_a_file_that_otherwise_matches_is_repaired(
     opened = cache._open_folder()
     assert opened is not None
     path = catalogue_file(warm)
-    lines = path.read_bytes().split(b"\n")[1:]
-    header = json.loads(lines[0])
-    ids = [entry[0] for entry in header["entries"]]
-    lines[1 + ids.index("llama-3.1")] = b"[9999]"
+    _, head, *bodies = path.read_bytes().split(b"\n")
+    header = json.loads(head)
+    del header["lines"]  # the digests of the lines: sealed again below, with the damaged line's
+    bodies[[entry[0] for entry in header["entries"]].index("llama-3.1")] = b"[9999]"
     key = path.name.removeprefix("catalogue-").removesuffix(".jsonl")
-    damaged = cache._seal(opened[1], "catalogue", key, lines)
+    damaged = cache._seal(opened[1], "catalogue", key, header, bodies)
     path.write_bytes(damaged)
     assert verdict(warm) == RIGHT  # exit 1, not 3
     assert path.read_bytes() != damaged

@@ -280,29 +280,55 @@ def _new_secret(folder: Path, path: Path) -> None:
         return  # read-only or full: no cache this start
 
 
-# ---- sealed files: a MAC line, then JSON lines ------------------------------------------------
+# ---- sealed files: a MAC line, a header, then JSON lines ---------------------------------------
+# Line 0 holds the MAC of line 1, the header; the header holds the SHA-256 of every line after it.
+# A start checks the MAC of the header alone (a few kilobytes) and each licence's digest when it is
+# first asked for: a `check --license llama` start hashes the Llama licences, not the catalogue.
 
 
-def _mac(key: bytes, kind: str, name: str, body: bytes) -> bytes:
+def _mac(key: bytes, kind: str, name: str, head: bytes) -> bytes:
     mac = hmac.new(key, f"{kind}\0{name}\0".encode(), "sha256")
-    mac.update(body)
+    mac.update(head)
     return mac.hexdigest().encode("ascii")
 
 
-def _seal(key: bytes, kind: str, name: str, lines: Sequence[bytes]) -> bytes:
-    body = b"\n".join(lines)
-    return b"%s %d %s\n%s" % (_MAGIC, _FORMAT, _mac(key, kind, name, body), body)
+def _seal(key: bytes, kind: str, name: str, header: dict[str, Any], lines: Sequence[bytes]) -> bytes:
+    head = dumps({**header, "lines": [hashlib.sha256(line).hexdigest() for line in lines]})
+    return b"\n".join([b"%s %d %s" % (_MAGIC, _FORMAT, _mac(key, kind, name, head)), head, *lines])
 
 
-def _unseal(data: bytes, key: bytes, kind: str, name: str) -> list[bytes] | None:
-    """The lines of a sealed file, or None when it is not one or its MAC does not match."""
-    head, _, body = data.partition(b"\n")
-    parts = head.split(b" ")
-    if len(parts) != 3 or parts[0] != _MAGIC or parts[1] != b"%d" % _FORMAT:
+class _Sealed:
+    """A sealed file whose header's MAC matched: the header, and its lines, each checked when read."""
+
+    def __init__(self, header: dict[str, Any], lines: list[bytes]) -> None:
+        self.header = header
+        self._lines = lines
+        self._digests: list[str] = header["lines"]
+
+    def line(self, number: int) -> bytes:
+        line = self._lines[number]
+        if hashlib.sha256(line).hexdigest() != self._digests[number]:
+            raise ValueError(f"line {number + 2} is damaged")
+        return line
+
+
+def _unseal(data: bytes, key: bytes, kind: str, name: str) -> _Sealed | None:
+    """The sealed file, or None when it is not one or its MAC does not match."""
+    lines = data.split(b"\n")
+    parts = lines[0].split(b" ")
+    if len(lines) < 2 or len(parts) != 3 or parts[0] != _MAGIC or parts[1] != b"%d" % _FORMAT:
         return None
-    if not hmac.compare_digest(parts[2], _mac(key, kind, name, body)):
+    if not hmac.compare_digest(parts[2], _mac(key, kind, name, lines[1])):
         return None
-    return body.split(b"\n")
+    try:
+        header = loads(lines[1])
+        if not (isinstance(header, dict) and isinstance(header.get("lines"), list)):
+            return None
+        if len(header["lines"]) != len(lines) - 2:
+            return None
+    except Exception:  # not what we wrote (a MAC that matches makes this a bug)
+        return None
+    return _Sealed(header, lines[2:])
 
 
 def _store(folder: Path, path: Path, prefix: str, data: bytes) -> None:
@@ -375,10 +401,10 @@ def _write_catalogue(folder: Path, mac_key: bytes, key: str, licenses: list[mode
                     for e in entries],
     }  # fmt: skip
     try:
-        lines = [dumps(header), *(dumps(codec.encode(lic)) for lic in licenses)]
+        lines = [dumps(codec.encode(lic)) for lic in licenses]
     except Exception:  # pragma: no cover - a model the codec cannot store (the tests write every licence)
         return
-    _store(folder, _catalogue_path(folder, key), _PREFIX, _seal(mac_key, "catalogue", key, lines))
+    _store(folder, _catalogue_path(folder, key), _PREFIX, _seal(mac_key, "catalogue", key, header, lines))
 
 
 def _entry(row: list[Any]) -> Entry:
@@ -390,20 +416,20 @@ def _read_catalogue(
     folder: Path, mac_key: bytes, key: str, parse: Callable[[], list[model.License]]
 ) -> Catalogue | None:
     """The cached catalogue, or None when the file is missing, foreign or not what we wrote. A
-    licence that cannot be decoded when first asked for is parsed, with the rest, and the file
-    written again: `parse` gives the licences as without a cache."""
+    licence that cannot be read back when first asked for (its line damaged, or not decoding) is
+    parsed, with the rest, and the file written again: `parse` gives the licences as without a cache."""
     path = _catalogue_path(folder, key)
     found = _read(path, MAX_FILE_BYTES, touch=True)
-    lines = _unseal(found[0], mac_key, "catalogue", key) if found is not None else None
-    if lines is None:
+    sealed = _unseal(found[0], mac_key, "catalogue", key) if found is not None else None
+    if sealed is None:
         return None
     codec = _codec()
     try:
-        header = loads(lines[0])
-        if header["key"] != key or header["classes"] != codec.names or len(lines) != len(header["entries"]) + 1:
+        header = sealed.header
+        if header["key"] != key or header["classes"] != codec.names or len(header["entries"]) != len(header["lines"]):
             return None
         entries = [_entry(row) for row in header["entries"]]
-        bodies = {entry.id: line for entry, line in zip(entries, lines[1:], strict=True)}
+        lines = {entry.id: number for number, entry in enumerate(entries)}
     except Exception:  # not what we wrote (a MAC that matches makes this a bug): parse
         return None
 
@@ -413,21 +439,25 @@ def _read_catalogue(
         _write_catalogue(folder, mac_key, key, licenses)
         return {lic.id: lic for lic in licenses}
 
-    def load(license_id: str) -> model.License:
+    def decoded(license_id: str) -> model.License:
         # A licence's nodes form no reference cycles, so a collection while they are being created
         # frees nothing and walks the whole heap: in a large process that doubles the time.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            license = codec.decode(loads(bodies[license_id]))
-            if not (isinstance(license, model.License) and license.id == license_id):
-                raise TypeError(f"not the licence {license_id}")
-        except Exception:
-            return repaired()[license_id]
+            license = codec.decode(loads(sealed.line(lines[license_id])))
         finally:
             if collecting:
                 gc.enable()
+        if not (isinstance(license, model.License) and license.id == license_id):
+            raise TypeError(f"not the licence {license_id}")
         return license
+
+    def load(license_id: str) -> model.License:
+        try:
+            return decoded(license_id)
+        except Exception:
+            return repaired()[license_id]
 
     try:
         return Catalogue.from_index(entries, load)
@@ -472,7 +502,7 @@ def cached_license_files(files: Sequence[tuple[str, Traversable]]) -> Catalogue:
     key = cache_key(texts)
     catalogue = _cached(folder, mac_key, key, lambda: parse_all(texts))
     if stamp is not None and settled:
-        _store(folder, stamp, _STAMP_PREFIX, _seal(mac_key, "stamp", stamp.name, [key.encode("ascii")]))
+        _store(folder, stamp, _STAMP_PREFIX, _seal(mac_key, "stamp", stamp.name, {"key": key}, []))
     return catalogue
 
 
@@ -482,11 +512,9 @@ def _texts(files: Sequence[tuple[str, Traversable]]) -> list[tuple[str, str]]:
 
 def _read_stamp(stamp: Path, mac_key: bytes) -> str | None:
     found = _read(stamp, 1024, touch=True)
-    lines = _unseal(found[0], mac_key, "stamp", stamp.name) if found is not None else None
-    if lines is None or len(lines) != 1:
-        return None
-    key = lines[0].decode("ascii", "replace")
-    return key if len(key) == 32 and key.isalnum() and key.isascii() else None
+    sealed = _unseal(found[0], mac_key, "stamp", stamp.name) if found is not None else None
+    key = sealed.header.get("key") if sealed is not None else None
+    return key if isinstance(key, str) and len(key) == 32 and key.isalnum() and key.isascii() else None
 
 
 def _stamp(folder: Path, files: Sequence[tuple[str, Traversable]]) -> tuple[Path | None, bool]:
@@ -531,19 +559,19 @@ def cached_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
     codec = Codec([ModelEntry])
     header = {"key": key, "classes": codec.names}
     found = _read(path, MAX_FILE_BYTES, touch=True)
-    lines = _unseal(found[0], mac_key, "models", key) if found is not None else None
-    if lines is not None and len(lines) == 2:
+    sealed = _unseal(found[0], mac_key, "models", key) if found is not None else None
+    if sealed is not None:
         try:
-            if loads(lines[0]) == header:
-                entries = [codec.decode(row) for row in loads(lines[1])]
+            if {**sealed.header, "lines": None} == {**header, "lines": None}:
+                entries = [codec.decode(row) for row in loads(sealed.line(0))]
                 if all(isinstance(e, ModelEntry) for e in entries):
                     return ModelIndex(entries, catalogue)
-        except Exception:  # not what we wrote (a MAC that matches makes this a bug): parse
+        except Exception:  # damaged, or not what we wrote: parse
             pass
     index = parse_index(text, file, catalogue)
     try:
-        lines = [dumps(header), dumps([codec.encode(e) for e in index.entries])]
+        lines = [dumps([codec.encode(e) for e in index.entries])]
     except Exception:  # pragma: no cover - a model the codec cannot store (the tests write the index)
         return index
-    _store(folder, path, _INDEX_PREFIX, _seal(mac_key, "models", key, lines))
+    _store(folder, path, _INDEX_PREFIX, _seal(mac_key, "models", key, header, lines))
     return index

@@ -23,6 +23,7 @@ is faster (benchmarks/README.md, section 4).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 import types
 import typing
@@ -62,17 +63,16 @@ class _Plan:
     def __init__(self, names: list[str], encoders: list[Convert], decoders: list[Convert]) -> None:
         self.names = names
         self.encoders = encoders
-        self.decoders = list(zip(names, decoders, strict=True))
+        # Only the fields whose JSON value is not already the value are converted when read.
+        self.converted = [(n, d) for n, d in zip(names, decoders, strict=True) if d is not None]
         self.width = len(names) + 2
-        self._sets: dict[int, frozenset[str]] = {}
+        self.sets: dict[int, frozenset[str]] = {}  # the fields set, by mask
 
-    def fields_set(self, mask: int) -> set[str]:
-        found = self._sets.get(mask)
-        if found is None:
-            if not (type(mask) is int and 0 <= mask < 1 << len(self.names)):
-                raise ValueError("not a field mask")
-            found = self._sets[mask] = frozenset(n for i, n in enumerate(self.names) if mask >> i & 1)
-        return set(found)
+    def fields_set(self, mask: int) -> frozenset[str]:
+        if not (type(mask) is int and 0 <= mask < 1 << len(self.names)):
+            raise ValueError("not a field mask")
+        found = self.sets[mask] = frozenset(n for i, n in enumerate(self.names) if mask >> i & 1)
+        return found
 
 
 class Codec:
@@ -102,6 +102,7 @@ class Codec:
         ]
 
     def decode(self, data: Any) -> Any:
+        # About two thousand nodes per catalogue: every step here counts (benchmarks/README.md, 4).
         number = data[0]
         if not (type(number) is int and number >= 0):
             raise ValueError("not a class number")
@@ -109,13 +110,15 @@ class Codec:
         plan = self._plans.get(cls) or self._plan(cls)
         if len(data) != plan.width:
             raise ValueError(f"{cls.__name__} takes {plan.width - 2} fields")
-        fields = {
-            name: value if convert is None or value is None else convert(value)
-            for (name, convert), value in zip(plan.decoders, data[2:], strict=True)
-        }
+        fields = dict(zip(plan.names, data[2:], strict=True))
+        for name, convert in plan.converted:
+            value = fields[name]
+            if value is not None:
+                fields[name] = convert(value)
         obj = _new(cls)
         _set(obj, "__dict__", fields)
-        _set(obj, "__pydantic_fields_set__", plan.fields_set(data[1]))
+        given = plan.sets.get(data[1]) or plan.fields_set(data[1])
+        _set(obj, "__pydantic_fields_set__", set(given))  # a set of its own, as pydantic gives each model
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj
@@ -170,9 +173,12 @@ class Codec:
             return str, Decimal
         if cls is dt.date:
             return dt.date.isoformat, dt.date.fromisoformat
-        plain = issubclass(cls, tuple) and all(a in (str, int) for a in typing.get_type_hints(cls).values())
-        if plain and hasattr(cls, "_make"):  # a named tuple of plain values (Span)
-            return list, cls._make  # orjson writes no tuple subclass
+        if issubclass(cls, tuple) and hasattr(cls, "_fields"):  # a named tuple of plain values (Span)
+            kinds = {getattr(a, "__forward_arg__", a) for a in cls.__annotations__.values()}
+            if not kinds <= {str, int, "str", "int"}:
+                raise TypeError(f"{owner.__qualname__}: cannot store {cls.__qualname__}")
+            # orjson writes no tuple subclass; read back in C (`_make` is a Python-level classmethod).
+            return list, functools.partial(tuple.__new__, cls)
         raise TypeError(f"{owner.__qualname__}: cannot store {cls.__qualname__}")
 
 
@@ -199,4 +205,4 @@ def _each(encode: Convert) -> Callable[[Any], list[Any]]:
 
 
 def _each_tuple(decode: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
-    return lambda values: tuple([decode(v) for v in values])
+    return lambda values: tuple(map(decode, values))
