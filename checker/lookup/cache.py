@@ -23,18 +23,22 @@ the rest holds.)
 
 **Nothing in it can run code**: the files are JSON (`checker.lookup.codec`), not pickle.
 
-**Nor can it lie.** Every file carries an HMAC-SHA256 of its exact bytes and of the kind and key it
-is filed under, keyed by a secret the folder holds (`secret`: 32 random bytes, made on first use)
-together with the device, inode and ctime of that secret file. A file whose MAC does not match is
-damaged. The ctime is what a cache brought in from elsewhere cannot fake: a folder restored from a
-CI cache, copied from another machine or committed to a repository consists of files created just
-now, and no tool can set a ctime back (the fact the stamp relies on too); so a cache doctored
-elsewhere and brought in whole, its secret included, does not match and is never believed. What no
-cache can stop is someone who can already write the user's files: they could as well edit modelterms.
+**Nor can it lie.** Every file is sealed: its first line is an HMAC-SHA256 of its header and of the
+kind and key it is filed under, and the header holds the SHA-256 of every line after it, so the MAC
+covers the file's exact bytes. The MAC's key is a secret the folder holds (`secret`: 32 random
+bytes, made on first use) together with the device, inode and ctime of that secret file. A file
+whose MAC does not match, or a line whose digest does not, is damaged. The ctime is what a cache
+brought in from elsewhere cannot fake: a folder restored from a CI cache, copied from another
+machine or committed to a repository consists of files created just now, and no tool can set a ctime
+back (the fact the stamp relies on too); so a cache doctored elsewhere and brought in whole, its
+secret included, does not match and is never believed. (Where the file system keeps ctimes to the
+second only — FAT, HFS+, ext3 — the restore's second could be guessed: there this is weaker.) What
+no cache can stop is someone who can already write the user's files: they could as well edit
+modelterms.
 
 **Damage is repaired, never fatal**: a missing, unreadable, truncated, doctored or foreign file is
-ignored — the licences are parsed as without a cache — and written again; a licence that cannot be
-read back from a file whose MAC matched (which would be a bug) is parsed then. A folder that cannot
+ignored — the licences are parsed as without a cache — and written again; so is the file when a
+licence's line, read on first use, is damaged or (a bug) cannot be decoded. A folder that cannot
 be written (read-only, full) only means the next start parses again. Writing is atomic (a temporary
 file, then a rename, which replaces a link or FIFO in the way instead of writing through it). The
 folder keeps the `KEEP` most recently used files of each kind, so that two installs or checkouts

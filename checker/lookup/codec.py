@@ -82,6 +82,7 @@ class Codec:
         self._classes = tuple(sorted(classes, key=lambda c: (c.__module__, c.__qualname__)))
         self._numbers = {cls: number for number, cls in enumerate(self._classes)}
         self._plans: dict[type[BaseModel], _Plan] = {}
+        self._table: list[tuple[type[BaseModel], _Plan] | None] = [None] * len(self._classes)  # by number
 
     @property
     def names(self) -> list[str]:
@@ -106,11 +107,10 @@ class Codec:
         number = data[0]
         if not (type(number) is int and number >= 0):
             raise ValueError("not a class number")
-        cls = self._classes[number]
-        plan = self._plans.get(cls) or self._plan(cls)
+        cls, plan = self._table[number] or self._entry(number)
         if len(data) != plan.width:
             raise ValueError(f"{cls.__name__} takes {plan.width - 2} fields")
-        fields = dict(zip(plan.names, data[2:], strict=True))
+        fields = dict(zip(plan.names, data[2:]))  # noqa: B905 - the width is checked above
         for name, convert in plan.converted:
             value = fields[name]
             if value is not None:
@@ -124,6 +124,11 @@ class Codec:
         return obj
 
     # ---- plans, from the annotations ------------------------------------------------------------
+
+    def _entry(self, number: int) -> tuple[type[BaseModel], _Plan]:
+        cls = self._classes[number]
+        found = self._table[number] = (cls, self._plan(cls))
+        return found
 
     def _plan(self, cls: type[BaseModel]) -> _Plan:
         found = self._plans.get(cls)
