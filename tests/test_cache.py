@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, same_nodes
 
 from checker.lookup import cache
 from checker.lookup.bundled import bundled
@@ -42,21 +42,6 @@ def cache_files(folder: Path) -> list[Path]:
 
 def unparsed(*args: object) -> None:
     raise AssertionError("a cached catalogue was parsed again")
-
-
-def same_nodes(read: object, parsed: object) -> bool:
-    """Equal to the last detail equality leaves out: every value of the same type, every span, the
-    fields given when it was built."""
-    if isinstance(parsed, model.Node):
-        assert type(read) is type(parsed)
-        assert isinstance(read, model.Node)
-        assert read.span == parsed.span and read.model_fields_set == parsed.model_fields_set
-        return all(same_nodes(getattr(read, name), getattr(parsed, name)) for name in type(parsed).model_fields)
-    if isinstance(parsed, list | tuple):
-        assert isinstance(read, type(parsed))
-        return all(same_nodes(r, p) for r, p in zip(read, parsed, strict=True))
-    assert type(read) is type(parsed) and read == parsed, (read, parsed)
-    return True
 
 
 def test_a_missing_cache_is_written_and_then_read(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
