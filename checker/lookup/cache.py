@@ -368,14 +368,17 @@ def cached_catalogue(texts: Sequence[tuple[str, str]]) -> Catalogue:
     if opened is None:
         return Catalogue(parse_all(texts))
     folder, mac_key = opened
-    return _cached(folder, mac_key, cache_key(texts), lambda: parse_all(texts))
+    return _cached(folder, mac_key, cache_key(texts), lambda: texts)
 
 
-def _cached(folder: Path, mac_key: bytes, key: str, parse: Callable[[], list[model.License]]) -> Catalogue:
-    found = _read_catalogue(folder, mac_key, key, parse)
+Texts = Callable[[], Sequence[tuple[str, str]]]  # the licence texts (shown name, text), read when called
+
+
+def _cached(folder: Path, mac_key: bytes, key: str, texts: Texts) -> Catalogue:
+    found = _read_catalogue(folder, mac_key, key, texts)
     if found is not None:
         return found
-    licenses = parse()
+    licenses = parse_all(texts())
     _write_catalogue(folder, mac_key, key, licenses)
     return Catalogue(licenses)
 
@@ -416,12 +419,10 @@ def _entry(row: list[Any]) -> Entry:
     return Entry(license_id, tuple(names), tuple(families), (dt.date.fromisoformat(date), name), tuple(applies_with))
 
 
-def _read_catalogue(
-    folder: Path, mac_key: bytes, key: str, parse: Callable[[], list[model.License]]
-) -> Catalogue | None:
+def _read_catalogue(folder: Path, mac_key: bytes, key: str, texts: Texts) -> Catalogue | None:
     """The cached catalogue, or None when the file is missing, foreign or not what we wrote. A
     licence that cannot be read back when first asked for (its line damaged, or not decoding) is
-    parsed, with the rest, and the file written again: `parse` gives the licences as without a cache."""
+    parsed, with the rest, from `texts` as they are then, and filed under their key."""
     path = _catalogue_path(folder, key)
     found = _read(path, MAX_FILE_BYTES, touch=True)
     sealed = _unseal(found[0], mac_key, "catalogue", key) if found is not None else None
@@ -439,8 +440,9 @@ def _read_catalogue(
 
     @functools.cache
     def repaired() -> dict[str, model.License]:
-        licenses = parse()
-        _write_catalogue(folder, mac_key, key, licenses)
+        now = texts()  # as they are now: filed under the key of what is parsed, not the key looked up
+        licenses = parse_all(now)
+        _write_catalogue(folder, mac_key, cache_key(now), licenses)
         return {lic.id: lic for lic in licenses}
 
     def decoded(license_id: str) -> model.License:
@@ -492,19 +494,16 @@ def cached_license_files(files: Sequence[tuple[str, Traversable]]) -> Catalogue:
         return Catalogue(parse_all(_texts(files)))
     folder, mac_key = opened
 
-    def parse() -> list[model.License]:
-        return parse_all(_texts(files))
-
     stamp, settled = _stamp(folder, files)
     if stamp is not None:
         stamped = _read_stamp(stamp, mac_key)
         if stamped is not None:
-            found = _read_catalogue(folder, mac_key, stamped, parse)
+            found = _read_catalogue(folder, mac_key, stamped, lambda: _texts(files))
             if found is not None:
                 return found
     texts = _texts(files)
     key = cache_key(texts)
-    catalogue = _cached(folder, mac_key, key, lambda: parse_all(texts))
+    catalogue = _cached(folder, mac_key, key, lambda: texts)
     if stamp is not None and settled:
         _store(folder, stamp, _STAMP_PREFIX, _seal(mac_key, "stamp", stamp.name, {"key": key}, []))
     return catalogue
