@@ -33,6 +33,7 @@ RANK = {name: rank for rank, names in enumerate(STAGES) for name in names}
 
 # What an analysis (compare, diff, explain) must not import: no syntax, no catalogue, no output.
 ANALYSIS = {"lark", "language", "lookup", "cli", "typer", "rich"}
+CODE = {"pickle", "marshal", "shelve"}  # formats that run what a file names: the cache reads data only
 
 # Finer rules inside the stages: what each module (or every module of a package) must not import,
 # as checker modules or packages (dotted, below `checker`) or third-party packages.
@@ -49,8 +50,12 @@ FORBIDDEN = {
     "evaluation.compiled": {"yaml"},
     "evaluation.profile": {"evaluation.evaluate"},
     "evaluation.wording": {"evaluation.evaluate"},
-    # A start from a valid cache never parses: the cache reads licence texts, never the parser.
-    "lookup.cache": {"lark", "language.parser", "language.builder", "language.tree", "typer", "rich", "yaml"},
+    # A start from a valid cache never parses: the cache reads licence texts, never the parser. And
+    # it is data, never code: no pickle (issue 14).
+    "lookup.cache": {"lark", "language.parser", "language.builder", "language.tree", "typer", "rich", "yaml"} | CODE,
+    # The cache's data format: JSON and the models' own annotations, nothing that reads a file or
+    # runs what a file names (no pickle), and none of the models it stores (the cache gives it those).
+    "lookup.codec": {"lark", "language", "evaluation", "lookup.catalogue", "lookup.models", "yaml", "typer"} | CODE,
     # The analyses of compare, diff and explain: pure, over the model and the evaluator.
     "analysis.space": ANALYSIS | {"evaluation.evaluate", "yaml"},
     "analysis.flips": ANALYSIS | {"yaml"},

@@ -35,7 +35,6 @@ from checker.evaluation.wording import COMPARATOR_WORDS
 from checker.language.load import parse_license, read_license_text
 from checker.lookup.bundled import bundled
 from checker.lookup.catalogue import Catalogue
-from checker.resources import license_files
 from checker.terms import model
 from checker.terms.regions import countries, members
 from checker.terms.vocabulary import Comparator, Fact, FactKind, Modality, UseCase
@@ -359,14 +358,15 @@ def _names(license: model.License) -> list[str]:
 def _clashes(licenses: list[model.License], catalogue: Catalogue) -> list[Diagnostic]:
     """Names a linted licence shares with another licence, linted or in the catalogue.
 
-    A linted file that is a bundled licence's own file (linting `licenses/` in a checkout) is not a
-    clash; a copy of one elsewhere is, since the two could not be loaded together.
+    A linted licence with the id of a catalogue licence is that licence's own file, or an edit of it:
+    it stands in for it and is compared with the *other* licences only. Matching by id, not by path,
+    holds wherever modelterms is installed: a wheel's bundled files live in site-packages, not in the
+    checkout being linted, and an edited file no longer has its twin's text.
     """
-    bundled_files = {f"licenses/{f.name}": Path(str(f)).resolve() for f in license_files()}
-    linted = {Path(lic.span.file).resolve() for lic in licenses if lic.span}
+    replaced = {lic.id.lower() for lic in licenses}
     owners: dict[str, model.License] = {}
     for known in catalogue:
-        if not (known.span and bundled_files.get(known.span.file) in linted):
+        if known.id.lower() not in replaced:
             for name in _names(known):
                 owners.setdefault(name.lower(), known)
     found: list[Diagnostic] = []

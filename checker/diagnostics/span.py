@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 
 # A named tuple, not a pydantic model: a catalogue holds about two thousand spans and a cached one
-# is read on every start; a tuple unpickles in C, several times faster than a model.
+# is read on every start; a tuple is rebuilt from its JSON array in C, several times faster than a model.
 class Span(NamedTuple):
     """Where a construct stands in its file: 1-based line and column, end exclusive.
 
