@@ -290,7 +290,7 @@ for _ in range(runs):
     start, cpu = time.perf_counter(), time.process_time()
     catalogue = load()
     middle = time.perf_counter()
-    assert len(catalogue.licenses) == 46
+    assert len(catalogue.licenses) == len(license_files())
     times.append((middle - start, time.perf_counter() - start, time.process_time() - cpu))
     del catalogue
 best = [min(t[i] for t in times) for i in range(3)]
