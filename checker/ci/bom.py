@@ -23,6 +23,9 @@ from checker.terms.verdict import DISCLAIMER, LicenseVerdict
 from checker.terms.vocabulary import Outcome
 
 if TYPE_CHECKING:
+    from checker.ci.policy import PolicyReport
+    from checker.ci.report import Report
+    from checker.lookup.resolver import FoundModel, Resolver
     from checker.terms.model import License
 
 # Our licence id → ScanCode LicenseDB key, only where the key is for the same text: the version and
@@ -227,3 +230,113 @@ def profile_property(profile: Any) -> tuple[str, str]:
     """The service profile the verdicts were computed for, as one property (JSON)."""
     data = profile.model_dump(mode="json", exclude_none=True)
     return f"{PROPERTY}:profile", json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+# ---- what each command gives --------------------------------------------------------------
+
+
+def found_model_bom(found: FoundModel, name: str | None = None) -> BomModel:
+    """A model the resolver found: its own licences, and each model of its base chain as an ancestor."""
+    own = found.id.lower()
+    card = next((c for c in found.cards if c.repo_id.lower() == own), None)
+    model = BomModel(name or found.id, repo=found.id if "/" in found.id else None, revision=card.sha if card else None)
+    ancestors: dict[str, BomModel] = {}
+    for entry in found.chain:
+        if entry.id.lower() != own:
+            ancestors.setdefault(entry.id.lower(), BomModel(entry.id, repo=entry.id))
+    for other in found.cards:
+        if other.repo_id.lower() != own:
+            ancestors.setdefault(other.repo_id.lower(), BomModel(other.repo_id, repo=other.repo_id, revision=other.sha))
+    for item in found.licenses:
+        via = (item.via or found.id).lower()
+        target = model if via == own else ancestors.setdefault(via, BomModel(item.via or via, repo=item.via))
+        target.add_license(BomLicense.of(item.license))
+    model.ancestors = list(ancestors.values())
+    return model
+
+
+
+def check_bom(report: Report, models: Sequence[str], resolver: Resolver, version: str) -> str:
+    """`check --format cyclonedx`: each --model with its verdicts; the verdicts of licences named
+    with --license are properties of the document."""
+    from checker.diagnostics import Diagnostic  # noqa: PLC0415
+
+    out = []
+    for name in dict.fromkeys(models):
+        found = resolver.model(name)
+        if isinstance(found, Diagnostic):  # pragma: no cover - the check itself has raised it already
+            continue
+        model = found_model_bom(found)
+        model.properties = verdict_properties([v for v in report.results if v.model == found.id])
+        out.append(model)
+    properties = [profile_property(report.profile)]
+    properties += [(f"{PROPERTY}:license-verdict", f"{v.license}: {v.outcome.value}") for v in report.results if v.model is None]
+    return cyclonedx(out, version, properties)
+
+
+def policy_bom(report: PolicyReport, resolver: Resolver, version: str) -> str:
+    """`policy --format cyclonedx`: one component per entry of the policy and per model `discover:`
+    found, with its verdicts (after waivers) and the places in the code that use it."""
+    from checker.diagnostics import Diagnostic  # noqa: PLC0415
+
+    groups: dict[int, list[Any]] = {}
+    entries: dict[int, Any] = {}
+    for finding in report.findings:
+        groups.setdefault(id(finding.entry), []).append(finding)
+        entries[id(finding.entry)] = finding.entry
+    out = []
+    for key, findings in groups.items():
+        entry = entries[key]
+        verdicts = [f.verdict for f in findings]
+        model: BomModel
+        found = resolver.model(entry.model) if entry.model else None
+        if found is not None and not isinstance(found, Diagnostic):
+            model = found_model_bom(found)
+        else:
+            model = BomModel(entry.label)
+            for verdict in verdicts:
+                via = verdict.model_via
+                if via and entry.card:
+                    ancestor = next((a for a in model.ancestors if a.name.lower() == via.lower()), None)
+                    if ancestor is None:
+                        ancestor = BomModel(via, repo=via if "/" in via else None)
+                        model.ancestors.append(ancestor)
+                    ancestor.add_license(BomLicense.of(resolver.catalogue.get(verdict.license)))
+                else:
+                    model.add_license(BomLicense.of(resolver.catalogue.get(verdict.license)))
+        model.properties = verdict_properties(verdicts)
+        model.properties += [(f"{PROPERTY}:waived", f"{f.verdict.license}: {c}") for f in findings for c in f.waived]
+        model.occurrences = [(_relative(o.file), o.line, o.column, o.kind.value) for o in findings[0].occurrences]
+        out.append(model)
+    properties = [profile_property(report.profile), (f"{PROPERTY}:policy", _relative(report.path))]
+    properties.append((f"{PROPERTY}:passed", "false" if report.failed else "true"))
+    return cyclonedx(out, version, properties)
+
+
+def scan_bom(rows: Iterable[tuple[str, tuple[str, ...], tuple[str, ...], Outcome]], resolver: Resolver, version: str) -> str:
+    """`scan --format cyclonedx`: each model with its own licences, its base models as ancestors
+    (with their licences where the index knows them) and its outcome."""
+    out = []
+    for model_id, licences, bases, outcome in rows:
+        model = BomModel(model_id, repo=model_id if "/" in model_id else None)
+        for name in licences:
+            ids = resolver.license_ids(name)
+            if ids is None:
+                model.add_license(BomLicense(name))
+            else:
+                for licence_id in ids:
+                    model.add_license(BomLicense.of(resolver.catalogue.get(licence_id)))
+        for base in bases:
+            ancestor = BomModel(base, repo=base if "/" in base else None)
+            for licence_id in resolver.base_model_license_ids(base) or []:
+                ancestor.add_license(BomLicense.of(resolver.catalogue.get(licence_id)))
+            model.ancestors.append(ancestor)
+        model.properties = [(f"{PROPERTY}:outcome", outcome.value)]
+        out.append(model)
+    return cyclonedx(out, version)
+
+
+def _relative(path: str) -> str:
+    from checker.ci.formats import relative_path  # noqa: PLC0415
+
+    return relative_path(path)
