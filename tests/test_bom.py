@@ -60,14 +60,16 @@ def test_check_a_distill_gives_its_licence_its_base_model_and_the_verdicts() -> 
 
 
 def test_licences_spdx_ids_scancode_refs_or_a_name_and_its_address() -> None:
-    data = bom("check", "-m", "google/gemma-2-9b", "-m", "openai/gpt-oss-20b", "-m", "meta-llama/Llama-3.3-70B-Instruct",
-               "--mau", "800M", code=1)  # fmt: skip
+    models = ("-m", "google/gemma-2-9b", "-m", "openai/gpt-oss-20b", "-m", "meta-llama/Llama-3.3-70B-Instruct")
+    data = bom("check", *models, "--mau", "800M", code=1)
     found = components(data)
     assert found["google/gemma-2-9b"]["licenses"] == [
         {"license": {"name": "Gemma Terms of Use", "url": "https://ai.google.dev/gemma/terms"}}
     ]
     gpt = found["openai/gpt-oss-20b"]["licenses"]
-    assert {"license": {"id": "Apache-2.0"}} in gpt and any(e["license"].get("name") == "OpenAI gpt-oss Usage Policy" for e in gpt)
+    assert {"license": {"id": "Apache-2.0"}} in gpt and any(
+        e["license"].get("name") == "OpenAI gpt-oss Usage Policy" for e in gpt
+    )
     llama = found["meta-llama/Llama-3.3-70B-Instruct"]
     assert properties(llama, "outcome") == ["needs-license"]
     assert any("(additional-commercial-terms)" in c for c in properties(llama, "deciding-clause"))

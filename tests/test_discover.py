@@ -26,9 +26,7 @@ def findings(path: Path, *extra: str, cwd: Path | None = None) -> list[tuple[Any
     assert done.code == 0, done.err
     data = json.loads(done.out)
     prefix = path.as_posix().rstrip("/") + "/"
-    return [
-        (f["file"].removeprefix(prefix), f["line"], f["column"], f["kind"], f["model"]) for f in data["findings"]
-    ]
+    return [(f["file"].removeprefix(prefix), f["line"], f["column"], f["kind"], f["model"]) for f in data["findings"]]
 
 
 def test_the_sample_application_gives_exactly_its_model_references() -> None:
@@ -68,8 +66,9 @@ def test_gitignore_exclude_virtual_environments_and_node_modules_are_skipped(tmp
     shutil.copytree(APP, app)
     use = 'from transformers import AutoModel\nAutoModel.from_pretrained("acme/{}")\n'
     (app / ".gitignore").write_text("outputs/\n*.local.py\n", encoding="utf-8")
-    for folder, name in [("outputs", "a.py"), ("src", "x.local.py"), (".venv/lib", "b.py"), ("node_modules/pkg", "c.py"),
-                         ("env/lib", "d.py"), ("__pycache__", "e.py")]:  # fmt: skip
+    places = [("outputs", "a.py"), ("src", "x.local.py"), (".venv/lib", "b.py"), ("node_modules/pkg", "c.py"),
+              ("env/lib", "d.py"), ("__pycache__", "e.py")]  # fmt: skip
+    for folder, name in places:
         (app / folder).mkdir(parents=True, exist_ok=True)
         (app / folder / name).write_text(use.format(name), encoding="utf-8")
     (app / ".venv" / "pyvenv.cfg").write_text("home = /usr\n", encoding="utf-8")
@@ -129,15 +128,18 @@ def test_sarif_validates_and_locates_each_use_at_its_line() -> None:
     jsonschema.Draft4Validator(sarif_schema()).validate(log)
     results = log["runs"][0]["results"]
     assert len(results) == len(EXPECTED)
-    chat = [r for r in results if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/acme/chat.py"]
+    chat = [
+        r for r in results if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/acme/chat.py"
+    ]
     regions = {(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["level"]) for r in chat}
     assert (14, "note") in regions and (27, "warning") in regions  # the dynamic one is a warning
 
 
 def test_github_markdown_and_junit() -> None:
     github = run_cli("discover", ".", "-f", "github", cwd=APP).out.splitlines()
-    assert "::notice file=src/acme/images.py,line=4,col=42,title=model stabilityai/stable-diffusion-xl-base-1.0::" in (
-        next(line for line in github if "images.py" in line).split("uses")[0]
+    assert (
+        "::notice file=src/acme/images.py,line=4,col=42,title=model stabilityai/stable-diffusion-xl-base-1.0::"
+        in (next(line for line in github if "images.py" in line).split("uses")[0])
     )
     assert any(line.startswith("::warning file=src/acme/chat.py,line=27,") for line in github)
     markdown = run_cli("discover", ".", "-f", "markdown", cwd=APP).out
@@ -167,24 +169,39 @@ def one_file(tmp_path: Path, name: str, text: str) -> list[tuple[int, int, str, 
 PYTHON_CASES = [
     # A name followed through assignments, and where it is not.
     ('M = "acme/a"\nN = M\nAutoModel.from_pretrained(N)\n', [(3, 27, "from-pretrained", "acme/a")]),
-    ('from config import M\nAutoModel.from_pretrained(M)\n', [(2, 27, "dynamic", None)]),
-    ('def f(n="acme/default"):\n    return AutoModel.from_pretrained(n)\n', [(2, 38, "from-pretrained", "acme/default")]),
-    ('def f(n):\n    return AutoModel.from_pretrained(n)\n', [(2, 38, "dynamic", None)]),
+    ("from config import M\nAutoModel.from_pretrained(M)\n", [(2, 27, "dynamic", None)]),
+    (
+        'def f(n="acme/default"):\n    return AutoModel.from_pretrained(n)\n',
+        [(2, 38, "from-pretrained", "acme/default")],
+    ),
+    ("def f(n):\n    return AutoModel.from_pretrained(n)\n", [(2, 38, "dynamic", None)]),
     ('import os\nAutoModel.from_pretrained(os.environ["M"])\n', [(2, 27, "dynamic", None)]),
-    ('import os\nm = os.environ.get("M", "acme/env-default")\nx = AutoModel.from_pretrained(m)\n',
-     [(3, 31, "from-pretrained", "acme/env-default")]),
-    ('for m in ("acme/a", "acme/b"):\n    snapshot_download(m)\n',
-     [(2, 23, "hub-download", "acme/a"), (2, 23, "hub-download", "acme/b")]),
+    (
+        'import os\nm = os.environ.get("M", "acme/env-default")\nx = AutoModel.from_pretrained(m)\n',
+        [(3, 31, "from-pretrained", "acme/env-default")],
+    ),
+    (
+        'for m in ("acme/a", "acme/b"):\n    snapshot_download(m)\n',
+        [(2, 23, "hub-download", "acme/a"), (2, 23, "hub-download", "acme/b")],
+    ),
     # Aliased imports and module attributes.
     ('import transformers as tf\ntf.pipeline("summarization", model="acme/sum")\n', [(2, 36, "pipeline", "acme/sum")]),
     ('from vllm import LLM as Engine\nEngine("acme/served")\n', [(2, 8, "vllm", "acme/served")]),
-    ('import vllm\nvllm.LLM(model=name)\n', [(2, 16, "dynamic", None)]),
+    ("import vllm\nvllm.LLM(model=name)\n", [(2, 16, "dynamic", None)]),
     # Objects are not names: pipeline(model=model) passes a loaded model.
-    ('model = AutoModel.from_pretrained("acme/m")\npipe = pipeline("text-generation", model=model)\n',
-     [(1, 35, "from-pretrained", "acme/m")]),
+    (
+        'model = AutoModel.from_pretrained("acme/m")\npipe = pipeline("text-generation", model=model)\n',
+        [(1, 35, "from-pretrained", "acme/m")],
+    ),
     # Legacy names the Hub redirects, and sentence-transformers' own organisation.
-    ('AutoTokenizer.from_pretrained("bert-base-uncased")\n', [(1, 31, "from-pretrained", "google-bert/bert-base-uncased")]),
-    ('SentenceTransformer("all-mpnet-base-v2")\n', [(1, 21, "sentence-transformers", "sentence-transformers/all-mpnet-base-v2")]),
+    (
+        'AutoTokenizer.from_pretrained("bert-base-uncased")\n',
+        [(1, 31, "from-pretrained", "google-bert/bert-base-uncased")],
+    ),
+    (
+        'SentenceTransformer("all-mpnet-base-v2")\n',
+        [(1, 21, "sentence-transformers", "sentence-transformers/all-mpnet-base-v2")],
+    ),
     # Model-named variables, fields, options and dict entries.
     ('DEFAULT_MODEL = "acme/unused"\n', [(1, 17, "assignment", "acme/unused")]),
     ('class Args:\n    model_name_or_path: str = field(default="acme/field")\n', [(2, 45, "assignment", "acme/field")]),
@@ -211,7 +228,9 @@ def test_a_local_folder_that_looks_like_a_repo_id_is_not_a_model(tmp_path: Path)
 
 
 CONFIG_CASES = [
-    ("k8s.yaml", """\
+    (
+        "k8s.yaml",
+        """\
         apiVersion: v1
         kind: Pod
         spec:
@@ -225,18 +244,31 @@ CONFIG_CASES = [
         kind: ConfigMap
         data:
           base_model: acme/second-document
-        """, [(6, 26, "cli-argument", "acme/served"), (9, 18, "environment", "acme/from-env"),
-              (13, 15, "config", "acme/second-document")]),
-    ("config.json", '{"_name_or_path": "acme/saved", "architectures": ["LlamaForCausalLM"]}\n',
-     [(1, 20, "config", "acme/saved")]),
-    ("pyproject.toml", '[tool.x]\nmodels = ["acme/one", "acme/two"]\nname = "acme/not-a-key"\n',
-     [(2, 12, "config", "acme/one"), (2, 24, "config", "acme/two")]),
+        """,
+        [
+            (6, 26, "cli-argument", "acme/served"),
+            (9, 18, "environment", "acme/from-env"),
+            (13, 15, "config", "acme/second-document"),
+        ],
+    ),
+    (
+        "config.json",
+        '{"_name_or_path": "acme/saved", "architectures": ["LlamaForCausalLM"]}\n',
+        [(1, 20, "config", "acme/saved")],
+    ),
+    (
+        "pyproject.toml",
+        '[tool.x]\nmodels = ["acme/one", "acme/two"]\nname = "acme/not-a-key"\n',
+        [(2, 12, "config", "acme/one"), (2, 24, "config", "acme/two")],
+    ),
     ("run.env", 'export MODEL_NAME="acme/quoted"\nOUTPUT_MODEL=acme/ours\n', [(1, 20, "environment", "acme/quoted")]),
-    ("Dockerfile", 'FROM python:3\nENV MODEL acme/old-form\nRUN git clone https://huggingface.co/acme/cloned\n',
-     [(2, 11, "environment", "acme/old-form"), (3, 15, "cli-download", "acme/cloned")]),
+    (
+        "Dockerfile",
+        "FROM python:3\nENV MODEL acme/old-form\nRUN git clone https://huggingface.co/acme/cloned\n",
+        [(2, 11, "environment", "acme/old-form"), (3, 15, "cli-download", "acme/cloned")],
+    ),
     ("Modelfile", "FROM hf.co/acme/gguf-model:Q4_K_M\n", [(1, 6, "ollama", "acme/gguf-model")]),
-    ("proxy.yaml", "model_list:\n  - litellm_params:\n      model: ollama/mistral\n",
-     [(3, 14, "ollama", "mistral")]),
+    ("proxy.yaml", "model_list:\n  - litellm_params:\n      model: ollama/mistral\n", [(3, 14, "ollama", "mistral")]),
 ]
 
 

@@ -93,14 +93,18 @@ def verdict_properties(verdicts: Sequence[LicenseVerdict]) -> list[tuple[str, st
         out.append((f"{PROPERTY}:verdict", f"{verdict.license}: {verdict.outcome.value}"))
         for reason in verdict.deciding_reasons:
             heading = f" {reason.heading}" if reason.heading else ""
-            out.append((f"{PROPERTY}:deciding-clause", f"{verdict.license} §{reason.section}{heading} ({reason.clause})"))
+            out.append(
+                (f"{PROPERTY}:deciding-clause", f"{verdict.license} §{reason.section}{heading} ({reason.clause})")
+            )
         if verdict.outcome is Outcome.CONDITIONAL or not verdict.outcome.refuses:
             for item in verdict.obligations:
                 if item.met is True:
                     continue
                 text = f" “{item.text}”" if item.text else ""
                 when = f" (applies if {item.condition})" if item.applies is None and item.condition else ""
-                out.append((f"{PROPERTY}:obligation", f"{verdict.license} §{item.section} {item.duty.value}{text}{when}"))
+                out.append(
+                    (f"{PROPERTY}:obligation", f"{verdict.license} §{item.section} {item.duty.value}{text}{when}")
+                )
     return out
 
 
@@ -108,9 +112,7 @@ def _imports() -> Any:
     try:
         import cyclonedx  # noqa: F401, PLC0415 - an optional extra, imported only for this format
     except ImportError:
-        raise MissingExtra(
-            "--format cyclonedx needs cyclonedx-python-lib: pip install 'modelterms[bom]'"
-        ) from None
+        raise MissingExtra("--format cyclonedx needs cyclonedx-python-lib: pip install 'modelterms[bom]'") from None
     return True
 
 
@@ -125,8 +127,8 @@ def _scancode_refs() -> frozenset[str]:
 
 
 def _licenses(entries: Sequence[BomLicense]) -> list[Any]:
-    from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression  # noqa: PLC0415
     from cyclonedx.model import XsUri  # noqa: PLC0415
+    from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression  # noqa: PLC0415
     from cyclonedx.spdx import fixup_id  # noqa: PLC0415
 
     ids: list[str] = []
@@ -160,7 +162,9 @@ def _purl(model: BomModel) -> Any:
         return None
     namespace, name = model.repo.split("/", 1)
     # The purl spec for huggingface: the version is the model's revision, a commit hash, lower-cased.
-    return PackageURL(type="huggingface", namespace=namespace, name=name, version=(model.revision or None) and model.revision.lower())
+    return PackageURL(
+        type="huggingface", namespace=namespace, name=name, version=(model.revision or None) and model.revision.lower()
+    )
 
 
 def _component(model: BomModel, refs: set[str]) -> Any:
@@ -255,7 +259,6 @@ def found_model_bom(found: FoundModel, name: str | None = None) -> BomModel:
     return model
 
 
-
 def check_bom(report: Report, models: Sequence[str], resolver: Resolver, version: str) -> str:
     """`check --format cyclonedx`: each --model with its verdicts; the verdicts of licences named
     with --license are properties of the document."""
@@ -270,7 +273,9 @@ def check_bom(report: Report, models: Sequence[str], resolver: Resolver, version
         model.properties = verdict_properties([v for v in report.results if v.model == found.id])
         out.append(model)
     properties = [profile_property(report.profile)]
-    properties += [(f"{PROPERTY}:license-verdict", f"{v.license}: {v.outcome.value}") for v in report.results if v.model is None]
+    properties += [
+        (f"{PROPERTY}:license-verdict", f"{v.license}: {v.outcome.value}") for v in report.results if v.model is None
+    ]
     return cyclonedx(out, version, properties)
 
 
@@ -313,7 +318,9 @@ def policy_bom(report: PolicyReport, resolver: Resolver, version: str) -> str:
     return cyclonedx(out, version, properties)
 
 
-def scan_bom(rows: Iterable[tuple[str, tuple[str, ...], tuple[str, ...], Outcome]], resolver: Resolver, version: str) -> str:
+def scan_bom(
+    rows: Iterable[tuple[str, tuple[str, ...], tuple[str, ...], Outcome]], resolver: Resolver, version: str
+) -> str:
     """`scan --format cyclonedx`: each model with its own licences, its base models as ancestors
     (with their licences where the index knows them) and its outcome."""
     out = []

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.ci.policy import PolicyFinding, PolicyReport, WaiverResult, WaiverStatus
-from checker.discovery import Finding
 from checker.diagnostics.span import Span
+from checker.discovery import Finding
 from checker.terms.verdict import DISCLAIMER, LicenseVerdict, Reason, json_envelope
 from checker.terms.vocabulary import Outcome
 
@@ -214,7 +214,12 @@ def markdown(report: PolicyReport) -> str:
                 lines += ["Used at: " + ", ".join(f"`{_cell(o.where)}` ({o.kind.value})" for o in f.occurrences), ""]
             lines += _verdict_section(f.verdict)
     if report.dynamic:
-        lines += ["### Models named at run time", "", "modelterms cannot tell which model these load: list them in `models:`.", ""]
+        lines += [
+            "### Models named at run time",
+            "",
+            "modelterms cannot tell which model these load: list them in `models:`.",
+            "",
+        ]
         lines += [f"- `{_cell(d.where)}`: `{_cell(d.detail or '')}`" for d in report.dynamic]
         lines.append("")
     if report.waivers:

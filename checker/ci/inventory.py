@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from checker.ci.bom import BomLicense, BomModel, found_model_bom
-from checker.ci.formats import INFORMATION_URI, SARIF_SCHEMA, _cell, _command, Level, relative_path
+from checker.ci.formats import INFORMATION_URI, SARIF_SCHEMA, Level, _cell, _command, relative_path
 from checker.discovery import Discovery, Finding, ReferenceKind
 from checker.lookup.resolver import FoundModel, Resolver
 from checker.terms.verdict import DISCLAIMER, json_envelope
@@ -46,7 +46,8 @@ def discovery_markdown(discovery: Discovery) -> str:
     lines = [
         "## modelterms discover",
         "",
-        f"{len(discovery.findings)} model references to {len(discovery.models)} models in {discovery.files} files read.",
+        f"{len(discovery.findings)} model references to {len(discovery.models)} models "
+        f"in {discovery.files} files read.",
         "",
         "| model | kind | where | via |",
         "|---|---|---|---|",
@@ -78,7 +79,7 @@ def _sarif_result(finding: Finding, rules: dict[str, int]) -> dict[str, Any]:
     }
 
 
-SARIF_RULES = [
+SARIF_RULES: list[dict[str, Any]] = [
     {
         "id": REFERENCE_RULE,
         "name": "model-reference",
@@ -124,7 +125,12 @@ def discovery_junit(discovery: Discovery) -> str:
     skipped = 0
     for f in discovery.findings:
         case = ET.SubElement(
-            suite, "testcase", classname=f.model or "dynamic", name=f.where, file=relative_path(f.file), line=str(f.line)
+            suite,
+            "testcase",
+            classname=f.model or "dynamic",
+            name=f.where,
+            file=relative_path(f.file),
+            line=str(f.line),
         )
         if f.model is None:
             skipped += 1

@@ -279,7 +279,8 @@ def _discover(
         if escape is not None:
             problems.append(_outside_diagnostic(document, where, shown.lstrip("."), given, escape))
         elif not target.exists():
-            problems.append(Kind.INVALID_VALUE(document.span(where), path=shown.lstrip("."), message=f"no file or folder '{given}'",
+            message = f"no file or folder '{given}'"
+            problems.append(Kind.INVALID_VALUE(document.span(where), path=shown.lstrip("."), message=message,
                                                help="the path is relative to the policy file"))  # fmt: skip
         else:
             targets.append(target)
@@ -298,10 +299,8 @@ def _discover(
             continue
         problem: Diagnostic | None = None
         if _is_ollama_name(finding) and finding.license is None:
-            problem = Kind.DISCOVERED_UNKNOWN(
-                finding.span, name=finding.model,
-                help=f"name its licence in models: (`- license: …` with `name: {finding.model}`), or --exclude the file",
-            )  # fmt: skip
+            name_it = f"name its licence in models: (`- license: …` with `name: {finding.model}`)"
+            problem = Kind.DISCOVERED_UNKNOWN(finding.span, name=finding.model, help=f"{name_it}, or exclude the file")
         elif not _is_ollama_name(finding) and index.find(finding.model) is None and not online:
             problem = Kind.UNKNOWN_MODEL(
                 finding.span, name=finding.model, suggestion="offline, only the model index answers: run online, "

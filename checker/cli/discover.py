@@ -29,19 +29,23 @@ class DiscoverFormat(StrEnum):
 @app.command("discover")
 @boundary
 def discover_models(
+    *,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(help="Files and folders to search (default: the current folder).", show_default=False),
     ] = None,
     exclude: Annotated[
         list[str],
-        typer.Option("--exclude", help="Skip paths matching this gitignore-style pattern, relative to each PATH (repeatable)."),
+        typer.Option(
+            "--exclude", help="Skip paths matching this gitignore-style pattern, relative to each PATH (repeatable)."
+        ),
     ] = [],  # noqa: B006 - typer reads the default; it is never mutated
     include_tests: Annotated[
         bool,
         typer.Option(
             "--include-tests",
-            help="Also read test code and fixtures (tests/, test/, fixtures/…, test_*.py, conftest.py), skipped by default.",
+            help="Also read test code and fixtures (tests/, test/, fixtures/…, test_*.py, conftest.py), "
+            "skipped by default.",
         ),
     ] = False,
     output_format: Annotated[
@@ -106,7 +110,10 @@ def _plain(found: object) -> str:
     from checker.discovery import Discovery  # noqa: PLC0415
 
     assert isinstance(found, Discovery)
-    lines = [f"{f.where}\t{f.kind.value}\t{f.model or '(named at run time: ' + (f.detail or '') + ')'}" for f in found.findings]
+    lines = [
+        f"{f.where}\t{f.kind.value}\t{f.model or '(named at run time: ' + (f.detail or '') + ')'}"
+        for f in found.findings
+    ]
     return "\n".join([*lines, _tally(found), DISCLAIMER]) + "\n"
 
 

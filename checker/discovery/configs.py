@@ -92,7 +92,7 @@ class ConfigReader:
             if isinstance(name, str) and isinstance(value, str):
                 found = self.value(name, value)
                 if found is not None:
-                    out.append(self._at(document, (*path, "value"), value, *found, name))
+                    out.append(self._at(document, (*path, "value"), value, *found, key=name))
             for key, item in pairs.items():
                 where = (*path, key)
                 if isinstance(item, str):
@@ -101,7 +101,7 @@ class ConfigReader:
                         continue
                     found = self.value(key, item)
                     if found is not None:
-                        out.append(self._at(document, where, item, *found, key))
+                        out.append(self._at(document, where, item, *found, key=key))
                 elif isinstance(item, list) and key.lower() in _COMMAND_KEYS:
                     out += self._command(document, [(v, (*where, i)) for i, v in enumerate(item)], key)
                 elif isinstance(item, list) and key.lower() == "environment":
@@ -113,7 +113,7 @@ class ConfigReader:
                     for i, entry in enumerate(item):
                         found = self.value(key, entry) if isinstance(entry, str) else None
                         if found is not None:
-                            out.append(self._at(document, (*where, i), entry, *found, key))
+                            out.append(self._at(document, (*where, i), entry, *found, key=key))
                         elif not isinstance(entry, str):
                             out += self._yaml_node(document, entry, (*where, i))
                 else:
@@ -134,7 +134,7 @@ class ConfigReader:
         return span.line, (found + 1 if found >= 0 else span.column)
 
     def _at(
-        self, document: Document, path: tuple[str | int, ...], text: str, named: Named, kind: ReferenceKind, key: str
+        self, document: Document, path: tuple[str | int, ...], text: str, named: Named, kind: ReferenceKind, *, key: str
     ) -> Finding:
         line, column = self._position(document, path, text.strip())
         return self.finding(named, kind, line, column, key)
@@ -144,7 +144,7 @@ class ConfigReader:
         found = self.value(key.strip(), value.strip())
         if found is None:
             return []
-        return [self._at(document, path, value.strip(), found[0], ReferenceKind.ENVIRONMENT, key.strip())]
+        return [self._at(document, path, value.strip(), found[0], ReferenceKind.ENVIRONMENT, key=key.strip())]
 
     def _command(self, document: Document, items: list[tuple[Any, tuple[str | int, ...]]], key: str) -> list[Finding]:
         """A command as a string (a shell line) or a list of arguments, each with its position."""

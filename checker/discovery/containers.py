@@ -86,7 +86,7 @@ def environment_finding(key: str, value: str, known: Known, local: Local) -> tup
     return named, (ReferenceKind.OLLAMA if named.ollama else ReferenceKind.ENVIRONMENT)
 
 
-def _finding(file: str, named: Named, kind: ReferenceKind, line: int, column: int, detail: str) -> Finding:
+def _finding(file: str, named: Named, kind: ReferenceKind, line: int, column: int, *, detail: str) -> Finding:
     written = named.written if named.written != named.model else None
     if named.ollama and kind is not ReferenceKind.OLLAMA_ADAPTER:
         kind = ReferenceKind.OLLAMA
@@ -107,7 +107,7 @@ def command_findings(tokens: list[tuple[str, int, int]], file: str, *, known: Kn
     def at(i: int, named: Named | None, kind: ReferenceKind, detail: str, skip: int = 0) -> None:
         if named is not None:
             _, line, column = tokens[i]
-            out.append(_finding(file, named, kind, line, column + skip, detail))
+            out.append(_finding(file, named, kind, line, column + skip, detail=detail))
 
     for i, word in enumerate(words):
         base = word.rsplit("/", 1)[-1]
@@ -202,7 +202,7 @@ def read_dockerfile(text: str, file: str, *, known: Known, local: Local) -> list
                 key, (value, line, column) = tokens[0][0], tokens[1]
                 found = environment_finding(key, value, known, local)
                 if found is not None:
-                    out.append(_finding(file, found[0], found[1], line, column, key))
+                    out.append(_finding(file, found[0], found[1], line, column, detail=key))
                 continue
             out += command_findings(tokens, file, known=known, local=local)
         elif keyword in {"RUN", "CMD", "ENTRYPOINT"}:

@@ -229,9 +229,7 @@ def _collect(scope: _Scope) -> None:
         elif isinstance(item, ast.Import | ast.ImportFrom):
             for alias in item.names:
                 scope.bindings.setdefault(alias.asname or alias.name.split(".")[0], []).append(_OPAQUE)
-        elif isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            scope.bindings.setdefault(item.name, []).append(_OPAQUE)
-        elif isinstance(item, ast.ExceptHandler) and item.name:
+        elif isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.ExceptHandler) and item.name:
             scope.bindings.setdefault(item.name, []).append(_OPAQUE)
 
 

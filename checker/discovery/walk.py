@@ -103,9 +103,9 @@ class _Ignores:
             return True
         absolute = path.parent.resolve() / path.name
         for base, spec in self.specs:
-            if absolute.is_relative_to(base) and absolute != base:
-                if spec.match_file(absolute.relative_to(base).as_posix() + suffix):  # type: ignore[attr-defined]
-                    return True
+            inside = absolute.is_relative_to(base) and absolute != base
+            if inside and spec.match_file(absolute.relative_to(base).as_posix() + suffix):  # type: ignore[attr-defined]
+                return True
         return False
 
 
