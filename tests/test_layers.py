@@ -25,6 +25,7 @@ STAGES = [
     ("evaluation",),
     ("lookup",),
     ("analysis",),
+    ("discovery",),
     ("ci",),
     ("cli",),
     ("__init__", "__main__"),
@@ -63,6 +64,8 @@ FORBIDDEN = {
     "analysis.compare": ANALYSIS,
     # A tool for licence authors: it reads files, it never prints.
     "analysis.lint": {"lark", "language.parser", "language.tree", "typer", "rich", "yaml"},
+    # Discovery reads files: it never evaluates a licence, never asks the Hub, never prints.
+    "discovery": {"lark", "language", "evaluation", "analysis", "huggingface_hub", "typer", "rich"},
     "ci": {"lark", "language", "typer", "rich"},
     # The report's JSON contract needs neither the evaluator, the catalogue nor the policy machinery.
     "ci.report": {"evaluation.evaluate", "lookup", "ci.policy", "yaml"},

@@ -20,6 +20,7 @@ from typing import Any
 
 from checker.ci.policy import PolicyFinding, PolicyReport, WaiverResult, WaiverStatus
 from checker.diagnostics.span import Span
+from checker.discovery import Finding
 from checker.terms.verdict import DISCLAIMER, LicenseVerdict, Reason, json_envelope
 from checker.terms.vocabulary import Outcome
 
@@ -106,7 +107,16 @@ def policy_json(report: PolicyReport, version: str) -> dict[str, Any]:
     for finding in report.findings:
         item = finding.verdict.model_dump(mode="json", exclude_none=True)
         item.update({"entry": finding.entry.label, "location": finding.location, "waived": list(finding.waived)})
+        if finding.occurrences:
+            item["occurrences"] = [f.to_json() for f in finding.occurrences]
         results.append(item)
+    discovered: dict[str, Any] = {}
+    if report.discovery is not None:
+        discovered["discovered"] = {
+            "files_read": report.discovery.files,
+            "dynamic": [f.to_json() for f in report.dynamic],
+            "skipped": [{"file": file, "reason": reason} for file, reason in report.discovery.skipped],
+        }
     return {
         **json_envelope(version),
         "policy": report.path,
@@ -127,6 +137,7 @@ def policy_json(report: PolicyReport, version: str) -> dict[str, Any]:
             }
             for w in report.waivers
         ],
+        **discovered,
     }
 
 
@@ -199,7 +210,18 @@ def markdown(report: PolicyReport) -> str:
         if finding_level(f, report) in (Level.ERROR, Level.WARNING, Level.NOTE):
             where = f" ({_cell(f.location)})" if f.location else ""
             lines += [f"### {_cell(_title(f))}{where}", ""]
+            if f.occurrences:
+                lines += ["Used at: " + ", ".join(f"`{_cell(o.where)}` ({o.kind.value})" for o in f.occurrences), ""]
             lines += _verdict_section(f.verdict)
+    if report.dynamic:
+        lines += [
+            "### Models named at run time",
+            "",
+            "modelterms cannot tell which model these load: list them in `models:`.",
+            "",
+        ]
+        lines += [f"- `{_cell(d.where)}`: `{_cell(d.detail or '')}`" for d in report.dynamic]
+        lines.append("")
     if report.waivers:
         lines += [
             "### Waivers",
@@ -230,6 +252,16 @@ _WAIVER_RULES = {
 }
 
 
+_DYNAMIC_RULE = (
+    "modelterms/dynamic-model",
+    "The code names a model at run time: no check can see which; list the models it may load in `models:`.",
+)
+
+
+def _dynamic_text(finding: Finding) -> str:
+    return f"a model named at run time ({finding.detail}) cannot be checked: list the models it may load in models:"
+
+
 def _region(span: Span | None) -> dict[str, int]:
     if span is None:
         return {"startLine": 1}
@@ -237,12 +269,17 @@ def _region(span: Span | None) -> dict[str, int]:
 
 
 def _location(report: PolicyReport, span: Span | None) -> dict[str, Any]:
+    """A place in the policy file, or — for a model found by `discover:` — in the code that uses it."""
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": relative_path(report.path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": relative_path(span.file if span else report.path), "uriBaseId": "%SRCROOT%"},
             "region": _region(span),
         }
     }
+
+
+def _places(finding: PolicyFinding) -> list[Span | None]:
+    return list(finding.places) or [None]
 
 
 @dataclass
@@ -283,14 +320,15 @@ def _sarif_results(report: PolicyReport, rules: _Rules) -> Iterator[dict[str, An
             reasons = tuple(r for r in reasons if r.clause in obligation_clauses) or reasons
         for reason in reasons:
             rule_id = f"{reason.license}/{reason.clause}"
-            yield {
-                "ruleId": rule_id,
-                "ruleIndex": rules.add(rule_id, _clause_rule(reason)),
-                "level": level.value,
-                "message": {"text": f"{_title(finding)}. {_reason_words(reason)} “{reason.quote}”"},
-                "locations": [_location(report, finding.span)],
-                "properties": {"model": finding.entry.label, "outcome": verdict.outcome.value},
-            }
+            for place in _places(finding):  # the policy line, and each line of code that uses the model
+                yield {
+                    "ruleId": rule_id,
+                    "ruleIndex": rules.add(rule_id, _clause_rule(reason)),
+                    "level": level.value,
+                    "message": {"text": f"{_title(finding)}. {_reason_words(reason)} “{reason.quote}”"},
+                    "locations": [_location(report, place)],
+                    "properties": {"model": finding.entry.label, "outcome": verdict.outcome.value},
+                }
         # A waived clause stays visible as a suppressed result: the audit trail SARIF viewers show.
         if finding.original is not None:
             for reason in finding.original.reasons:
@@ -306,7 +344,7 @@ def _sarif_results(report: PolicyReport, rules: _Rules) -> Iterator[dict[str, An
                         "text": f"{finding.entry.label}: {reason.license} would be {finding.original.outcome.value}. "
                         f"{_reason_words(reason)} “{reason.quote}”"
                     },
-                    "locations": [_location(report, finding.span)],
+                    "locations": [_location(report, _places(finding)[0])],
                     "suppressions": [
                         {
                             "kind": "external",
@@ -317,6 +355,15 @@ def _sarif_results(report: PolicyReport, rules: _Rules) -> Iterator[dict[str, An
                     ],
                     "properties": {"model": finding.entry.label, "outcome": finding.original.outcome.value},
                 }
+    for dynamic in report.dynamic:
+        rule = {"name": "dynamic-model", "shortDescription": {"text": _DYNAMIC_RULE[1]}}
+        yield {
+            "ruleId": _DYNAMIC_RULE[0],
+            "ruleIndex": rules.add(_DYNAMIC_RULE[0], rule),
+            "level": Level.WARNING.value,
+            "message": {"text": _dynamic_text(dynamic)},
+            "locations": [_location(report, dynamic.span)],
+        }
     for waiver in report.waivers:
         level = waiver_level(waiver)
         if level is None:
@@ -370,13 +417,14 @@ def junit(report: PolicyReport) -> str:
     ET.SubElement(properties, "property", name="fail-on", value=",".join(o.value for o in report.fail_on))
     failures = skipped = 0
     for finding in report.findings:
+        place = _places(finding)[0]
         case = ET.SubElement(
             suite,
             "testcase",
             classname=finding.entry.label,
             name=finding.verdict.license,
-            file=relative_path(report.path),
-            line=str(finding.span.line if finding.span else 1),
+            file=relative_path(place.file if place else report.path),
+            line=str(place.line if place else 1),
         )
         level = finding_level(finding, report)
         if level is Level.ERROR:
@@ -403,7 +451,14 @@ def junit(report: PolicyReport) -> str:
                 ET.SubElement(case, "skipped", message=_waiver_text(waiver))
             case WaiverStatus.APPLIED:
                 ET.SubElement(case, "system-out").text = _waiver_text(waiver)
-    total = len(report.findings) + len(report.waivers)
+    for dynamic in report.dynamic:
+        case = ET.SubElement(
+            suite, "testcase", classname="discovered", name=f"model named at run time at {dynamic.where}",
+            file=relative_path(dynamic.file), line=str(dynamic.line),
+        )  # fmt: skip
+        skipped += 1
+        ET.SubElement(case, "skipped", message=_dynamic_text(dynamic))
+    total = len(report.findings) + len(report.waivers) + len(report.dynamic)
     suite.set("tests", str(total))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
@@ -443,7 +498,12 @@ def github(report: PolicyReport) -> str:
     for finding in report.findings:
         level = finding_level(finding, report)
         if level is not None:
-            lines.append(_command(level, file, finding.span, _title(finding), _summary(finding)))
+            for place in _places(finding):  # the policy line, and each line of code that uses the model
+                where = relative_path(place.file) if place else file
+                lines.append(_command(level, where, place, _title(finding), _summary(finding)))
+    for dynamic in report.dynamic:
+        title = "a model named at run time"
+        lines.append(_command(Level.WARNING, relative_path(dynamic.file), dynamic.span, title, _dynamic_text(dynamic)))
     for waiver in report.waivers:
         level = waiver_level(waiver)
         if level is not None:

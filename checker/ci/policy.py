@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.span import Span
 from checker.diagnostics.suggest import hint
+from checker.discovery import Discovery, Finding, ReferenceKind, discover
 from checker.errors import ProfileError, UnknownLicenseError
 from checker.evaluation.profile import ServiceProfile
 from checker.evaluation.profile_file import validation_diagnostics
@@ -95,12 +96,28 @@ class Waiver(_Strict):
         return value
 
 
+class DiscoverSpec(_Strict):
+    """Where to look for the models the code uses, and what to leave out."""
+
+    paths: tuple[str, ...] = Field(min_length=1, description="Files and folders, relative to the policy file.")
+    exclude: tuple[str, ...] = Field(default=(), description="gitignore-style patterns, relative to each path.")
+    include_tests: bool = Field(
+        default=False, alias="include-tests", description="Also read test code and fixtures (skipped by default)."
+    )
+
+
 class PolicyFile(_Strict):
     """The policy file's schema (`modelterms schema` prints it as JSON Schema)."""
 
     version: int = Field(description=f"The policy format version: {POLICY_VERSION}.")
     profile: ServiceProfile = Field(default_factory=ServiceProfile, description="The service profile.")
-    models: tuple[ModelRef, ...] = Field(min_length=1, description="The models in use.")
+    models: tuple[ModelRef, ...] = Field(default=(), description="The models in use.")
+    discover: tuple[str, ...] | DiscoverSpec | None = Field(
+        default=None,
+        description="Folders (or files) whose code and configuration name the models in use, relative to the "
+        "policy file (`discover: [src/, configs/]`), or `{paths: […], exclude: […], include-tests: false}`: "
+        "every model found there is checked like a listed one, and reported where the code uses it.",
+    )
     licenses: tuple[str, ...] = Field(
         default=(), description="Folders of your own .terms licence files, relative to the policy file."
     )
@@ -117,7 +134,15 @@ class PolicyFile(_Strict):
             raise ValueError(
                 f"unsupported policy version {self.version}; this modelterms reads version {POLICY_VERSION}"
             )
+        if not self.models and not self.discover:
+            raise ValueError("give the models in use (`models:`), where to find them (`discover:`), or both")
         return self
+
+    @property
+    def discover_spec(self) -> DiscoverSpec | None:
+        if self.discover is None or isinstance(self.discover, DiscoverSpec):
+            return self.discover
+        return DiscoverSpec(paths=self.discover) if self.discover else None
 
 
 class WaiverStatus(StrEnum):
@@ -146,11 +171,18 @@ class PolicyFinding:
     span: Span | None = None  # where the policy names the model: SARIF, JUnit and GitHub point there
     original: LicenseVerdict | None = None  # the verdict before waivers, when a waiver changed it
     waivers: tuple[Waiver, ...] = ()  # the waivers applied to this result
+    occurrences: tuple[Finding, ...] = ()  # where the code uses the model (`discover:`)
 
     @property
     def waived(self) -> tuple[str, ...]:
         """The clauses set aside by waivers."""
         return tuple(w.clause for w in self.waivers)
+
+    @property
+    def places(self) -> list[Span]:
+        """Every place the report points at: the policy's line naming the model, then each line of
+        code that uses it."""
+        return ([self.span] if self.span else []) + [f.span for f in self.occurrences]
 
 
 @dataclass
@@ -160,6 +192,8 @@ class PolicyReport:
     fail_on: tuple[Outcome, ...]
     findings: list[PolicyFinding] = field(default_factory=list)
     waivers: list[WaiverResult] = field(default_factory=list)
+    dynamic: list[Finding] = field(default_factory=list)  # models the code names at run time: not checkable
+    discovery: Discovery | None = None  # what `discover:` found, if the policy has it
 
     @property
     def failed(self) -> bool:
@@ -176,6 +210,7 @@ class LoadedPolicy:
     index: ModelIndex
     base: Path
     hub: Hub | None = None  # models the index lacks are looked up here (None: the index alone)
+    discovery: Discovery | None = None  # what `discover:` found
 
 
 def _span_text(document: Document, path: tuple[str | int, ...]) -> str:
@@ -219,9 +254,73 @@ def load_policy(path: str | Path, hub: Hub | None = None) -> LoadedPolicy:
     catalogue = Catalogue(licenses) if len(licenses) != len(bundled().licenses) else bundled()
     index = bundled_index()
     problems += _check_references(policy, document, catalogue, index, base, online=hub is not None)
+    found: Discovery | None = None
+    if policy.discover_spec is not None:
+        found, more, code = _discover(policy, policy.discover_spec, document, index, base, online=hub is not None)
+        problems += more
+        sources.update(code)
     if problems:
         raise ProfileError(problems, sources)
-    return LoadedPolicy(policy, document, catalogue, index, base, hub)
+    return LoadedPolicy(policy, document, catalogue, index, base, hub, found)
+
+
+def _discover(
+    policy: PolicyFile, spec: DiscoverSpec, document: Document, index: ModelIndex, base: Path, *, online: bool
+) -> tuple[Discovery | None, list[Diagnostic], dict[str, str]]:
+    """Run `discover:` and check that each model found can be checked: a Hub repo (online), a model
+    of the index, or an Ollama name whose licence is known or that an entry of `models:` names."""
+    field_path: tuple[str | int, ...] = ("discover",) if isinstance(policy.discover, tuple) else ("discover", "paths")
+    problems: list[Diagnostic] = []
+    targets = []
+    for i, given in enumerate(spec.paths):
+        where, shown = (*field_path, i), "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (*field_path, i))
+        target = base / given
+        escape = _outside(base, target)
+        if escape is not None:
+            problems.append(_outside_diagnostic(document, where, shown.lstrip("."), given, escape))
+        elif not target.exists():
+            message = f"no file or folder '{given}'"
+            problems.append(Kind.INVALID_VALUE(document.span(where), path=shown.lstrip("."), message=message,
+                                               help="the path is relative to the policy file"))  # fmt: skip
+        else:
+            targets.append(target)
+    if problems:
+        return None, problems, {}
+
+    def known(name: str) -> str | None:
+        entry = index.find(name)
+        return entry.id if entry is not None else None
+
+    found = discover(targets, exclude=spec.exclude, include_tests=spec.include_tests, known=known)
+    named = {n.lower() for e in policy.models for n in (e.name, e.model) if n}
+    sources: dict[str, str] = {}
+    for finding in found.findings:
+        if finding.model is None or finding.model.lower() in named:
+            continue
+        problem: Diagnostic | None = None
+        if _is_ollama_name(finding) and finding.license is None:
+            name_it = f"name its licence in models: (`- license: …` with `name: {finding.model}`)"
+            problem = Kind.DISCOVERED_UNKNOWN(finding.span, name=finding.model, help=f"{name_it}, or exclude the file")
+        elif not _is_ollama_name(finding) and index.find(finding.model) is None and not online:
+            problem = Kind.UNKNOWN_MODEL(
+                finding.span, name=finding.model, suggestion="offline, only the model index answers: run online, "
+                f"or name its licence in models: (`- license: …` with `name: {finding.model}`)",
+            )  # fmt: skip
+        if problem is not None:
+            problems.append(problem)
+            sources.setdefault(finding.file, _text(finding.file))
+    return found, problems, sources
+
+
+def _is_ollama_name(finding: Finding) -> bool:
+    return finding.kind in (ReferenceKind.OLLAMA, ReferenceKind.OLLAMA_ADAPTER) and "/" not in (finding.model or "/")
+
+
+def _text(file: str) -> str:
+    try:
+        return Path(file).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _check_references(
@@ -346,12 +445,22 @@ def evaluate_policy(loaded: LoadedPolicy, today: dt.date | None = None) -> Polic
     ]  # fmt: skip
     waived_catalogue = _without(loaded.catalogue, [w for _, w in active])
     used: set[int] = set()
-    for i, entry in enumerate(policy.models):
-        location, span = _span_text(document, ("models", i)), document.span(("models", i))
+    listed, found = _placed(loaded)
+    report.discovery = loaded.discovery
+    report.dynamic = [f for f in loaded.discovery.findings if f.model is None] if loaded.discovery else []
+    entries: list[tuple[ModelRef, str, Span | None, tuple[Finding, ...]]] = [
+        (entry, _span_text(document, ("models", i)), document.span(("models", i)), listed.get(i, ()))
+        for i, entry in enumerate(policy.models)
+    ]
+    entries += [(entry, uses[0].where.rsplit(":", 1)[0], None, uses) for entry, uses in found]
+    for i, (entry, location, span, uses) in enumerate(entries):
         try:
             before = _verdicts(entry, loaded, loaded.catalogue)
             after = _verdicts(entry, loaded, waived_catalogue)
         except UnknownLicenseError as error:  # a model the Hub could not tell us about: point at its entry
+            if uses and span is None:  # found in code: point at the first line that uses it
+                placed = [d.model_copy(update={"span": uses[0].span}) for d in error.diagnostics]
+                raise ProfileError(placed, {uses[0].file: _text(uses[0].file)}) from None
             field = ("models", i, "model" if entry.model else "card")
             placed = [d.model_copy(update={"span": document.span(field)}) for d in error.diagnostics]
             raise ProfileError(placed, {document.file: document.text}) from None
@@ -363,13 +472,55 @@ def evaluate_policy(loaded: LoadedPolicy, today: dt.date | None = None) -> Polic
             ]  # fmt: skip
             used.update(j for j, _ in hits)
             if hits:
-                finding = PolicyFinding(entry, location, waived_verdict, span, original, tuple(w for _, w in hits))
+                finding = PolicyFinding(
+                    entry, location, waived_verdict, span, original, tuple(w for _, w in hits), occurrences=uses
+                )
             else:
-                finding = PolicyFinding(entry, location, original, span)
+                finding = PolicyFinding(entry, location, original, span, occurrences=uses)
             report.findings.append(finding)
     for i, waiver in enumerate(policy.waivers):
         report.waivers.append(_waiver_status(i, waiver, loaded, today, used))
     return report
+
+
+def _placed(
+    loaded: LoadedPolicy,
+) -> tuple[dict[int, tuple[Finding, ...]], list[tuple[ModelRef, tuple[Finding, ...]]]]:
+    """The models `discover:` found, grouped by model: those an entry of `models:` names (by its
+    model or its `name`) go with that entry; each other one becomes an entry of its own — a model,
+    or an Ollama name's licence."""
+    if loaded.discovery is None:
+        return {}, []
+    index = loaded.index
+    keys: dict[str, int] = {}
+    for i, entry in enumerate(loaded.policy.models):
+        for name in (entry.name, entry.model):
+            if name:
+                known = index.find(name)
+                keys.setdefault((known.id if known else name).lower(), i)
+                keys.setdefault(name.lower(), i)
+    listed: dict[int, list[Finding]] = {}
+    groups: dict[str, list[Finding]] = {}
+    for finding in loaded.discovery.findings:
+        if finding.model is None:
+            continue
+        known = None if _is_ollama_name(finding) else index.find(finding.model)
+        key = (known.id if known else finding.model).lower()
+        if key in keys or finding.model.lower() in keys:
+            listed.setdefault(keys.get(key, keys.get(finding.model.lower(), 0)), []).append(finding)
+        else:
+            groups.setdefault(key, []).append(finding)
+    found = []
+    for uses in groups.values():
+        first = uses[0]
+        assert first.model is not None
+        if _is_ollama_name(first):
+            entry = ModelRef(license=first.license, name=first.model)
+        else:
+            known = index.find(first.model)
+            entry = ModelRef(model=known.id if known else first.model)
+        found.append((entry, tuple(uses)))
+    return {i: tuple(v) for i, v in listed.items()}, found
 
 
 def _without(catalogue: Catalogue, waivers: list[Waiver]) -> Catalogue:

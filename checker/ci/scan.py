@@ -298,6 +298,10 @@ def _from_tags(tags: list[Any]) -> tuple[tuple[str, ...] | None, tuple[str, ...]
     return licenses or None, bases or None
 
 
+Collect = Callable[[str, Key, Classified], None]
+"""Given each model classified (for a document of all of them, such as a BOM)."""
+
+
 def scan_jsonl(
     stream: IO[bytes],
     shown: str,
@@ -306,6 +310,7 @@ def scan_jsonl(
     *,
     output: Output,
     tick: Callable[[int], None] | None = None,
+    collect: Collect | None = None,
 ) -> None:
     """Classify every row of a JSON Lines stream, writing a line per model as it goes.
 
@@ -340,6 +345,8 @@ def scan_jsonl(
             summary.bad(_bad(shown, number, str(result)))
             continue
         result.seen += 1
+        if collect is not None:
+            collect(model_id, key, result)
         if jsonl:
             block.append('{"model": ' + encode_basestring(model_id) + ", " + result.json_tail + "\n")
         elif text:
@@ -354,7 +361,13 @@ def scan_jsonl(
 
 
 def scan_items(
-    items: Iterable[Item], scanner: Scanner, out: IO[str], *, output: Output, tick: Callable[[int], None] | None = None
+    items: Iterable[Item],
+    scanner: Scanner,
+    out: IO[str],
+    *,
+    output: Output,
+    tick: Callable[[int], None] | None = None,
+    collect: Collect | None = None,
 ) -> None:
     """Classify rows given by a reader (CSV, a folder of cards), writing a line per model."""
     summary = scanner.summary
@@ -370,6 +383,8 @@ def scan_items(
             continue
         result.seen += 1
         rows += 1
+        if collect is not None:
+            collect(model_id, key, result)
         if output is Output.JSONL:
             out.write('{"model": ' + encode_basestring(model_id) + ", " + result.json_tail + "\n")
         elif output is Output.TEXT:

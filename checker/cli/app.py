@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from checker.ci.policy import PolicyReport
+    from checker.ci.policy import LoadedPolicy, PolicyReport
     from checker.lookup.models import ModelIndex
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -85,6 +85,14 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
+class CheckFormat(StrEnum):
+    """`modelterms check --format`: the terminal, the JSON contract, or an ML-BOM of the models."""
+
+    TEXT = "text"
+    JSON = "json"
+    CYCLONEDX = "cyclonedx"
+
+
 class PolicyFormat(StrEnum):
     """`modelterms policy --format`: the terminal, the JSON contract, and the CI formats."""
 
@@ -94,6 +102,7 @@ class PolicyFormat(StrEnum):
     SARIF = "sarif"
     JUNIT = "junit"
     GITHUB = "github"
+    CYCLONEDX = "cyclonedx"
 
 
 # rich is imported only by the commands that print with it: `--format json` starts without it.
@@ -220,7 +229,15 @@ def check(
     offline: OfflineOption = False,
     refresh: RefreshOption = False,
     licenses_dir: LicensesDir = [],  # noqa: B006
-    output_format: FormatOption = OutputFormat.TEXT,
+    output_format: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json (the versioned contract), or cyclonedx (a CycloneDX 1.6 ML-BOM of the --model "
+            "models, with their licences, base models and verdicts; needs modelterms[bom]).",
+        ),
+    ] = CheckFormat.TEXT,
     fail_on: FailOnOption = None,
     service: ServiceProfile,  # built by @profile_options from the profile flags (not a flag itself)
 ) -> None:
@@ -231,13 +248,19 @@ def check(
     """
     if not license and not model:
         raise bad_option("give at least one --license or --model", "e.g. --license llama or --model gpt-oss-20b")
+    if output_format is CheckFormat.CYCLONEDX and not model:
+        raise bad_option("--format cyclonedx lists models: give --model", "a licence named with --license is no model")
     catalogue = _catalogue(licenses_dir)
-    results = tuple(
-        run_check(license, model, service, catalogue, _index, hub=hub_for(offline=offline, refresh=refresh))
-    )
+    hub = hub_for(offline=offline, refresh=refresh)
+    results = tuple(run_check(license, model, service, catalogue, _index, hub=hub))
     report = Report(service, results)
-    if output_format is OutputFormat.JSON:
+    if output_format is CheckFormat.JSON:
         sys.stdout.write(json_text(report, __version__))
+    elif output_format is CheckFormat.CYCLONEDX:
+        from checker.ci.bom import check_bom  # noqa: PLC0415 - cyclonedx-python-lib only for this format
+        from checker.lookup.resolver import Resolver  # noqa: PLC0415
+
+        sys.stdout.write(check_bom(report, model, Resolver(catalogue, _index, hub), __version__))
     else:
         from checker.cli.render import print_text  # noqa: PLC0415 - rich only for text output
 
@@ -258,7 +281,8 @@ def run_policy(
             "--format",
             "-f",
             help="text (terminal), json (versioned contract), markdown (PR comment, step summary), "
-            "sarif (2.1.0, code scanning), junit (XML test report), github (workflow annotations).",
+            "sarif (2.1.0, code scanning), junit (XML test report), github (workflow annotations), "
+            "cyclonedx (a CycloneDX 1.6 ML-BOM of the models; needs modelterms[bom]).",
         ),
     ] = PolicyFormat.TEXT,
     output: Annotated[
@@ -275,8 +299,16 @@ def run_policy(
     from checker.ci.policy import DEFAULT_POLICY, evaluate_policy, load_policy  # noqa: PLC0415
 
     hub = hub_for(offline=offline, refresh=refresh)
-    report = evaluate_policy(load_policy(policy or Path(DEFAULT_POLICY), hub))
-    text = _policy_text(report, output_format, to_file=output is not None)
+    loaded = load_policy(policy or Path(DEFAULT_POLICY), hub)
+    report = evaluate_policy(loaded)
+    text = _policy_text(report, output_format, to_file=output is not None, loaded=loaded)
+    write_output(text, output)
+    if report.failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """A report to `--output` (created or replaced), else to standard output."""
     if output:
         try:
             output.write_text(text, encoding="utf-8")
@@ -284,11 +316,9 @@ def run_policy(
             raise bad_option(f"--output: cannot write '{output}': {error.strerror or error}") from None
     elif text:
         sys.stdout.write(text)
-    if report.failed:
-        raise typer.Exit(EXIT_FAILED)
 
 
-def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: bool) -> str:
+def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: bool, loaded: LoadedPolicy) -> str:
     from checker.ci import formats as policy_formats  # noqa: PLC0415 - rich only for the terminal view
 
     match output_format:
@@ -308,6 +338,12 @@ def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: 
             return policy_formats.junit(report)
         case PolicyFormat.GITHUB:
             return policy_formats.github(report)
+        case PolicyFormat.CYCLONEDX:
+            from checker.ci.bom import policy_bom  # noqa: PLC0415 - cyclonedx-python-lib only for this format
+            from checker.lookup.resolver import Resolver  # noqa: PLC0415
+
+            resolver = Resolver(loaded.catalogue, lambda: loaded.index, loaded.hub)
+            return policy_bom(report, resolver, __version__)
         case _:
             assert_never(output_format)
 
@@ -464,6 +500,7 @@ _COMMAND_MODULES = {
     "lint": "checker.cli.authoring",
     "fmt": "checker.cli.authoring",
     "scan": "checker.cli.scan",
+    "discover": "checker.cli.discover",
 }
 
 

@@ -135,7 +135,14 @@ def print_policy_text(report: PolicyReport, console: Console) -> None:
         if finding.verdict.outcome in report.fail_on:
             console.print()
             console.print(Text(f"{finding.location}: {finding.entry.label}", style="bold"))
+            for use in finding.occurrences:
+                console.print(Text(f"  used at {use.where} ({use.kind.value})"))
             console.print(_details(finding.verdict))
+    if report.dynamic:
+        console.print()
+        console.print(Text("models named at run time (not checked: list them under models:):", style="bold yellow"))
+        for use in report.dynamic:
+            console.print(Text(f"  {use.where}: {use.detail}"))
     if report.waivers:
         console.print()
         console.print(Text("waivers:", style="bold"))

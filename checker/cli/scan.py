@@ -33,12 +33,15 @@ from checker.terms.verdict import DISCLAIMER
 from checker.terms.vocabulary import Outcome
 
 if TYPE_CHECKING:
-    from checker.ci.scan import SourceKind, Summary
+    from collections.abc import Iterator
+
+    from checker.ci.scan import Classified, Key, Scanner, SourceKind, Summary
 
 
 class ScanFormat(StrEnum):
     TEXT = "text"
     JSONL = "jsonl"
+    CYCLONEDX = "cyclonedx"
 
 
 @app.command("scan")
@@ -57,7 +60,13 @@ def scan(
     ],
     licenses_dir: LicensesDir = [],  # noqa: B006
     output_format: Annotated[
-        ScanFormat, typer.Option("--format", "-f", help="One line per model: text, or JSON Lines.")
+        ScanFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="One line per model: text, or JSON Lines; or cyclonedx: one CycloneDX 1.6 ML-BOM of every model "
+            "(licences, base models, outcome; the models are kept in memory; needs modelterms[bom]).",
+        ),
     ] = ScanFormat.TEXT,
     summary_only: Annotated[
         bool, typer.Option("--summary", help="Print only the summary by outcome, not a line per model.")
@@ -74,22 +83,30 @@ def scan(
     from checker.ci.scan import Output, Scanner, SourceKind, read_csv, read_folder, scan_items, scan_jsonl  # noqa: PLC0415
 
     scanner = Scanner(service, _catalogue(licenses_dir), _index)
-    output = Output.NONE if summary_only else Output(output_format.value)
+    bom = output_format is ScanFormat.CYCLONEDX
+    if bom and summary_only:
+        raise bad_option("--summary prints only the summary: it cannot be given with --format cyclonedx")
+    output = Output.NONE if summary_only or bom else Output(output_format.value)
+    rows: list[tuple[str, Key, Classified]] = []
+    collect = (lambda model_id, key, result: rows.append((model_id, key, result))) if bom else None
     with ExitStack() as stack:
         handle, kind = _open(source, stack)
         progress = stack.enter_context(_Progress(handle)) if sys.stderr.isatty() else None
         tick = progress.update if progress is not None else None
         if kind is SourceKind.FOLDER:
-            scan_items(read_folder(Path(source)), scanner, sys.stdout, output=output, tick=tick)
+            scan_items(read_folder(Path(source)), scanner, sys.stdout, output=output, tick=tick, collect=collect)
         elif kind is SourceKind.CSV:
             assert handle is not None
-            scan_items(read_csv(handle, source), scanner, sys.stdout, output=output, tick=tick)
+            scan_items(read_csv(handle, source), scanner, sys.stdout, output=output, tick=tick, collect=collect)
         else:
             stream = sys.stdin.buffer if handle is None else handle
             shown = "<stdin>" if handle is None else source
-            scan_jsonl(stream, shown, scanner, sys.stdout, output=output, tick=tick)
+            scan_jsonl(stream, shown, scanner, sys.stdout, output=output, tick=tick, collect=collect)
     summary = scanner.summary
-    _print_summary(summary, output_format)
+    if bom:
+        sys.stdout.write(_bom(rows, scanner))
+    else:
+        _print_summary(summary, output_format)
     if summary.bad_rows:
         more = summary.bad_rows - len(summary.problems)
         text = render_all(summary.problems)
@@ -97,6 +114,19 @@ def scan(
         raise typer.Exit(EXIT_BAD_INPUT)
     if any(summary.by_outcome[o] for o in (fail_on or DEFAULT_FAIL_ON)):
         raise typer.Exit(EXIT_FAILED)
+
+
+def _bom(rows: list[tuple[str, Key, Classified]], scanner: Scanner) -> str:
+    from checker._version import __version__  # noqa: PLC0415
+    from checker.ci.bom import scan_bom  # noqa: PLC0415 - cyclonedx-python-lib only for this format
+    from checker.lookup.cards import card_fields  # noqa: PLC0415
+
+    def models() -> Iterator[tuple[str, tuple[str, ...], tuple[str, ...], Outcome]]:
+        for model_id, key, result in rows:
+            licences, bases = card_fields({"license": key[0], "license_name": key[1], "base_model": key[2]})
+            yield model_id, licences, bases, result.outcome
+
+    return scan_bom(models(), scanner.resolver, __version__)
 
 
 def _open(source: str, stack: ExitStack) -> tuple[IO[bytes] | None, SourceKind]:

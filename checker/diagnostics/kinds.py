@@ -95,6 +95,8 @@ class Kind(Enum):
     CARD_NO_LICENSE = ("E257", "the model card of '{name}' names no licence and no base model", "find the model's licence yourself and use --license")
     CARD_UNKNOWN_LICENSE = ("E258", "the model card of '{model}' names licence '{name}', which modelterms does not know", "{suggestion}")
     BASE_CHAIN = ("E259", "the base models of '{name}' {problem}", "check the cards' base_model fields, or use --license")
+    # Models a policy's `discover:` found in the code.
+    DISCOVERED_UNKNOWN = ("E260", "the code uses Ollama model '{name}', whose licence modelterms does not know", "{help}")
     # fmt: on
 
     @property

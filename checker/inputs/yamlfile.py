@@ -10,6 +10,7 @@ document that expands past a fixed number of nodes (alias bombs).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from os import PathLike as _PathLike
 from typing import TYPE_CHECKING, Any
@@ -164,8 +165,31 @@ def load_yaml(text: str, file: str) -> Document:
     import yaml  # noqa: PLC0415 - see the import at the top
 
     document = Document(None, file, text)
+    node = _composed(text, file, lambda: [yaml.compose(text, Loader=yaml.SafeLoader)])[0]
+    if node is not None:
+        document.data = _Converter(document).convert(node, ())
+    return document
+
+
+def load_yaml_documents(text: str, file: str) -> list[Document]:
+    """Every document of a YAML stream (`---` between them, as Kubernetes manifests have), each read
+    as strictly as `load_yaml` reads one. Raises `ProfileError` with file, line and column."""
+    import yaml  # noqa: PLC0415 - see the import at the top
+
+    documents = []
+    for node in _composed(text, file, lambda: list(yaml.compose_all(text, Loader=yaml.SafeLoader))):
+        document = Document(None, file, text)
+        if node is not None:
+            document.data = _Converter(document).convert(node, ())
+        documents.append(document)
+    return documents
+
+
+def _composed(text: str, file: str, compose: Callable[[], list[yaml.Node | None]]) -> list[yaml.Node | None]:
+    import yaml  # noqa: PLC0415 - see the import at the top
+
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return compose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         span = Span.point(file, mark.line + 1, mark.column + 1) if mark else None
@@ -174,6 +198,3 @@ def load_yaml(text: str, file: str) -> Document:
         raise ProfileError([Kind.YAML_SYNTAX(span, problem=problem, help=help_text)], {file: text}) from None
     except yaml.YAMLError as error:
         raise ProfileError([Kind.YAML_SYNTAX(problem=str(error), help="")], {file: text}) from None
-    if node is not None:
-        document.data = _Converter(document).convert(node, ())
-    return document
