@@ -63,6 +63,7 @@ def test_family_resolves_to_every_version_oldest_first() -> None:
         ("mrl", ["mistral-research"]),
         ("mnpl", ["mistral-non-production"]),
         ("deepseek-license-1.0", ["deepseek"]),
+        ("deepseek-license", ["deepseek"]),
         ("gpl", ["gpl-2.0", "gpl-3.0"]),
         ("lgpl", ["lgpl-2.1", "lgpl-3.0"]),
         ("GPL-3.0-or-later", ["gpl-3.0"]),
