@@ -64,6 +64,15 @@ def test_family_resolves_to_every_version_oldest_first() -> None:
         ("mnpl", ["mistral-non-production"]),
         ("deepseek-license-1.0", ["deepseek"]),
         ("deepseek-license", ["deepseek"]),
+        (
+            "tencent-hunyuan-community",
+            [
+                "tencent-hunyuan-community-2024-05",
+                "tencent-hunyuan-community-2024-12",
+                "tencent-hunyuan-video",
+                "tencent-hunyuan-3d-2.1",
+            ],
+        ),
         ("gpl", ["gpl-2.0", "gpl-3.0"]),
         ("lgpl", ["lgpl-2.1", "lgpl-3.0"]),
         ("GPL-3.0-or-later", ["gpl-3.0"]),
