@@ -64,6 +64,7 @@ def test_family_resolves_to_every_version_oldest_first() -> None:
         ("mnpl", ["mistral-non-production"]),
         ("deepseek-license-1.0", ["deepseek"]),
         ("deepseek-license", ["deepseek"]),
+        ("opt", ["opt-175b"]),
         (
             "tencent-hunyuan-community",
             [
