@@ -65,6 +65,8 @@ def test_family_resolves_to_every_version_oldest_first() -> None:
         ("deepseek-license-1.0", ["deepseek"]),
         ("deepseek-license", ["deepseek"]),
         ("opt", ["opt-175b"]),
+        ("health-ai-developer-foundations", ["health-ai-developer-foundations"]),
+        ("HAI-DEF", ["health-ai-developer-foundations"]),
         (
             "tencent-hunyuan-community",
             [
