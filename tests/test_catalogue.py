@@ -67,6 +67,7 @@ def test_family_resolves_to_every_version_oldest_first() -> None:
         ("opt", ["opt-175b"]),
         ("health-ai-developer-foundations", ["health-ai-developer-foundations"]),
         ("HAI-DEF", ["health-ai-developer-foundations"]),
+        ("modified-mit", ["kimi-k2-modified-mit", "minimax-m2-modified-mit"]),
         (
             "tencent-hunyuan-community",
             [
