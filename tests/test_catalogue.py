@@ -68,6 +68,7 @@ def test_family_resolves_to_every_version_oldest_first() -> None:
         ("health-ai-developer-foundations", ["health-ai-developer-foundations"]),
         ("HAI-DEF", ["health-ai-developer-foundations"]),
         ("modified-mit", ["kimi-k2-modified-mit", "minimax-m2-modified-mit"]),
+        ("internlm", ["internlm"]),
         (
             "tencent-hunyuan-community",
             [
