@@ -69,6 +69,7 @@ def test_family_resolves_to_every_version_oldest_first() -> None:
         ("HAI-DEF", ["health-ai-developer-foundations"]),
         ("modified-mit", ["kimi-k2-modified-mit", "minimax-m2-modified-mit"]),
         ("internlm", ["internlm"]),
+        ("lfm1.0", ["lfm-open-1.0"]),
         (
             "tencent-hunyuan-community",
             [
