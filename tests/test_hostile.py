@@ -167,6 +167,28 @@ def test_ten_thousand_levels_of_nesting_in_a_condition(tmp_path: Path, shape: st
     assert_clean_failure(run, "error[E108]", f"nested more than {MAX_NESTING} levels deep", "deep.terms:10:")
 
 
+def test_a_staircase_of_negations_and_parentheses_counts_every_level(tmp_path: Path) -> None:
+    # Issue 14: the count restarted at each parenthesis, so `not … not (` steps nested 1,300 levels
+    # deep and every command ended in exit 3.
+    stairs = "".join("not " * (49 - k) + "(" for k in range(50)) + "commercial" + ")" * 50
+    (tmp_path / "deep.terms").write_text(licence_with(stairs), encoding="utf-8")
+    assert_clean_failure(check_with_folder(tmp_path), "error[E108]", f"nested more than {MAX_NESTING} levels deep")
+    lint = run_cli("lint", str(tmp_path))
+    assert lint.code == 1 and "error[E108]" in lint.out and "Traceback" not in lint.out + lint.err
+    assert_clean_failure(run_cli("fmt", "--check", str(tmp_path)), "error[E108]")
+
+
+def test_negations_and_parentheses_up_to_the_limit_are_fine() -> None:
+    half = MAX_NESTING // 2
+    at_limit = "not " * half + "(" + "not " * (MAX_NESTING - half - 1) + "commercial)"
+    assert checker.parse_license(licence_with(at_limit), "ok.terms").clauses[1].condition is not None
+    with pytest.raises(checker.LicenseFileError) as caught:
+        checker.parse_license(licence_with("not " + at_limit), "deep.terms")
+    assert [d.code for d in caught.value.diagnostics] == ["E108"]
+    siblings = " and ".join(["not (not commercial)"] * 100)  # many, but side by side: shallow
+    assert checker.parse_license(licence_with(siblings), "wide.terms").clauses[1].condition is not None
+
+
 def test_nesting_up_to_the_limit_is_fine() -> None:
     nested = "(" * (MAX_NESTING - 1) + "commercial" + ")" * (MAX_NESTING - 1)
     licence = checker.parse_license(licence_with(nested), "ok.terms")

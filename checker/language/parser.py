@@ -394,11 +394,23 @@ def _parse_tokens(text: str, filename: str) -> tuple[AnyType, list[Token]]:
     """Parse, keeping the tokens read; refuses conditions nested deeper than MAX_NESTING."""
     interactive = _lark().parse_interactive(text)
     tokens: list[Token] = []
+    # The depth of the condition's tree: each open parenthesis stands inside the negations written
+    # before it, so a `not not … (` staircase nests as deep as all its steps together. `opened`
+    # holds, per open parenthesis, the levels it added (its negations and itself).
+    opened: list[int] = []
     depth = nots = 0
     for token in interactive.iter_parse():
         tokens.append(token)
-        depth += (token.type == "LPAR") - (token.type == "RPAR")
-        nots = nots + 1 if token.type == "NOT" else 0
+        kind = token.type
+        if kind == "NOT":
+            nots += 1
+        elif kind == "LPAR":
+            opened.append(nots + 1)
+            depth, nots = depth + nots + 1, 0
+        elif kind == "RPAR":
+            depth, nots = depth - (opened.pop() if opened else 0), 0
+        else:
+            nots = 0
         if depth + nots > MAX_NESTING:
             span = Span.point(filename, token.line or 1, token.column or 1)
             raise LicenseFileError([Kind.TOO_DEEP(span, limit=MAX_NESTING)], {filename: text})
