@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,21 @@ def test_the_formatted_file_means_the_same() -> None:
     assert checker.parse_license(CANONICAL, "a.terms") == checker.parse_license(MESSY, "b.terms")
 
 
+def test_comments_inside_many_broken_conditions_stay_above_their_own_line() -> None:
+    # Issue 14: joining a condition broken over lines looked the line up with `list.index` (each
+    # comparison a dataclass equality): 1,000 clauses took 4 s, 2,000 15 s, 2 MB over 12 minutes.
+    # benchmarks/hostile.py times it; here the layout of many joins must be the one of each alone.
+    clause = "clause c{i} §{i}\n  > Words.\n  when (mau > {i}M   # users now\n   and commercial)\n  forbidden\n"
+    header = CANONICAL.split("\nparam", maxsplit=1)[0]
+    grant = "clause grant §1\n  > You may use the model.\n  permits\n"
+    many = header + "\n" + grant + "".join(clause.format(i=i) for i in range(2, 600))
+    expected = "".join(
+        f"\nclause c{i} §{i}\n  > Words.\n  # users now\n  when (mau > {i}M and commercial)\n  forbidden\n"
+        for i in range(2, 600)
+    )
+    assert format_text(many, "many.terms") == header + "\n" + grant + expected
+
+
 def test_model_equality_ignores_spans_but_not_meaning() -> None:
     one, moved = checker.parse_license(CANONICAL, "a.terms"), checker.parse_license("\n\n" + CANONICAL, "b.terms")
     assert one == moved
@@ -105,6 +121,37 @@ def test_comments_and_quote_words_are_kept_byte_for_byte() -> None:
     assert kept(format_text(MESSY, "m.terms")) == kept(
         MESSY.replace("§1 > You", "§1\n> You").replace('"Caps" >', '"Caps"\n>')
     )
+
+
+def apply_unified_diff(text: str, diff: str) -> str:
+    """Apply a unified diff (as `patch` would) to `text`: a check that the diff `fmt --check`
+    prints is a correct one."""
+    lines, out, at = text.splitlines(keepends=True), [], 0
+    hunks = re.split(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@\n", diff, flags=re.MULTILINE)
+    for start, length, body in zip(hunks[1::3], hunks[2::3], hunks[3::3], strict=True):
+        begin = int(start) - (1 if length != "0" else 0)
+        out += lines[at:begin]
+        at = begin
+        for line in body.splitlines(keepends=True):
+            if line[0] in " -":
+                assert lines[at] == line[1:], (at, line)
+                at += 1
+            if line[0] in " +":
+                out.append(line[1:])
+    return "".join(out + lines[at:])
+
+
+@pytest.mark.parametrize("clauses", [0, 3, 400])
+def test_the_diff_fmt_check_prints_turns_the_file_into_its_layout(tmp_path: Path, clauses: int) -> None:
+    # Issue 14: difflib matched the two whole files (2,000 clauses: 15 s); the diff is now made item
+    # by item, and must still be one that `patch` applies.
+    extra = "".join(
+        f"clause c{i} §{i}\n  > W.\n  when mau > {i}M and\n commercial\n  forbidden\n" for i in range(clauses)
+    )
+    (tmp_path / "m.terms").write_text(MESSY + extra, encoding="utf-8")
+    run = run_cli("fmt", "--check", str(tmp_path / "m.terms"))
+    assert run.code == 1, run.err
+    assert apply_unified_diff(MESSY + extra, run.out) == format_text(MESSY + extra, "m.terms")
 
 
 @pytest.mark.parametrize("file", license_files(), ids=lambda f: f.name)

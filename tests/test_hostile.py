@@ -2,7 +2,8 @@
 
 What is tested is the behaviour — the error and where it points — not timings. Memory is bounded
 where it matters by construction (a licence file is read at most `MAX_FILE_BYTES` + 1 bytes, a YAML
-document at most `MAX_NODES` values) and checked with tracemalloc for the 50 MB file.
+document at most `MAX_NODES` values and `MAX_DEPTH` levels, counted while it is read) and checked
+with tracemalloc for the 50 MB file and the 990 KB YAML sequence.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 from conftest import run_cli
 
 import checker
+from checker.inputs.yamlfile import MAX_DEPTH, MAX_NODES, MAX_PROFILE_BYTES, load_yaml
 from checker.language.load import MAX_FILE_BYTES
 from checker.language.parser import MAX_NESTING
 
@@ -32,6 +34,11 @@ def assert_clean_failure(run: object, *expected: str) -> None:
     assert "Traceback" not in err and "internal error" not in err, err
     for text in expected:
         assert text in err, err
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def check_with_folder(folder: Path) -> object:
@@ -62,6 +69,59 @@ def test_a_yaml_alias_bomb_in_a_policy(tmp_path: Path) -> None:
     (tmp_path / "modelterms.yaml").write_text("version: 1\n" + ALIAS_BOMB, encoding="utf-8")
     run = run_cli("policy", "--policy", str(tmp_path / "modelterms.yaml"))
     assert_clean_failure(run, "error[E201]")
+
+
+@pytest.mark.parametrize("levels", [500, 10_000])
+@pytest.mark.parametrize("command", ["profile", "policy"])
+def test_deeply_nested_yaml_is_refused_where_it_gets_too_deep(tmp_path: Path, levels: int, command: str) -> None:
+    # Issue 14: 500 levels (1 KB) ended in exit 3 (RecursionError), 10,000 too after 1.4 s.
+    nested = "[" * levels + "]" * levels
+    if command == "profile":
+        args = ["check", "-l", "mit", "--profile", str(write(tmp_path / "p.yaml", f"mau: {nested}\n"))]
+    else:
+        args = ["policy", "--policy", str(write(tmp_path / "modelterms.yaml", f"version: 1\nmodels: {nested}\n"))]
+    assert_clean_failure(run_cli(*args), "error[E203]", f"nested more than {MAX_DEPTH} levels deep")
+
+
+def test_yaml_nested_through_aliases_counts_the_levels_the_alias_repeats() -> None:
+    half = MAX_DEPTH // 2 + 1
+    text = f"a: &a {'[' * half}x{']' * half}\nb: {'[' * half}*a{']' * half}\n"
+    with pytest.raises(checker.ProfileError) as caught:
+        load_yaml(text, "deep.yaml")
+    assert [d.code for d in caught.value.diagnostics] == ["E203"]
+    assert str(caught.value.diagnostics[0].span) == f"deep.yaml:2:{half + 4}"  # at the alias
+
+
+def test_nesting_up_to_the_yaml_limit_is_fine() -> None:
+    levels = MAX_DEPTH - 1  # under the top-level mapping
+    document = load_yaml(f"x: {'[' * levels}1{']' * levels}\n", "ok.yaml")
+    value = document.data["x"]
+    for _ in range(levels):
+        (value,) = value
+    assert value == 1
+
+
+def test_a_990_kb_flow_sequence_stops_at_the_value_limit_while_it_is_read(tmp_path: Path) -> None:
+    # Issue 14: the node limit was applied after the whole graph was built: 17 s and 240 MB.
+    text = "version: 1\nmodels: [" + "x, " * 330_000 + "x]\n"
+    tracemalloc.start()
+    try:
+        with pytest.raises(checker.ProfileError) as caught:
+            load_yaml(text, "big.yaml")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "E201" and f"more than {MAX_NODES:,} values" in diagnostic.message
+    assert peak < 30 * 1024 * 1024  # the values up to the limit and their spans, never the whole file's
+    run = run_cli("policy", "--policy", str(write(tmp_path / "modelterms.yaml", text)))
+    assert_clean_failure(run, "error[E201]", f"more than {MAX_NODES:,} values")
+
+
+def test_a_profile_is_held_to_a_profile_s_size(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.yaml", "uses: [" + "x, " * 330_000 + "x]\n")
+    run = run_cli("check", "-l", "mit", "--profile", str(path))
+    assert_clean_failure(run, "error[E201]", f"p.yaml is larger than {MAX_PROFILE_BYTES:,} bytes")
 
 
 # ---- size, depth, numbers ---------------------------------------------------------------------
@@ -105,6 +165,28 @@ def test_ten_thousand_levels_of_nesting_in_a_condition(tmp_path: Path, shape: st
     (tmp_path / "deep.terms").write_text(licence_with(deep), encoding="utf-8")
     run = check_with_folder(tmp_path)
     assert_clean_failure(run, "error[E108]", f"nested more than {MAX_NESTING} levels deep", "deep.terms:10:")
+
+
+def test_a_staircase_of_negations_and_parentheses_counts_every_level(tmp_path: Path) -> None:
+    # Issue 14: the count restarted at each parenthesis, so `not … not (` steps nested 1,300 levels
+    # deep and every command ended in exit 3.
+    stairs = "".join("not " * (49 - k) + "(" for k in range(50)) + "commercial" + ")" * 50
+    (tmp_path / "deep.terms").write_text(licence_with(stairs), encoding="utf-8")
+    assert_clean_failure(check_with_folder(tmp_path), "error[E108]", f"nested more than {MAX_NESTING} levels deep")
+    lint = run_cli("lint", str(tmp_path))
+    assert lint.code == 1 and "error[E108]" in lint.out and "Traceback" not in lint.out + lint.err
+    assert_clean_failure(run_cli("fmt", "--check", str(tmp_path)), "error[E108]")
+
+
+def test_negations_and_parentheses_up_to_the_limit_are_fine() -> None:
+    half = MAX_NESTING // 2
+    at_limit = "not " * half + "(" + "not " * (MAX_NESTING - half - 1) + "commercial)"
+    assert checker.parse_license(licence_with(at_limit), "ok.terms").clauses[1].condition is not None
+    with pytest.raises(checker.LicenseFileError) as caught:
+        checker.parse_license(licence_with("not " + at_limit), "deep.terms")
+    assert [d.code for d in caught.value.diagnostics] == ["E108"]
+    siblings = " and ".join(["not (not commercial)"] * 100)  # many, but side by side: shallow
+    assert checker.parse_license(licence_with(siblings), "wide.terms").clauses[1].condition is not None
 
 
 def test_nesting_up_to_the_limit_is_fine() -> None:
@@ -240,4 +322,5 @@ def test_a_50_mb_yaml_file_is_refused_before_it_is_read(tmp_path: Path, command:
             stream.write(f"k{i}: {'x' * 1024}\n")
     assert path.stat().st_size > 50 * 1024 * 1024
     args = ["check", "-l", "mit", "--profile", str(path)] if command == "profile" else ["policy", "--policy", str(path)]
-    assert_clean_failure(run_cli(*args), "error[E201]", "big.yaml is larger than 1,000,000 bytes")
+    limit = "65,536" if command == "profile" else "1,000,000"  # a profile is about 1 KB, a policy a page
+    assert_clean_failure(run_cli(*args), "error[E201]", f"big.yaml is larger than {limit} bytes")

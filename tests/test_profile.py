@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 import checker
 from checker.inputs.yamlfile import load_yaml
@@ -84,3 +85,20 @@ def test_library_check_accepts_a_mapping_and_reports_bad_values() -> None:
     with pytest.raises(checker.ProfileError) as caught:
         checker.check("llama-3.1", {"domicile": "Germany"})
     assert "unknown region 'Germany'" in caught.value.render()
+
+
+SAMPLES = [
+    "mau:\n  current: 800_000_000\n  2024-06: 650000000\nuses: [chatbot, 'x']\ncommercial: true\n",
+    "a: &a {b: [1, 2.5, ~, NO]}\nc: *a\n? [k]\n: v\nd: |\n  block\n",
+    "- ü: 'ß'\n- \"\\u00e9\"\n",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_the_c_and_python_parsers_give_the_same_document(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    if getattr(yaml, "CSafeLoader", None) is None:
+        pytest.skip("PyYAML without libyaml")
+    with_c = load_yaml(text, "x.yaml")
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    pure = load_yaml(text, "x.yaml")
+    assert (with_c.data, with_c.spans, with_c.key_spans) == (pure.data, pure.spans, pure.key_spans)

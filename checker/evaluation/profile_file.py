@@ -11,7 +11,7 @@ from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.suggest import hint
 from checker.errors import ProfileError
 from checker.evaluation.profile import ServiceProfile
-from checker.inputs.yamlfile import Document, load_yaml, path_text, read_yaml_text
+from checker.inputs.yamlfile import MAX_PROFILE_BYTES, Document, load_yaml, path_text, read_yaml_text
 
 
 def validation_diagnostics(
@@ -84,6 +84,6 @@ def profile_from_data(data: Any, document: Document | None = None) -> ServicePro
 def load_profile(path: str | Path) -> ServiceProfile:
     """Read a profile YAML file. Raises `ProfileError` with file:line:col and the YAML path."""
     path = Path(path)
-    text = read_yaml_text(path)
+    text = read_yaml_text(path, max_bytes=MAX_PROFILE_BYTES)
     document = load_yaml(text, str(path))
     return profile_from_data(document.data if document.data is not None else {}, document)

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from checker.diagnostics import Kind
 from checker.diagnostics.span import Span
 from checker.errors import LicenseFileError
-from checker.language.load import parse_license
-from checker.language.parser import EFFECTS, lex
+from checker.language.builder import build_recovered
+from checker.language.load import gc_paused
+from checker.language.parser import EFFECTS, recover_with_lexemes
 from checker.language.tree import Lexeme
 
 HEADER_KEYS = frozenset(
@@ -140,8 +141,7 @@ def _layout(text: str, lexemes: tuple[Lexeme, ...]) -> list[_Line]:
             above = [_Line(top=current.top, tokens=[], comment=current.comment)] if current.comment else []
             above += [_Line(top=current.top, tokens=[], comment=c.comment) for c in pending]
             current.comment, pending = None, []
-            at = lines.index(current)
-            lines[at:at] = above
+            lines[-1:-1] = above  # the line being joined is always the last one laid out
             current.tokens.append(token)
         previous = token
     for comment in pending:
@@ -178,12 +178,19 @@ def _kept(lexemes: tuple[Lexeme, ...]) -> list[str]:
 def format_text(text: str, filename: str) -> str:
     """The canonical layout of a valid licence file. Raises `LicenseFileError` when the file has
     mistakes, and when the layout would not mean the same (a bug: nothing is written then)."""
-    original = parse_license(text, filename)
-    lexemes = lex(text, filename)
+    with gc_paused():
+        return _format(text, filename)
+
+
+def _format(text: str, filename: str) -> str:
+    # Each text is parsed once: its tree gives the licence, its tokens the layout.
+    recovered, lexemes = recover_with_lexemes(text, filename)
+    original = build_recovered(recovered, text, filename)  # raises every mistake of the file
     formatted = _render(_layout(text, lexemes))
     try:
-        again = parse_license(formatted, filename)
-        same_bytes = _kept(lex(formatted, filename)) == _kept(lexemes)
+        recovered_again, lexemes_again = recover_with_lexemes(formatted, filename)
+        again = build_recovered(recovered_again, formatted, filename)
+        same_bytes = _kept(lexemes_again) == _kept(lexemes)
     except LicenseFileError:
         again, same_bytes = None, False
     if again != original or not same_bytes:

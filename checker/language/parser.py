@@ -394,11 +394,23 @@ def _parse_tokens(text: str, filename: str) -> tuple[AnyType, list[Token]]:
     """Parse, keeping the tokens read; refuses conditions nested deeper than MAX_NESTING."""
     interactive = _lark().parse_interactive(text)
     tokens: list[Token] = []
+    # The depth of the condition's tree: each open parenthesis stands inside the negations written
+    # before it, so a `not not … (` staircase nests as deep as all its steps together. `opened`
+    # holds, per open parenthesis, the levels it added (its negations and itself).
+    opened: list[int] = []
     depth = nots = 0
     for token in interactive.iter_parse():
         tokens.append(token)
-        depth += (token.type == "LPAR") - (token.type == "RPAR")
-        nots = nots + 1 if token.type == "NOT" else 0
+        kind = token.type
+        if kind == "NOT":
+            nots += 1
+        elif kind == "LPAR":
+            opened.append(nots + 1)
+            depth, nots = depth + nots + 1, 0
+        elif kind == "RPAR":
+            depth, nots = depth - (opened.pop() if opened else 0), 0
+        else:
+            nots = 0
         if depth + nots > MAX_NESTING:
             span = Span.point(filename, token.line or 1, token.column or 1)
             raise LicenseFileError([Kind.TOO_DEEP(span, limit=MAX_NESTING)], {filename: text})
@@ -418,14 +430,31 @@ def _parse_tokens(text: str, filename: str) -> tuple[AnyType, list[Token]]:
 
 def parse_recovering(text: str, filename: str) -> tree.Recovered:
     """Parse a licence file, reading past syntax errors so that every one of them is reported."""
+    recovered, _ = _recovering(text, filename)
+    return recovered
+
+
+def _recovering(text: str, filename: str) -> tuple[tree.Recovered, list[Token]]:
+    """`parse_recovering`, with the tokens of the text that parsed (the file's own when it has no
+    syntax error).
+
+    After a syntax error the broken item is blanked out (positions stay put) and reading resumes
+    at the next item. The items before it are not read again: the parser's state after the header
+    and any number of whole items is the same, so they are blanked out of the next attempt too and
+    each attempt reads only what no attempt has read. Finding every error thus costs about one
+    reading of the file, and building the tree of what remained one more.
+    """
     diagnostics: list[Diagnostic] = []
     current, skipped, header_cut, last = text, False, False, -1
+    first_item = next((m.start(1) for m in _ITEM_START.finditer(text)), len(text))
+    resume = first_item  # the items in [first_item, resume) parsed, or were blanked out
     while len(diagnostics) < MAX_SYNTAX_ERRORS:
+        attempt = _blank(current, first_item, resume) if resume > first_item else current
         try:
-            parsed, _ = _parse_tokens(current, filename)
+            parsed, tokens = _parse_tokens(attempt, filename)
         except UnexpectedInput as error:
             diagnostics.append(_syntax_diagnostic(error, text, filename))
-            offset = _error_offset(error, current)
+            offset = _error_offset(error, attempt)
             starts = [m.start(1) for m in _ITEM_START.finditer(current)]
             before = [s for s in starts if s < offset]
             after = [s for s in starts if s > offset]
@@ -433,10 +462,21 @@ def parse_recovering(text: str, filename: str) -> tree.Recovered:
                 break  # nothing left to skip to, or no progress: stop rather than cascade
             start = before[-1] if before else offset
             skipped, header_cut = skipped or bool(before), header_cut or not before
-            current, last = _blank(current, start, after[0] if after else len(current)), offset
+            end = after[0] if after else len(current)
+            current, last = _blank(current, start, end), offset
+            resume = max(resume, end) if before else resume
             continue
-        return tree.Recovered(_to_tree(parsed, filename), tuple(diagnostics), skipped, header_cut)
-    return tree.Recovered(None, tuple(diagnostics), skipped, header_cut)
+        if attempt is not current:
+            parsed, tokens = _parse_tokens(current, filename)  # the whole of what remained, once
+        return tree.Recovered(_to_tree(parsed, filename), tuple(diagnostics), skipped, header_cut), tokens
+    return tree.Recovered(None, tuple(diagnostics), skipped, header_cut), []
+
+
+def recover_with_lexemes(text: str, filename: str) -> tuple[tree.Recovered, tuple[tree.Lexeme, ...]]:
+    """`parse_recovering`, with `lex`'s tokens when the file has no syntax error (none when it has):
+    a formatter reads a file once."""
+    recovered, tokens = _recovering(text, filename)
+    return recovered, (() if recovered.diagnostics else _lexemes(text, tokens))
 
 
 def _to_tree(parsed: AnyType, filename: str) -> tree.LicenseFile:
@@ -477,11 +517,13 @@ def lex(text: str, filename: str) -> tuple[tree.Lexeme, ...]:
     comments and white space are all the grammar ignores. Raises `LicenseFileError` when the file
     does not parse.
     """
-    try:
-        _, tokens = _parse_tokens(text, filename)
-    except UnexpectedInput:
-        parse_text(text, filename)  # raises with every syntax error
-        raise  # pragma: no cover - parse_text raised
+    recovered, lexemes = recover_with_lexemes(text, filename)
+    if recovered.diagnostics or recovered.file is None:
+        raise LicenseFileError(recovered.diagnostics, {filename: text})
+    return lexemes
+
+
+def _lexemes(text: str, tokens: list[Token]) -> tuple[tree.Lexeme, ...]:
     lexemes: list[tree.Lexeme] = []
     position = 0
     lines = _line_starts(text)
