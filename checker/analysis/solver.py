@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any, TypeAlias
 
 import z3
+from z3 import z3core
 
 from checker.analysis.space import Axis, AxisSpace, Choice, Space, read, write
 from checker.evaluation.evaluate import Truth, holds
@@ -41,8 +42,18 @@ _SET_KINDS = (FactKind.REGION_SET, FactKind.USE_SET)
 # ---- formulas, folded where they are constant ------------------------------------------------
 
 
+# Formulas are built through z3's C interface: its Python `And`/`Or` check every argument's sort,
+# which costs more than the solving on formulas of this size (every argument here is Boolean).
+
+
+def _made(make: Any, kept: list[Any]) -> Formula:
+    ctx = kept[0].ctx
+    array = (z3.Ast * len(kept))(*(k.as_ast() for k in kept))
+    return z3.BoolRef(make(ctx.ref(), len(kept), array), ctx)
+
+
 def all_of(items: Iterable[Formula]) -> Formula:
-    kept: list[z3.BoolRef] = []
+    kept: list[Any] = []
     for item in items:
         if item is False:
             return False
@@ -50,11 +61,11 @@ def all_of(items: Iterable[Formula]) -> Formula:
             kept.append(item)
     if not kept:
         return True
-    return kept[0] if len(kept) == 1 else z3.And(*kept)
+    return kept[0] if len(kept) == 1 else _made(z3core.Z3_mk_and, kept)
 
 
 def any_of(items: Iterable[Formula]) -> Formula:
-    kept: list[z3.BoolRef] = []
+    kept: list[Any] = []
     for item in items:
         if item is True:
             return True
@@ -62,13 +73,13 @@ def any_of(items: Iterable[Formula]) -> Formula:
             kept.append(item)
     if not kept:
         return False
-    return kept[0] if len(kept) == 1 else z3.Or(*kept)
+    return kept[0] if len(kept) == 1 else _made(z3core.Z3_mk_or, kept)
 
 
 def negate(item: Formula) -> Formula:
     if isinstance(item, bool):
         return not item
-    return z3.Not(item)
+    return z3.BoolRef(z3core.Z3_mk_not(item.ctx.ref(), item.as_ast()), item.ctx)
 
 
 @dataclass(frozen=True)
@@ -178,32 +189,44 @@ class ProfileState(State):
 
 
 class Variables:
-    """Solver variables for every axis of a space: a class index per scalar axis, a yes/no per
-    element class of a set axis. Shared by the states built on them."""
+    """Solver variables for every axis of a space: one yes/no per class of a scalar axis (exactly
+    one holds), one per element class of a set axis. Shared by the states built on them."""
 
     def __init__(self, space: Space, tag: str = "") -> None:
         self.space = space
-        self.index: dict[Axis, z3.ArithRef] = {}
+        self.classes: dict[Axis, tuple[z3.BoolRef, ...]] = {}
         self.elements: dict[Axis, tuple[z3.BoolRef, ...]] = {}
         self.domain: list[Formula] = []
+        self._negated: dict[int, Formula] = {}
         for a in space.axes:
             name = f"{tag}{a.axis.label}"
+            bits = tuple(z3.Bool(f"{name}#{j}") for j in range(len(a.classes)))
             if is_set(a):
-                self.elements[a.axis] = tuple(z3.Bool(f"{name}#{j}") for j in range(len(a.classes)))
+                self.elements[a.axis] = bits
             else:
-                x = z3.Int(name)
-                self.index[a.axis] = x
-                self.domain += [x >= 0, x < len(a.classes)]
+                self.classes[a.axis] = bits
+                self.domain.append(z3.PbEq([(b, 1) for b in bits], 1) if len(bits) > 1 else bits[0])
 
     def is_class(self, axis: Axis, i: int) -> Formula:
-        return self.index[axis] == i
+        return self.classes[axis][i]
+
+    def negated(self, variable: z3.BoolRef) -> Formula:
+        """`not variable`, made once per variable."""
+        found = self._negated.get(variable.get_id())
+        if found is None:
+            found = self._negated[variable.get_id()] = negate(variable)
+        return found
 
     def choose(self, m: z3.ModelRef, space: AxisSpace) -> int | tuple[bool, ...]:
         """The class (scalar) or element membership (set) a model gives an axis."""
         if is_set(space):
-            return tuple(z3.is_true(m.eval(e, model_completion=True)) for e in self.elements[space.axis])
-        value = m.eval(self.index[space.axis], model_completion=True)
-        return int(value.as_long())
+            return tuple(_true(m, e) for e in self.elements[space.axis])
+        return next(i for i, b in enumerate(self.classes[space.axis]) if _true(m, b))
+
+
+def _true(m: z3.ModelRef, variable: z3.BoolRef) -> bool:
+    value = m.get_interp(variable.decl())
+    return value is not None and z3.is_true(value)
 
 
 class CompleteState(State):
@@ -428,6 +451,8 @@ def _sample(space: AxisSpace, choice: Choice) -> ServiceProfile:
 def set_value(space: AxisSpace, present: Sequence[bool], keep: tuple[object, ...] = ()) -> tuple[object, ...]:
     """A set holding a representative of each present element class; `keep`'s elements first where
     they fall in a present class (a change keeps what the profile already had)."""
+    if not any(present) and space.neutral is not None:
+        present = [j == space.neutral for j in range(len(present))]
     chosen: list[object] = []
     for j, on in enumerate(present):
         if not on:
@@ -464,13 +489,27 @@ def profile_of(space: Space, values: dict[Axis, object]) -> ServiceProfile:
 
 
 class Solver:
-    """A z3 solver over one space's variables, with its domain constraints."""
+    """A z3 solver over one space's variables, with its domain constraints. A formula asked about
+    more than once is named by a literal once (`literal`), so that each question only assumes it."""
 
     def __init__(self, variables: Variables) -> None:
         self.variables = variables
         self.z3 = z3.Solver()
         self.z3.add(*[c for c in variables.domain if not isinstance(c, bool)])
         self.queries = 0
+        self._literals: list[tuple[Formula, Formula]] = []
+
+    def literal(self, formula: Formula) -> Formula:
+        """A fresh yes/no that implies the formula (constants stay constants)."""
+        if isinstance(formula, bool):
+            return formula
+        for known, lit in self._literals:
+            if known is formula:
+                return lit
+        lit = z3.Bool(f"q{len(self._literals)}")
+        self.z3.add(any_of([negate(lit), formula]))
+        self._literals.append((formula, lit))
+        return lit
 
     def add(self, *formulas: Formula) -> bool:
         """Add constraints; False when one of them is the constant False (nothing can satisfy it)."""
@@ -484,13 +523,16 @@ class Solver:
 
     def check(self, *assumptions: Formula) -> z3.ModelRef | None:
         """A model satisfying the constraints and the assumptions, or None when there is none."""
-        if any(a is False for a in assumptions):
-            return None
-        self.queries += 1
-        kept = [a for a in assumptions if a is not True]
-        if self.z3.check(*kept) == z3.sat:
+        if self.satisfiable(*assumptions):
             return self.z3.model()
         return None
+
+    def satisfiable(self, *assumptions: Formula) -> bool:
+        """Whether some profile satisfies the constraints and the assumptions."""
+        if any(a is False for a in assumptions):
+            return False
+        self.queries += 1
+        return bool(self.z3.check(*[a for a in assumptions if a is not True]) == z3.sat)
 
 
 def values_of(variables: Variables, m: z3.ModelRef, axes: Iterable[AxisSpace]) -> dict[Axis, object]:
@@ -505,10 +547,10 @@ def values_of(variables: Variables, m: z3.ModelRef, axes: Iterable[AxisSpace]) -
     return found
 
 
-def fixes(variables: Variables, space: AxisSpace, value: object) -> Formula:
-    """The formula that an axis has the class (or the set of element classes) of `value`."""
+def fixes(variables: Variables, space: AxisSpace, value: object) -> list[Formula]:
+    """The literals saying that an axis has the class (or the set of element classes) of `value`."""
     if is_set(space):
         assert isinstance(value, tuple)
         touched = space.element_classes(value)
-        return all_of(e if j in touched else negate(e) for j, e in enumerate(variables.elements[space.axis]))
-    return variables.is_class(space.axis, class_index(space, value))
+        return [e if j in touched else variables.negated(e) for j, e in enumerate(variables.elements[space.axis])]
+    return [variables.is_class(space.axis, class_index(space, value))]
