@@ -554,3 +554,62 @@ def fixes(variables: Variables, space: AxisSpace, value: object) -> list[Formula
         touched = space.element_classes(value)
         return [e if j in touched else variables.negated(e) for j, e in enumerate(variables.elements[space.axis])]
     return [variables.is_class(space.axis, class_index(space, value))]
+
+
+# ---- a profile and the changes that may be made to it (flip points, questions) -----------------
+
+
+class ChangeState(State):
+    """A concrete profile, each of whose facts may be changed: a scalar fact to another class (an
+    unknown one: to any class), a known set one element class at a time, an unknown set supplied
+    whole. `units` are the changes counted by distance; `changed` says which axes a model changes."""
+
+    def __init__(self, variables: Variables, profile: ServiceProfile) -> None:
+        super().__init__(variables.space)
+        self.variables = variables
+        self.constraints = list(variables.domain)
+        self.knowledge: dict[Axis, Knowledge] = {}
+        self.units: list[Formula] = []
+        self.changed: dict[Axis, Formula] = {}
+        self.before: dict[Axis, Knowledge] = {}
+        for space in self.space.axes:
+            axis = space.axis
+            start = profile_knowledge(space, profile)
+            self.before[axis] = start
+            if is_set(space):
+                elements = variables.elements[axis]
+                if start.known is True:
+                    toggles = [variables.negated(e) if on else e for e, on in zip(elements, start.parts, strict=True)]
+                    self.units += toggles
+                    self.changed[axis] = any_of(toggles)
+                    self.knowledge[axis] = Knowledge(True, elements)
+                else:
+                    supplied = z3.Bool(f"supply {axis.label}")
+                    self.units.append(supplied)
+                    self.changed[axis] = supplied
+                    self.knowledge[axis] = Knowledge(supplied, elements)
+                continue
+            change = z3.Bool(f"change {axis.label}")
+            self.units.append(change)
+            self.changed[axis] = change
+            bits = variables.classes[axis]
+            parts = tuple(
+                any_of([negate(change), bit]) if was is True else all_of([change, bit])
+                for bit, was in zip(bits, start.parts, strict=True)
+            )
+            self.knowledge[axis] = Knowledge(any_of([change, start.known]), parts)
+            if start.known is True and sum(1 for p in start.parts if p is True) == 1:
+                current = next(i for i, p in enumerate(start.parts) if p is True)
+                self.constraints.append(any_of([negate(change), negate(bits[current])]))  # a change moves
+
+    def of(self, axis: Axis) -> Knowledge:
+        return self.knowledge[axis]
+
+
+def at_most(units: Sequence[Formula], k: int) -> Formula:
+    kept = [u for u in units if not isinstance(u, bool)]
+    return z3.AtMost(*kept, k) if kept else True
+
+
+def changed_axes(state: ChangeState, m: z3.ModelRef) -> frozenset[Axis]:
+    return frozenset(a for a, f in state.changed.items() if z3.is_true(m.eval(f, model_completion=True)))

@@ -539,6 +539,7 @@ def explain_json(explanation: Explanation, version: str) -> str:
         open_questions=list(explanation.open_questions),
         assumptions=list(verdict.assumptions),
         bounded=list(explanation.bounded),
+        engine={"name": explanation.engine.name, "exact": explanation.engine.exact},
     )
 
 
@@ -563,14 +564,16 @@ def print_explanation(explanation: Explanation, console: Console) -> None:
             console.print(Text(f"• §{o.section} {o.duty.value}" + (f" “{o.text}”" if o.text else "") + when))
     console.print()
     console.print(Text("flip points (the smallest changes that change the outcome)", style="bold"))
-    if not explanation.flips:
-        console.print("  none: no change of one or two facts changes the outcome.")
+    if not explanation.flips and explanation.engine.exact:
+        console.print("  none: no change of the facts this licence reads changes the outcome.")
+    elif not explanation.flips:
+        console.print("  none found: no change of one or two facts changes the outcome.")
     for flip in explanation.flips:
         words = flip_words(flip).removesuffix(flip.outcome.value)
         console.print(Text("• " + words) + outcome_text(flip.outcome))
     if explanation.questions:
         console.print()
-        console.print(Text("to decide it, answer (fewest first)", style="bold"))
+        console.print(Text("to decide it, answer (what settles it first, fewest facts first)", style="bold"))
         for question in explanation.questions:
             settles = "" if question.decides else " — does not settle it alone"
             console.print(Text("• " + " + ".join(question.texts) + settles))
@@ -587,6 +590,7 @@ def print_explanation(explanation: Explanation, console: Console) -> None:
         console.print(Text(f"assumed: {assumption}", style="yellow"))
     for bound in explanation.bounded:
         console.print(Text(f"bounded: {bound}", style="yellow"))
+    console.print(Text(f"engine: {explanation.engine.words}", style="dim"))
     _disclaimer(console)
 
 
