@@ -332,7 +332,7 @@ class _Search:
                 continue
             current = read(self.profile, space.axis)
             before = value_text(space.axis, current)
-            chosen = self.variables.choose(m, space)  # type: ignore[arg-type]
+            chosen = self.variables.choose(m, space)
             if isinstance(chosen, tuple):
                 choice, value = self._set_change(space, current, chosen)
             else:
