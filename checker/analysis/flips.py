@@ -18,10 +18,11 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from checker.analysis.engine import ENUMERATION, Engine, solver_available, solver_engine
 from checker.analysis.space import Axis, AxisSpace, Choice, Space, missing_axis, read, space_of, value_text, write
-from checker.evaluation.compiled import compile_license
+from checker.evaluation.compiled import CompiledLicense, compile_license
 from checker.evaluation.evaluate import evaluate
 from checker.evaluation.profile import ServiceProfile
 from checker.terms import model
@@ -208,10 +209,11 @@ def flip_points(
 _KIND_ORDER = (FactKind.QUANTITY, FactKind.REGION, FactKind.REGION_SET, FactKind.CHOICE, FactKind.TEXT, FactKind.FLAG)
 
 
-def _distance(flip: Flip, profile: ServiceProfile, outcome: Outcome) -> tuple[int, int, bool, int, Decimal]:
+def _distance(flip: Flip, profile: ServiceProfile, outcome: Outcome) -> tuple[int, int, bool, bool, int, Decimal]:
     """Fewer changes first; changing a given fact before supplying a missing one; a change to a better
-    outcome before one to a worse; a number before a place, a yes/no or a use case (moving a figure
-    across a threshold is the smallest change of the service itself); small moves first."""
+    outcome before one to a worse; renaming a derived model before naming none (the usual fix is the
+    prefix); a number before a place, a yes/no or a use case (moving a figure across a threshold is
+    the smallest change of the service itself); small moves first."""
     kind = max((_KIND_ORDER.index(c.axis.fact.kind) if c.axis.fact.kind in _KIND_ORDER else 6) for c in flip.changes)
     moved = Decimal(0)
     for change in flip.changes:
@@ -219,7 +221,8 @@ def _distance(flip: Flip, profile: ServiceProfile, outcome: Outcome) -> tuple[in
         if isinstance(current, int | Decimal) and isinstance(change.value, int | Decimal) and current:
             moved += abs(Decimal(change.value) - Decimal(current)) / Decimal(current)
     supplied = sum(not c.given for c in flip.changes)
-    return len(flip.changes), supplied, flip.outcome.severity < outcome.severity, kind, moved
+    unnamed = any(c.axis.fact is Fact.DERIVATIVE_NAME and c.value is None for c in flip.changes)
+    return len(flip.changes), supplied, flip.outcome.severity < outcome.severity, unnamed, kind, moved
 
 
 def questions(
@@ -312,7 +315,10 @@ class _Search:
         self.decided = s.Engine(space).decide(license, self.state)
         self.solver = s.Solver(self.variables)
         self.solver.add(*self.state.constraints)
-        self.compiled = compile_license(license)
+
+    @cached_property
+    def compiled(self) -> CompiledLicense:
+        return compile_license(self.license)
 
     # -- turning a model into changes --
 
@@ -395,12 +401,28 @@ class _Search:
             solver.z3.push()
             while (m := solver.check(target, nearest)) is not None:
                 axes = s.changed_axes(self.state, m)
+                m = self._renamed(m, axes, target, nearest)
                 found += self._smaller(m, axes, outcome)
                 # the same facts changed otherwise are the same flip: look for other facts
                 solver.add(s.any_of([*(s.negate(self.state.changed[a]) for a in axes),
                                      *(f for a, f in self.state.changed.items() if a not in axes)]))  # fmt: skip
             solver.z3.pop()
         return tuple(sorted(found, key=lambda f: _distance(f, self.profile, self.verdict.outcome)))
+
+    def _renamed(self, m: object, axes: frozenset[Axis], *assumptions: object) -> object:
+        """The same change with a derived model renamed rather than unnamed, where one exists (the
+        usual fix is the prefix)."""
+        names = self.space.get(Axis(Fact.DERIVATIVE_NAME))
+        if names is None or names.axis not in axes:
+            return m
+        chosen = self.variables.choose(m, names)
+        if chosen != next(i for i, c in enumerate(names.classes) if c.value is None):
+            return m
+        same = [
+            self.state.changed[a] if a in axes else self.s.negate(self.state.changed[a]) for a in self.state.changed
+        ]
+        renamed = self.solver.check(*assumptions, *same, self.s.negate(self.variables.is_class(names.axis, chosen)))
+        return renamed if renamed is not None else m
 
     # -- questions --
 

@@ -27,9 +27,9 @@ from typing import Any, TypeAlias
 import z3
 from z3 import z3core
 
-from checker.analysis.space import Axis, AxisSpace, Choice, Space, read, write
+from checker.analysis.space import Axis, AxisSpace, Choice, Space, read
 from checker.evaluation.evaluate import Truth, holds
-from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile
+from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile, field_for
 from checker.terms import model
 from checker.terms.regions import members
 from checker.terms.vocabulary import Fact, FactKind, ObligationKind, Outcome, Verification
@@ -198,6 +198,7 @@ class Variables:
         self.elements: dict[Axis, tuple[z3.BoolRef, ...]] = {}
         self.domain: list[Formula] = []
         self._negated: dict[int, Formula] = {}
+        self.fixed: dict[tuple[Axis, object], list[Formula]] = {}
         for a in space.axes:
             name = f"{tag}{a.axis.label}"
             bits = tuple(z3.Bool(f"{name}#{j}") for j in range(len(a.classes)))
@@ -225,8 +226,11 @@ class Variables:
 
 
 def _true(m: z3.ModelRef, variable: z3.BoolRef) -> bool:
-    value = m.get_interp(variable.decl())
-    return value is not None and z3.is_true(value)
+    """A yes/no variable's value in a model (false where the model leaves it free)."""
+    ctx = m.ctx.ref()
+    decl = z3core.Z3_get_app_decl(ctx, z3core.Z3_to_app(ctx, variable.as_ast()))
+    value = z3core.Z3_model_get_const_interp(ctx, m.model, decl)
+    return bool(value) and z3core.Z3_get_bool_value(ctx, value) == z3.Z3_L_TRUE
 
 
 class CompleteState(State):
@@ -442,7 +446,7 @@ def _sample(space: AxisSpace, choice: Choice) -> ServiceProfile:
     value = choice.value
     if is_set(space):
         value = (value,)
-    return write(ServiceProfile(), space.axis, value)
+    return profile_of(Space((space,)), {space.axis: value})
 
 
 # ---- from a model back to a profile -------------------------------------------------------
@@ -474,18 +478,16 @@ def scalar_value(space: AxisSpace, index: int, current: object = None) -> object
 def profile_of(space: Space, values: dict[Axis, object]) -> ServiceProfile:
     """A profile with exactly these axes given (MAU figures by month; the current figure only when
     its own axis is given, so that a month left out stays unknown)."""
-    profile = ServiceProfile()
-    current = values.get(Axis(Fact.MAU))
-    months = {a.month: v for a, v in values.items() if a.fact is Fact.MAU and a.month}
+    fields: dict[str, Any] = {}
+    current: Any = values.get(Axis(Fact.MAU))
+    months: dict[str, Any] = {a.month: v for a, v in values.items() if a.fact is Fact.MAU and a.month}
     if current is not None or months:
-        assert current is None or isinstance(current, int)
-        profile = profile.model_copy(
-            update={"mau": MonthlyActiveUsers(current=current, by_month=dict(sorted(months.items())))}
-        )
+        # Built without validation: every value is a class representative, already in the profile's types.
+        fields["mau"] = MonthlyActiveUsers.model_construct(current=current, by_month=dict(sorted(months.items())))
     for axis, value in values.items():
         if axis.fact is not Fact.MAU:
-            profile = write(profile, axis, value)
-    return profile
+            fields[field_for(axis.fact)] = value
+    return ServiceProfile.model_construct(**fields)
 
 
 class Solver:
@@ -532,7 +534,11 @@ class Solver:
         if any(a is False for a in assumptions):
             return False
         self.queries += 1
-        return bool(self.z3.check(*[a for a in assumptions if a is not True]) == z3.sat)
+        kept = [a for a in assumptions if a is not True]
+        # z3's Python `check` re-checks the sort of every assumption; they are Boolean here.
+        array = (z3.Ast * len(kept))(*(a.as_ast() for a in kept))
+        ctx = self.z3.ctx
+        return bool(z3core.Z3_solver_check_assumptions(ctx.ref(), self.z3.solver, len(kept), array) == z3.Z3_L_TRUE)
 
 
 def values_of(variables: Variables, m: z3.ModelRef, axes: Iterable[AxisSpace]) -> dict[Axis, object]:
@@ -549,6 +555,14 @@ def values_of(variables: Variables, m: z3.ModelRef, axes: Iterable[AxisSpace]) -
 
 def fixes(variables: Variables, space: AxisSpace, value: object) -> list[Formula]:
     """The literals saying that an axis has the class (or the set of element classes) of `value`."""
+    key = (space.axis, value)
+    found = variables.fixed.get(key)
+    if found is None:
+        found = variables.fixed[key] = _fixes(variables, space, value)
+    return found
+
+
+def _fixes(variables: Variables, space: AxisSpace, value: object) -> list[Formula]:
     if is_set(space):
         assert isinstance(value, tuple)
         touched = space.element_classes(value)
