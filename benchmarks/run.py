@@ -12,6 +12,10 @@ Sections (targets from issue 6, for a 2-core machine):
      from cold (parsing), reported
   5. `modelterms scan` of 1,000,000 JSON Lines rows vs reading them line by line with `json`  ≤ 2×,
      and times at 100k, 1M and 2M rows (linearity), with peak memory
+  6. the analyses on the solver (issue 18), whole processes, each beside a plain `check` of the same
+     licences: `diff llama-3.1 llama-3.2`, `explain --license llama`, `lint licenses/`  ≤ 2× each;
+     `lint` of a 16-grant × 16-refusal licence vs `lint` of a one-clause file  ≤ 2×; and, once,
+     the same with the enumeration the solver replaced (MODELTERMS_ENGINE=enumeration)
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import peers
+import synthetic
 
 import checker
 from checker import Modality, MonthlyActiveUsers, ServiceProfile, UseCase
@@ -473,16 +478,80 @@ def scan(quick: bool) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# ---- 6: the analyses ------------------------------------------------------------------------
+
+
+def analyses(quick: bool) -> None:
+    print("\n6. the analyses on the solver: whole processes, median of interleaved runs, beside a plain check")
+    script = shutil.which("modelterms")
+    if script is None:
+        report("modelterms console script", "not installed")
+        return
+    if importlib.util.find_spec("z3") is None:
+        report("z3-solver", "not installed", "pip install -e '.[solver]' (the analyses would enumerate)")
+    runs = 1 if quick else 7
+    folder = Path(tempfile.mkdtemp(prefix="modelterms-analyses-"))
+    files = synthetic.write_all(folder)
+    ids = sorted(p.stem for p in (ROOT / "licenses").glob("*.terms"))
+    pairs = [  # (what, its baseline, the analysis)
+        ("diff llama-3.1 llama-3.2", ["check", "-l", "llama-3.1", "-l", "llama-3.2"],
+         ["diff", "llama-3.1", "llama-3.2"]),
+        ("explain --license llama (6 licences, no facts)", ["check", "--license", "llama"],
+         ["explain", "--license", "llama"]),
+        (f"lint licenses/ ({len(ids)} files)", ["check", *(x for i in ids for x in ("-l", i))],
+         ["lint", str(ROOT / "licenses")]),
+        ("lint of 16 grants × 16 refusals (6 KB)", ["lint", str(files["one-clause"].parent)],
+         ["lint", str(files["grants-and-refusals"].parent)]),
+    ]  # fmt: skip
+    try:
+        with tempfile.TemporaryDirectory() as cache:
+            env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "MODELTERMS_ENGINE")}
+            env["MODELTERMS_CACHE_DIR"] = cache
+            commands = {f"{i}{side}": [script, *cmd] for i, (_, base, cmd) in enumerate(pairs)
+                        for side, cmd in (("b", base), ("a", cmd))}  # fmt: skip
+            for command in commands.values():
+                run_process(command, env)  # warms the cache and writes byte code
+            times: dict[str, list[Process]] = {k: [] for k in commands}
+            for _ in range(runs):
+                for name, command in commands.items():
+                    times[name].append(run_process(command, env))
+            before = {}
+            if not quick:  # the enumeration the solver replaced, once each
+                slow = {**env, "MODELTERMS_ENGINE": "enumeration"}
+                before = {i: run_process(commands[f"{i}a"], slow) for i in range(len(pairs))}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    for i, (what, base, _) in enumerate(pairs):
+        baseline = statistics.median(r.wall for r in times[f"{i}b"])
+        wall = statistics.median(r.wall for r in times[f"{i}a"])
+        cpu = statistics.median(r.cpu or 0.0 for r in times[f"{i}a"])
+        shown = " ".join(base) if len(base) < 6 else f"check of the same {len(base) // 2} licences"
+        base_cpu = statistics.median(r.cpu or 0.0 for r in times[f"{i}b"])
+        report(f"baseline: {shown}", f"{baseline * 1e3:,.0f} ms", f"CPU {base_cpu * 1e3:,.0f} ms")
+        words = f"{wall / baseline:.2f}× the baseline; CPU {cpu * 1e3:,.0f} ms, {cpu / max(base_cpu, 1e-9):.2f}×"
+        report(f"  {what}", f"{wall * 1e3:,.0f} ms", target(wall <= 2 * baseline, words + "; target ≤ 2×"))
+        if i in before:
+            old = before[i]
+            words = f"{old.wall / wall:.1f}× the solver's time; CPU {(old.cpu or 0.0) * 1e3:,.0f} ms"
+            report("    the same by enumeration (before)", f"{old.wall * 1e3:,.0f} ms", words)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run, not a measurement")
-    parser.add_argument("--only", choices=["evaluation", "startup", "catalogue", "scan"], action="append")
+    parser.add_argument("--only", choices=["evaluation", "startup", "catalogue", "scan", "analyses"], action="append")
     args = parser.parse_args()
     quick = " (quick smoke run: sizes too small to mean anything)" if args.quick else ""
     print(
         f"modelterms {checker.__version__} benchmarks{quick}; Python {sys.version.split()[0]}, {os.cpu_count()} cores"
     )
-    sections = {"evaluation": evaluation, "startup": startup, "catalogue": catalogue_load, "scan": scan}
+    sections = {
+        "evaluation": evaluation,
+        "startup": startup,
+        "catalogue": catalogue_load,
+        "scan": scan,
+        "analyses": analyses,
+    }
     for name, run in sections.items():
         if not args.only or name in args.only:
             run(args.quick)

@@ -248,8 +248,8 @@ try:
     main()
 except SystemExit:
     pass
-analyses = ("diff", "flips", "compare", "space")
-watched = ("lark", "rich", "yaml", *(f"checker.analysis.{name}" for name in analyses))
+analyses = ("diff", "flips", "compare", "space", "solver", "engine", "lint")
+watched = ("lark", "rich", "yaml", "z3", *(f"checker.analysis.{name}" for name in analyses))
 print("\\nloaded:", " ".join(sorted(m for m in watched if m in sys.modules)))
 """
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shlex
 from functools import cache
+from pathlib import Path
 
 import pytest
 from conftest import run_cli
@@ -61,17 +62,21 @@ def test_llama_3_to_3_1_changes_attribution_naming_and_allows_output_training() 
         and r.outcomes[1] is Outcome.CONDITIONAL
         and "§1.b.v outputs-ban" in r.deciding[0]
     )
-    assert any(c.axis.fact is Fact.TRAINS_ON_OUTPUTS and c.value is True for c in region.common)
-    assert region.witness.trains_on_outputs is True
-    assert checker.evaluate(CATALOGUE.get("llama-3"), region.witness).outcome is Outcome.FORBIDDEN
-    assert checker.evaluate(CATALOGUE.get("llama-3.1"), region.witness).outcome is Outcome.CONDITIONAL
+    # The region is keyed by its outcomes: the naming rule forbids there too, each with a case of its own.
+    assert "§1.b.i model-name" in region.deciding[0]
+    case = next(c for c in region.cubes if "outputs-ban" in {r.clause for r in c.verdicts[0].reasons})
+    assert any(c.axis.fact is Fact.TRAINS_ON_OUTPUTS and c.value is True for c in case.fixed)
+    assert case.witness.trains_on_outputs is True
+    assert checker.evaluate(CATALOGUE.get("llama-3"), case.witness).outcome is Outcome.FORBIDDEN
+    assert checker.evaluate(CATALOGUE.get("llama-3.1"), case.witness).outcome is Outcome.CONDITIONAL
 
 
 def test_llama_3_to_3_1_naming_prefix_region_has_a_name_witness() -> None:
     """A derivative named "Llama-…" meets 3.1's rule but not 3's "Llama 3" prefix."""
     result = diffed("llama-3", "llama-3.1")
     region = next(r for r in result.regions if "§1.b.i model-name" in r.deciding[0] and r.outcomes[0].refuses)
-    name = region.witness.derivative_name
+    case = next(c for c in region.cubes if "model-name" in {r.clause for r in c.verdicts[0].reasons})
+    name = case.witness.derivative_name
     assert name is not None and name.startswith("Llama") and not name.startswith("Llama 3")
 
 
@@ -112,8 +117,7 @@ def test_a_licence_diffed_with_itself_shows_no_difference(license: str) -> None:
     result = diffed(license, license)
     assert result.identical
     assert not result.clauses and not result.fields and not result.regions
-    assert result.exploration.evaluations > 0  # the space was explored, not skipped
-    assert not [b for b in result.exploration.bounded if b.startswith("not split")]
+    assert result.exploration.engine.exact and not result.exploration.bounded  # proved, not sampled
 
 
 def test_every_witness_evaluates_to_the_outcomes_claimed() -> None:
@@ -138,10 +142,10 @@ def test_cli_diff_text(cli: object) -> None:
     assert done.code == 0, done.err
     assert "- removed §1.b.v outputs-ban" in done.out
     assert "“Built with Meta Llama 3”" in done.out and "“Built with Llama”" in done.out
-    assert "uses outputs to train another model" in done.out
-    assert "forbidden under llama-3 (§1.b.v outputs-ban) → conditional under llama-3.1" in done.out
-    assert "witness:" in done.out
-    assert "bounded: use: combinations of at most 1 of its 13 classes were enumerated" in done.out
+    text = " ".join(done.out.split())
+    assert "forbidden under llama-3 (§1.b.i model-name, §1.b.v outputs-ban) → conditional under llama-3.1" in text
+    assert "witness (§1.b.v outputs-ban):" in text and "--train-on-outputs" in text
+    assert "engine: solver (z3" in done.out and "bounded" not in done.out
     assert checker.DISCLAIMER in done.out
 
 
@@ -187,9 +191,92 @@ def test_cli_witness_flags_reproduce_the_outcomes(cli: object) -> None:
     """The witness is printed as `check` flags: pasted into `check`, it gives the two outcomes."""
     out = run_cli("diff", "llama-3", "llama-3.1", env={"COLUMNS": "400"}).out
     lines = out.splitlines()
-    claim = "forbidden under llama-3 (§1.b.v outputs-ban) → conditional"
+    claim = "forbidden under llama-3 (§1.b.i model-name, §1.b.v outputs-ban) → conditional"
     index = next(i for i, line in enumerate(lines) if claim in line)
-    witness = lines[index + 1].strip().removeprefix("witness: ")
+    case = next(line for line in lines[index:] if "witness (§1.b.v outputs-ban):" in line)
+    witness = case.split("):", 1)[1].strip()
     done = run_cli("check", "-l", "llama-3", "-l", "llama-3.1", *shlex.split(witness), "--format", "json")
     outcomes = {r["license"]: r["outcome"] for r in json.loads(done.out)["results"]}
     assert outcomes == {"llama-3": "forbidden", "llama-3.1": "conditional"}
+
+
+# ---- a difference hidden in a combination of facts -------------------------------------------
+
+HEADER = """license {id} "{id}"
+  licensor      "Example Licensor"
+  source        "https://example.org/{id}"
+  verified      primary "example.org/{id}"
+
+clause grant §1 "Grant"
+  > You may use the model.
+  permits
+"""
+USES = ["chatbot", "code-assistant", "content-generation", "research", "surveillance", "automated-decisions",
+        "medical-advice", "legal-advice", "financial-advice", "impersonation"]  # fmt: skip
+
+
+def hidden_pair(folder: Path, uses: int, quantities: bool = False) -> None:
+    """Two licences that differ only when a service has `uses` particular uses at once (and, with
+    `quantities`, more than 10M users in June 2024 and more than USD 1M of revenue)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hidden-a.terms").write_text(HEADER.format(id="hidden-a"), encoding="utf-8")
+    condition = " and ".join(f"any use in {{{u}}}" for u in USES[:uses])
+    if quantities:
+        condition += " and mau in month before 2024-07-23 > 10M users and revenue > USD 1M"
+    combination = f"""
+clause combination §2 "Combination"
+  > You may not use the model for all of these purposes at once.
+  when {condition}
+  forbidden
+"""
+    (folder / "hidden-b.terms").write_text(HEADER.format(id="hidden-b") + combination, encoding="utf-8")
+
+
+@pytest.mark.parametrize("uses", [3, 7, 10])
+@pytest.mark.parametrize("quantities", [False, True], ids=["uses", "uses+users+revenue"])
+def test_cli_diff_finds_a_difference_hidden_in_a_combination(
+    cli: object, tmp_path: Path, uses: int, quantities: bool
+) -> None:
+    hidden_pair(tmp_path, uses, quantities)
+    done = run_cli("diff", "hidden-a", "hidden-b", "--licenses-dir", str(tmp_path), "--format", "json")
+    assert done.code == 0, done.err
+    data = json.loads(done.out)
+    assert data["explored"]["exact"] is True and data["explored"]["bounded"] == []
+    (region,) = data["regions"]
+    assert (region["before_outcome"], region["after_outcome"]) == ("permitted", "forbidden")
+    assert region["deciding"]["after"] == ["§2 combination"]
+    witness = checker.ServiceProfile.model_validate(region["witness"])
+    assert set(USES[:uses]) <= {u.value for u in witness.uses or ()}
+    if quantities:
+        assert witness.mau is not None and witness.mau.by_month["2024-06"] > 10_000_000
+        assert witness.revenue is not None and witness.revenue > 1_000_000
+    text = run_cli("diff", "hidden-a", "hidden-b", "--licenses-dir", str(tmp_path), env={"COLUMNS": "400"}).out
+    assert "nowhere" not in text and "permitted under hidden-a" in text and "forbidden under hidden-b" in text
+    line = next(x for x in text.splitlines() if "witness:" in x).strip().removeprefix("witness: ")
+    check = run_cli("check", "-l", "hidden-a", "-l", "hidden-b", "--licenses-dir", str(tmp_path),
+                    *shlex.split(line), "--format", "json")  # fmt: skip
+    assert {r["license"]: r["outcome"] for r in json.loads(check.out)["results"]} == {
+        "hidden-a": "permitted",
+        "hidden-b": "forbidden",
+    }
+
+
+def test_cli_diff_of_equal_licences_is_proved_to_be_nowhere(cli: object, tmp_path: Path) -> None:
+    hidden_pair(tmp_path, 7)
+    (tmp_path / "hidden-c.terms").write_text(HEADER.format(id="hidden-c"), encoding="utf-8")
+    done = run_cli("diff", "hidden-a", "hidden-c", "--licenses-dir", str(tmp_path))
+    assert done.code == 0, done.err
+    assert "nowhere: every profile gets the same outcome under both (proved by the solver)" in done.out
+
+
+def test_cli_diff_without_the_solver_says_it_enumerated_and_was_bounded(cli: object, tmp_path: Path) -> None:
+    """MODELTERMS_ENGINE=enumeration stands for an install without z3: the old enumeration, which
+    misses the combination, and says so rather than claiming there is no difference."""
+    hidden_pair(tmp_path, 7)
+    env = {"MODELTERMS_ENGINE": "enumeration", "COLUMNS": "400"}
+    done = run_cli("diff", "hidden-a", "hidden-b", "--licenses-dir", str(tmp_path), env=env)
+    assert done.code == 0, done.err
+    assert "engine: enumeration of the profile space (bounded)" in done.out
+    assert "pip install 'modelterms[solver]'" in done.out
+    assert "bounded: use: combinations of at most" in done.out
+    assert "nowhere" not in done.out and "none found by the enumeration, which was bounded" in done.out

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from test_diff import USES, hidden_pair
 from test_thresholds import CASES, scenario_profiles
 
 import checker
@@ -219,13 +221,36 @@ def test_a_name_without_the_prefix_flips_by_renaming() -> None:
     assert first.outcome is Outcome.CONDITIONAL
 
 
-def test_pairs_of_changes_only_when_no_single_change_flips() -> None:
+def test_the_nearest_change_to_each_outcome_of_any_size() -> None:
     """Mistral's non-production licence needs a licence when the use is commercial *or* served:
-    no one fact flips it; the pair does."""
+    no one fact flips it; the pair does, and three changes give the conditional outcome."""
     license = CATALOGUE.get("mistral-non-production")
     explanation = checker.explain(license, profile(mau=1_000_000))
     assert explanation.verdict.outcome is Outcome.NEEDS_LICENSE
-    assert explanation.flips and all(len(f.changes) == 2 for f in explanation.flips)
+    assert explanation.flips and all(len(f.changes) >= 2 for f in explanation.flips)
+    three = next(f for f in explanation.flips if f.outcome is Outcome.CONDITIONAL)
+    assert len(three.changes) == 3
+    assert checker.evaluate(license, three.profile).outcome is Outcome.CONDITIONAL
     pair = next(f for f in explanation.flips if {c.axis.fact for c in f.changes} == {Fact.COMMERCIAL, Fact.SERVES})
     assert pair.profile.commercial is False and pair.profile.serves is False
     assert checker.evaluate(license, pair.profile).outcome is pair.outcome is Outcome.PERMITTED
+
+
+def test_cli_flip_point_of_many_uses_at_once(cli: object, tmp_path: Path) -> None:
+    """A refusal that needs seven uses at once: from one of them, the nearest change adds the six
+    others (a change of six element classes, which no bounded search of one or two changes finds)."""
+    hidden_pair(tmp_path, 7)
+    args = ["explain", "-l", "hidden-b", "--licenses-dir", str(tmp_path), "--use", "chatbot"]
+    data = json.loads(run_cli(*args, "--format", "json").out)
+    assert data["outcome"] == "permitted" and data["engine"]["exact"] is True
+    flip = next(f for f in data["flips"] if f["outcome"] == "forbidden")
+    assert set(USES[:7]) <= set(flip["profile"]["uses"])
+    changed = checker.ServiceProfile.model_validate(flip["profile"])
+    done = run_cli("check", "-l", "hidden-b", "--licenses-dir", str(tmp_path), "--format", "json",
+                   *[x for u in changed.uses or () for x in ("--use", u.value)])  # fmt: skip
+    assert json.loads(done.out)["results"][0]["outcome"] == "forbidden"
+    text = run_cli(*args).out
+    assert "engine: solver (z3" in text
+    fallback = run_cli(*args, env={"MODELTERMS_ENGINE": "enumeration"}).out
+    assert "engine: enumeration of the profile space (bounded)" in fallback
+    assert "forbidden" not in fallback.split("flip points")[1].split("engine:")[0]

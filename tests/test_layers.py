@@ -62,6 +62,10 @@ FORBIDDEN = {
     "analysis.flips": ANALYSIS | {"yaml"},
     "analysis.diff": ANALYSIS | {"yaml"},
     "analysis.compare": ANALYSIS,
+    # The exact engine: the rule model as formulas. Pure, and never the cache's or the syntax's.
+    "analysis.solver": ANALYSIS | {"yaml", "analysis.diff", "analysis.flips", "analysis.lint"},
+    # Which engine answers: decided without loading the engine (z3 is imported only to name its version).
+    "analysis.engine": ANALYSIS | {"analysis.solver", "evaluation", "terms", "yaml"},
     # A tool for licence authors: it reads files, it never prints.
     "analysis.lint": {"lark", "language.parser", "language.tree", "typer", "rich", "yaml"},
     # Discovery reads files: it never evaluates a licence, never asks the Hub, never prints.

@@ -267,3 +267,48 @@ def test_the_index_and_the_readme_cite_only_public_sources() -> None:
     for name in ("licenses/models.yaml", "README.md", "ARCHITECTURE.md", "grammar/README.md"):
         found = internal_references((ROOT / name).read_text(encoding="utf-8"), name)
         assert not found, [(d.span, d.message) for d in found if d.span]
+
+
+# Beyond what enumerating one condition's cases could search: users in two months, seven uses at once.
+MONTHS = "mau in month before 2024-07-23 > 10M users and mau in month before 2024-09-25 < 5M users"
+USES = [
+    "chatbot",
+    "research",
+    "surveillance",
+    "automated-decisions",
+    "medical-advice",
+    "legal-advice",
+    "financial-advice",
+]
+SEVEN = " and ".join(f"any use in {{{u}}}" for u in USES)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [f"{MONTHS} and mau in month before 2024-09-25 > 6M users", f"{SEVEN} and not any use in {{research}}"],
+    ids=["months", "seven-uses"],
+)
+def test_a_clause_that_can_never_apply_is_proved_so_across_months_and_many_uses(tmp_path: Path, condition: str) -> None:
+    body = f"\nclause never §5\n  > words\n  when {condition}\n  forbidden\n"
+    code, findings = lint_json(tmp_path, body)
+    assert code == 1 and "L303" in codes(findings)
+    run = run_cli("lint", str(tmp_path), "--format", "json", env={"MODELTERMS_ENGINE": "enumeration"})
+    data = json.loads(run.out)
+    assert data["engine"]["exact"] is False  # the fallback says what it is; it does not search across months
+    assert ("L303" in codes(data["findings"])) is (condition.startswith("any use"))
+
+
+@pytest.mark.parametrize("condition", [MONTHS, SEVEN], ids=["months", "seven-uses"])
+def test_a_possible_condition_across_months_and_many_uses_is_not_reported(tmp_path: Path, condition: str) -> None:
+    body = f"\nclause rare §5\n  > words\n  when {condition}\n  forbidden\n"
+    _, findings = lint_json(tmp_path, body)
+    assert "L303" not in codes(findings) and "L304" not in codes(findings)
+
+
+def test_a_contradiction_is_refuted_by_a_service_the_refusal_misses(tmp_path: Path) -> None:
+    """A refusal that covers every service but those with seven uses at once does not contradict the grant."""
+    body = f"\nclause most-refused §2\n  > Nearly nobody may use it.\n  when not ({SEVEN})\n  forbidden\n"
+    _, findings = lint_json(tmp_path, body)
+    assert "L304" not in codes(findings)
+    run = run_cli("lint", str(tmp_path))
+    assert "decided by: solver (z3" in run.out

@@ -1,27 +1,37 @@
 """A semantic diff of two licences: what changed clause by clause, and where in the profile space
 the outcome differs.
 
-Pure: no I/O, no Lark, no rendering. The regions are found by analysing the conditions, not by
-sampling: the profile space is cut into classes at every threshold, region and use list either
-licence names (`checker.analysis.space`), and explored by splitting only on the facts a verdict still lacks.
-A branch stops as soon as both verdicts are settled (no answer to the facts left open could change
-them), so each leaf is a cube of the space — the facts it fixes — on which both outcomes are
-constant, and its partial profile is a witness that evaluates to exactly those outcomes.
+Pure: no I/O, no Lark, no rendering. The regions are decided, not sampled: the profile space is cut
+into classes at every threshold, region and use list either licence names (`checker.analysis.space`),
+and the exact engine (`checker.analysis.solver`) asks, for each pair of different outcomes, whether
+some profile gets that pair — every combination of uses and markets included, with no bound. A
+region is one such pair; its witness is a profile the solver found, with every fact left out that
+the evaluator does not need to give (and keep, whatever the open facts are) both outcomes. Its
+deciding clauses are every clause that decides the outcome somewhere in the region.
+
+Without z3 the space is explored by enumeration instead (`explore`), bounded, and the diff says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from checker.analysis.space import Axis, Choice, Space, missing_axis, settled, space_of, write
+from checker.analysis.engine import ENUMERATION, Engine, solver_available, solver_engine
+from checker.analysis.space import Axis, AxisSpace, Choice, Space, missing_axis, settled, space_of, write
+from checker.evaluation.compiled import compile_license
 from checker.evaluation.evaluate import evaluate
 from checker.evaluation.profile import ServiceProfile
 from checker.terms import model
 from checker.terms.verdict import LicenseVerdict
 from checker.terms.vocabulary import Fact, ObligationKind, Outcome
+
+if TYPE_CHECKING:
+    from checker.analysis.solver import Solver
 
 # How many evaluations one exploration may spend before it stops and says so.
 EVALUATION_BUDGET = 40_000
@@ -65,13 +75,17 @@ class Cube:
 
 @dataclass(frozen=True)
 class Region:
-    """The cubes where the outcomes differ in the same way (`before` → `after`, same refusing clauses)."""
+    """Every profile whose outcomes are `before` → `after` under the two licences."""
 
     outcomes: tuple[Outcome, Outcome]
     common: tuple[Choice, ...]
-    """The classes every cube of the region fixes: what all of its profiles have in common."""
+    """The classes every profile of the region has (with the enumeration: every cube found)."""
     cubes: tuple[Cube, ...]
-    """Simplest first: the first fixes the fewest facts, and its profile is the witness."""
+    """The cases: the first's profile is the witness (fewest facts); then one case for each other
+    clause that decides the outcome somewhere in the region, with a witness of its own."""
+    clauses: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    """Every clause that decides the outcome somewhere in the region, under each licence, as
+    `§section clause-id` (with the enumeration: in the cubes found)."""
 
     @property
     def witness(self) -> ServiceProfile:
@@ -79,9 +93,8 @@ class Region:
 
     @property
     def deciding(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The witness's deciding clauses under each licence, as `§section clause-id`."""
-        a, b = self.cubes[0].verdicts
-        return _deciding(a), _deciding(b)
+        """The clauses that decide the region's outcomes under each licence, as `§section clause-id`."""
+        return self.clauses
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,9 @@ class Exploration:
     cubes: tuple[Cube, ...]
     evaluations: int
     bounded: tuple[str, ...]
+    engine: Engine = ENUMERATION
+    queries: int = 0
+    """Satisfiability questions the solver answered (0 for the enumeration)."""
 
 
 @dataclass(frozen=True)
@@ -146,47 +162,162 @@ def _names_matter(verdicts: Sequence[LicenseVerdict]) -> bool:
     return any(o.duty is ObligationKind.NAME_PREFIX for v in verdicts for o in v.obligations)
 
 
-def _refusing(verdict: LicenseVerdict) -> tuple[str, ...]:
-    """The clauses that make a verdict refuse (one region per refusing clause set); none otherwise."""
-    return _deciding(verdict) if verdict.outcome.refuses else ()
-
-
 def _deciding(verdict: LicenseVerdict) -> tuple[str, ...]:
     return tuple(f"§{r.section} {r.clause}" for r in verdict.reasons)
 
 
 def regions(exploration: Exploration) -> tuple[Region, ...]:
-    """The cubes where the first two outcomes differ, grouped by the pair of outcomes and, for a
-    refusal, by the clauses that refuse (an outputs ban and a naming rule are different regions)."""
-    groups: dict[tuple[object, ...], list[Cube]] = {}
+    """The cubes of an enumeration where the first two outcomes differ, grouped by the pair of outcomes."""
+    groups: dict[tuple[Outcome, Outcome], list[Cube]] = {}
     for cube in exploration.cubes:
         a, b = cube.verdicts[0], cube.verdicts[1]
         if a.outcome is not b.outcome:
-            groups.setdefault((a.outcome, b.outcome, _refusing(a), _refusing(b)), []).append(cube)
+            groups.setdefault((a.outcome, b.outcome), []).append(cube)
     found = []
-    for cubes in groups.values():
+    for pair, cubes in groups.items():
         cubes.sort(key=lambda c: len(c.fixed))  # stable: depth-first order among equals
         common = tuple(c for c in cubes[0].fixed if all(c in other.fixed for other in cubes[1:]))
-        first = cubes[0].verdicts
-        found.append(Region((first[0].outcome, first[1].outcome), common, tuple(cubes)))
+        clauses = tuple(tuple(dict.fromkeys(d for c in cubes for d in _deciding(c.verdicts[i]))) for i in (0, 1))
+        found.append(Region(pair, common, tuple(cubes), (clauses[0], clauses[1])))
+    return _ordered(found)
+
+
+def _ordered(found: list[Region]) -> tuple[Region, ...]:
     # The broadest differences first (fewest facts in common), settled outcomes before undetermined ones.
-    found.sort(key=lambda r: (Outcome.UNDETERMINED in r.outcomes, len(r.common), -len(r.cubes)))
+    found.sort(key=lambda r: (Outcome.UNDETERMINED in r.outcomes, len(r.common), r.outcomes[0].severity,
+                              r.outcomes[1].severity))  # fmt: skip
     return tuple(found)
 
 
 def diff(before: model.License, after: model.License, budget: int = EVALUATION_BUDGET) -> LicenseDiff:
     """The semantic diff of two licences (typically two versions of one)."""
     space = space_of([before, after])
-    exploration = explore([before, after], space, budget)
+    if solver_available():
+        found, exploration = solve(before, after, space)
+    else:
+        exploration = explore([before, after], space, budget)
+        found = regions(exploration)
     return LicenseDiff(
-        before,
-        after,
-        _field_changes(before, after),
-        _clause_changes(before, after),
-        regions(exploration),
-        space,
-        exploration,
+        before, after, _field_changes(before, after), _clause_changes(before, after), found, space, exploration
     )
+
+
+def solve(before: model.License, after: model.License, space: Space) -> tuple[tuple[Region, ...], Exploration]:
+    """Every region where the outcomes differ, decided by the solver over the whole space."""
+    from checker.analysis import solver as s  # noqa: PLC0415 - z3 only when an analysis runs
+
+    variables = s.Variables(space)
+    engine = s.Engine(space)
+    state = s.CompleteState(variables)
+    licenses = (before, after)
+    decided = (engine.decide(before, state), engine.decide(after, state))
+    solver = s.Solver(variables)
+    shrinker = _Shrinker(space, licenses, solver)
+    found: list[Region] = []
+    for before_outcome, after_outcome in itertools.product(Outcome, repeat=2):
+        if before_outcome is after_outcome:
+            continue
+        pair = (before_outcome, after_outcome)
+        formula = s.all_of([decided[0].outcomes[pair[0]], decided[1].outcomes[pair[1]]])
+        region = solver.literal(formula)
+        m = solver.check(region)
+        if m is None:
+            continue
+        outside = solver.literal(s.negate(formula))
+        first = shrinker.cube(s.values_of(variables, m, space.axes), pair, outside)
+        cases = [first]
+        shown: list[set[str]] = [{r.clause for r in first.verdicts[i].reasons} for i in (0, 1)]
+        for side in (0, 1):
+            if pair[side] in (Outcome.CONDITIONAL, Outcome.PERMITTED):
+                continue  # the grant and the obligations: the witness's own are shown
+            # Is there a profile of the region where a clause not shown yet decides? Until there is none.
+            while True:
+                others = [c.id for c in licenses[side].clauses if c.id not in shown[side]]
+                wanted = s.any_of(decided[side].deciding(c, pair[side]) for c in others)
+                m = solver.check(region, wanted)
+                if m is None:
+                    break
+                values = s.values_of(variables, m, space.axes)
+                complete = s.profile_of(space, values)
+                new = set(shrinker.compiled[side].decide(complete).deciding) - shown[side]
+                assert new, "the solver's profile decides by a clause the evaluator does not name"
+                case = shrinker.cube(values, pair, outside, keep=(side, frozenset(new)))
+                shown[side] |= new | {r.clause for r in case.verdicts[side].reasons}
+                cases.append(case)
+        common = tuple(
+            c
+            for c in first.fixed
+            if not solver.satisfiable(region, s.negate(s.all_of(s.fixes(variables, _axis(space, c.axis), c.value))))
+        )
+        named = (_named(before, shown[0]), _named(after, shown[1]))
+        found.append(Region(pair, common, tuple(cases), named))
+    exploration = Exploration(
+        tuple(c for r in found for c in r.cubes), shrinker.evaluations, (), solver_engine(), solver.queries
+    )
+    return _ordered(found), exploration
+
+
+def _axis(space: Space, axis: Axis) -> AxisSpace:
+    found = space.get(axis)
+    assert found is not None
+    return found
+
+
+def _named(license: model.License, ids: set[str]) -> tuple[str, ...]:
+    return tuple(f"§{c.section} {c.id}" for c in license.clauses if c.id in ids)
+
+
+class _Shrinker:
+    """Witnesses with few facts: a model of the solver, with each fact left out that the evaluator
+    does not need to give both outcomes — and keep them, whatever the facts left open turn out to be."""
+
+    def __init__(self, space: Space, licenses: Sequence[model.License], solver: Solver) -> None:
+        self.space = space
+        self.licenses = licenses
+        self.compiled = [compile_license(lic) for lic in licenses]
+        self.solver = solver
+        self.evaluations = 0
+
+    def _stable(
+        self,
+        values: dict[Axis, object],
+        pair: tuple[Outcome, Outcome],
+        outside: object,
+        keep: tuple[int, frozenset[str]],
+    ) -> bool:
+        from checker.analysis import solver as s  # noqa: PLC0415
+
+        profile = s.profile_of(self.space, values)
+        self.evaluations += len(self.compiled)
+        decisions = [c.decide(profile) for c in self.compiled]
+        if tuple(d.outcome for d in decisions) != pair or not keep[1] <= set(decisions[keep[0]].deciding):
+            return False
+        if not any(d.missing for d in decisions):
+            return True  # every condition decided: Kleene logic keeps it whatever the open facts are
+        fixed = [f for a, v in values.items() for f in s.fixes(self.solver.variables, _axis(self.space, a), v)]
+        return not self.solver.satisfiable(*fixed, outside)
+
+    def cube(
+        self,
+        values: dict[Axis, object],
+        pair: tuple[Outcome, Outcome],
+        outside: object,
+        keep: tuple[int, frozenset[str]] = (0, frozenset()),
+    ) -> Cube:
+        """The witness of `values` with facts left out; `keep` (side, clauses): clauses that must
+        stay among that side's deciding clauses (the case shows them deciding)."""
+        # The current MAU figure first: while it is given, a month left out would fall back to it.
+        kept = dict(values)
+        for axis in sorted(values, key=lambda a: (a != Axis(Fact.MAU), a)):
+            trial = {a: v for a, v in kept.items() if a != axis}
+            if self._stable(trial, pair, outside, keep):
+                kept = trial
+        from checker.analysis.solver import profile_of  # noqa: PLC0415
+
+        profile = profile_of(self.space, kept)
+        fixed = tuple(c for a in self.space.axes if a.axis in kept and (c := a.classify(profile)) is not None)
+        self.evaluations += len(self.licenses)
+        return Cube(fixed, profile, tuple(evaluate(lic, profile) for lic in self.licenses))
 
 
 def _text(value: object) -> str | None:

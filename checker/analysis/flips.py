@@ -1,9 +1,15 @@
 """Explanations of one verdict: the flip points (the smallest changes of the profile that change the
-outcome) and, for an undetermined verdict, the questions that would decide it, fewest first.
+outcome) and, for an undetermined verdict, the questions that would decide it.
 
 Pure: no I/O, no Lark, no rendering. Both work on the classes of `checker.analysis.space`, so a change is
 always to a value some condition tells apart, and a quantity moves only as far as the nearest
 threshold: "at ≤ 700,000,000 it would be conditional".
+
+The exact engine (`checker.analysis.solver`) finds, for each other outcome, the nearest changes of
+any size — counted in facts changed, an element class of a set of uses or markets counting as one —
+and every set of facts whose answers decide the verdict, however many. Without z3 the search is
+the older enumeration: single changes, pairs only when no single change flips, questions of at
+most three facts, and the explanation says it was bounded.
 """
 
 from __future__ import annotations
@@ -12,8 +18,11 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
+from checker.analysis.engine import ENUMERATION, Engine, solver_available, solver_engine
 from checker.analysis.space import Axis, AxisSpace, Choice, Space, missing_axis, read, space_of, value_text, write
+from checker.evaluation.compiled import CompiledLicense, compile_license
 from checker.evaluation.evaluate import evaluate
 from checker.evaluation.profile import ServiceProfile
 from checker.terms import model
@@ -70,16 +79,27 @@ class Answer:
 
 @dataclass(frozen=True)
 class Question:
-    """Facts the profile lacks, asked together, and what each answer would make of the verdict."""
+    """Facts the profile lacks, asked together, and what each answer would make of the verdict.
+    With the solver, a set of uses or markets and a question of several facts list one answer per
+    outcome the answers can give (each the smallest found); otherwise every class is an answer."""
 
     axes: tuple[Axis, ...]
     texts: tuple[str, ...]
     answers: tuple[Answer, ...]
+    proved: bool | None = None
+    """Whether every answer decides the verdict, as the solver proved it (None: from `answers`)."""
 
     @property
     def decides(self) -> bool:
         """Every answer gives a settled outcome (none leaves the verdict undetermined)."""
+        if self.proved is not None:
+            return self.proved
         return all(a.outcome is not Outcome.UNDETERMINED for a in self.answers)
+
+    @property
+    def outcomes(self) -> frozenset[Outcome]:
+        """The settled outcomes its answers can give: what the question decides."""
+        return frozenset(a.outcome for a in self.answers if a.outcome is not Outcome.UNDETERMINED)
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,7 @@ class Explanation:
     open_questions: tuple[str, ...]
     """Questions the text itself leaves open (`unclear` clauses, unverified terms): no fact answers them."""
     bounded: tuple[str, ...]
+    engine: Engine = ENUMERATION
 
 
 def _alternatives(space: AxisSpace, profile: ServiceProfile) -> Iterator[tuple[Choice, object]]:
@@ -144,16 +165,20 @@ def flip_points(
     *,
     space: Space | None = None,
     verdict: LicenseVerdict | None = None,
-    max_changes: int = MAX_FLIP_CHANGES,
+    max_changes: int | None = None,
 ) -> tuple[Flip, ...]:
     """The smallest changes of the profile that change the outcome, nearest first.
 
-    Single changes first: per fact, the nearest change to each other outcome (facts the profile
-    gave before facts it lacks; quantities by how far they move). Only when no single change flips
-    the outcome are pairs of changes tried (up to `max_changes`).
+    With the solver: for each other outcome, every set of facts whose change gives it with the
+    fewest changes (of any number; at most `max_changes` if given). With the enumeration: single
+    changes first, per fact the nearest change to each other outcome; only when no single change
+    flips the outcome are pairs tried (`max_changes`, default 2).
     """
     space = space or space_of([license])
     verdict = verdict or evaluate(license, profile)
+    if solver_available():
+        return _Search(license, profile, space, verdict).flips(max_changes)
+    max_changes = MAX_FLIP_CHANGES if max_changes is None else max_changes
     singles: list[tuple[Change, ServiceProfile]] = []
     for axis_space in space.axes:
         before = value_text(axis_space.axis, read(profile, axis_space.axis))
@@ -184,10 +209,11 @@ def flip_points(
 _KIND_ORDER = (FactKind.QUANTITY, FactKind.REGION, FactKind.REGION_SET, FactKind.CHOICE, FactKind.TEXT, FactKind.FLAG)
 
 
-def _distance(flip: Flip, profile: ServiceProfile, outcome: Outcome) -> tuple[int, int, bool, int, Decimal]:
+def _distance(flip: Flip, profile: ServiceProfile, outcome: Outcome) -> tuple[int, int, bool, bool, int, Decimal]:
     """Fewer changes first; changing a given fact before supplying a missing one; a change to a better
-    outcome before one to a worse; a number before a place, a yes/no or a use case (moving a figure
-    across a threshold is the smallest change of the service itself); small moves first."""
+    outcome before one to a worse; renaming a derived model before naming none (the usual fix is the
+    prefix); a number before a place, a yes/no or a use case (moving a figure across a threshold is
+    the smallest change of the service itself); small moves first."""
     kind = max((_KIND_ORDER.index(c.axis.fact.kind) if c.axis.fact.kind in _KIND_ORDER else 6) for c in flip.changes)
     moved = Decimal(0)
     for change in flip.changes:
@@ -195,7 +221,8 @@ def _distance(flip: Flip, profile: ServiceProfile, outcome: Outcome) -> tuple[in
         if isinstance(current, int | Decimal) and isinstance(change.value, int | Decimal) and current:
             moved += abs(Decimal(change.value) - Decimal(current)) / Decimal(current)
     supplied = sum(not c.given for c in flip.changes)
-    return len(flip.changes), supplied, flip.outcome.severity < outcome.severity, kind, moved
+    unnamed = any(c.axis.fact is Fact.DERIVATIVE_NAME and c.value is None for c in flip.changes)
+    return len(flip.changes), supplied, flip.outcome.severity < outcome.severity, unnamed, kind, moved
 
 
 def questions(
@@ -216,6 +243,8 @@ def questions(
     verdict = verdict or evaluate(license, profile)
     if verdict.outcome is not Outcome.UNDETERMINED:
         return (), ()
+    if solver_available():
+        return _Search(license, profile, space, verdict).questions(), ()
     texts: dict[Axis, str] = {}
     for missing in verdict.missing_facts:
         texts.setdefault(missing_axis(missing), missing.question)
@@ -255,10 +284,214 @@ def explain(license: model.License, profile: ServiceProfile) -> Explanation:
     """The verdict of a licence on a profile, with its flip points and (if undetermined) its questions."""
     space = space_of([license])
     verdict = evaluate(license, profile)
+    open_questions = tuple(dict.fromkeys(r.question for r in verdict.reasons if r.question))
+    if solver_available():
+        search = _Search(license, profile, space, verdict)
+        asked = search.questions() if verdict.outcome is Outcome.UNDETERMINED else ()
+        return Explanation(license, profile, verdict, search.flips(), asked, open_questions, (), solver_engine())
     flips = flip_points(license, profile, space=space, verdict=verdict)
     asked, bounded = questions(license, profile, space=space, verdict=verdict)
-    open_questions = tuple(dict.fromkeys(r.question for r in verdict.reasons if r.question))
     # The bound on combinations of uses or markets matters only where such a question was asked.
     asked_facts = {a.fact for q in asked for a in q.axes}
     bounded += tuple(a.bounded for a in space.axes if a.bounded and a.axis.fact in asked_facts)
+    if len(flips) and max(len(f.changes) for f in flips) >= MAX_FLIP_CHANGES:
+        bounded += (f"flip points of more than {MAX_FLIP_CHANGES} changes were not searched",)
     return Explanation(license, profile, verdict, flips, asked, open_questions, bounded)
+
+
+# ---- the exact search, on the solver ----------------------------------------------------------
+
+
+class _Search:
+    """Flip points and questions of one verdict, decided by the solver over a `ChangeState`."""
+
+    def __init__(self, license: model.License, profile: ServiceProfile, space: Space, verdict: LicenseVerdict) -> None:
+        from checker.analysis import solver as s  # noqa: PLC0415 - z3 only when an analysis runs
+
+        self.s = s
+        self.license, self.profile, self.space, self.verdict = license, profile, space, verdict
+        self.variables = s.Variables(space)
+        self.state = s.ChangeState(self.variables, profile)
+        self.decided = s.Engine(space).decide(license, self.state)
+        self.solver = s.Solver(self.variables)
+        self.solver.add(*self.state.constraints)
+
+    @cached_property
+    def compiled(self) -> CompiledLicense:
+        return compile_license(self.license)
+
+    # -- turning a model into changes --
+
+    def _changes(self, m: object, axes: frozenset[Axis]) -> tuple[tuple[Change, ...], ServiceProfile]:
+        s = self.s
+        profile = self.profile
+        if any(a.fact is Fact.MAU and a.month is None for a in axes) and profile.mau is not None:
+            # Months measured from the current figure keep their figure when only it changes.
+            for a in self.space.axes:
+                if a.axis.fact is Fact.MAU and a.axis.month and a.axis not in axes:
+                    value = read(profile, a.axis)
+                    if value is not None:
+                        profile = write(profile, a.axis, value)
+        changes: list[Change] = []
+        for space in self.space.axes:
+            if space.axis not in axes:
+                continue
+            current = read(self.profile, space.axis)
+            before = value_text(space.axis, current)
+            chosen = self.variables.choose(m, space)
+            if isinstance(chosen, tuple):
+                choice, value = self._set_change(space, current, chosen)
+            else:
+                value = s.scalar_value(space, chosen, current)
+                choice = space.classes[chosen]
+            changes.append(Change(space.axis, before, choice, value))
+            profile = write(profile, space.axis, value)
+        return tuple(changes), profile
+
+    def _set_change(self, space: AxisSpace, current: object, present: tuple[bool, ...]) -> tuple[Choice, object]:
+        if current is None:
+            value = self.s.set_value(space, present)
+            words = " + ".join(space.classes[i].words for i in sorted(space.element_classes(value))) or "none"
+            return Choice(space.axis, value, words), value
+        assert isinstance(current, tuple)
+        value = self.s.set_value(space, present, keep=current)
+        before, after = space.element_classes(current), space.element_classes(value)
+        words = "; ".join(
+            [*(f"also {space.classes[j].words}" for j in sorted(after - before)),
+             *(f"without {space.classes[j].words}" for j in sorted(before - after))]
+        )  # fmt: skip
+        return Choice(space.axis, value, words), value
+
+    def _smaller(self, m: object, axes: frozenset[Axis], outcome: Outcome) -> tuple[Flip, ...]:
+        changes, changed = self._changes(m, axes)
+        # A set supplied whole: as few elements as give the same outcome.
+        for index, change in enumerate(changes):
+            if change.given or not isinstance(change.value, tuple) or len(change.value) < 2:
+                continue
+            value = change.value
+            for element in value:
+                trial = tuple(v for v in value if v != element)
+                if self.compiled.outcome(write(changed, change.axis, trial)) is outcome:
+                    value = trial
+            if value != change.value:
+                space = self.space.get(change.axis)
+                assert space is not None
+                words = " + ".join(space.classes[i].words for i in sorted(space.element_classes(value)))
+                smaller = Change(change.axis, change.before, Choice(change.axis, value, words), value)
+                changes = (*changes[:index], smaller, *changes[index + 1 :])
+                changed = write(changed, change.axis, value)
+        verdict = evaluate(self.license, changed)
+        assert verdict.outcome is outcome, f"{self.license.id}: the solver's flip gives {verdict.outcome}"
+        return (Flip(changes, changed, verdict),)
+
+    # -- flip points --
+
+    def flips(self, max_changes: int | None = None) -> tuple[Flip, ...]:
+        s, solver, units = self.s, self.solver, self.state.units
+        found: list[Flip] = []
+        limit = len(units) if max_changes is None else max_changes
+        for outcome in Outcome:
+            if outcome is self.verdict.outcome:
+                continue
+            target = solver.literal(self.decided.outcomes[outcome])
+            if not solver.satisfiable(target, solver.literal(s.at_most(units, limit))):
+                continue
+            k = next(k for k in range(1, limit + 1) if solver.satisfiable(target, solver.literal(s.at_most(units, k))))
+            nearest = solver.literal(s.at_most(units, k))
+            solver.z3.push()
+            while (m := solver.check(target, nearest)) is not None:
+                axes = s.changed_axes(self.state, m)
+                m = self._renamed(m, axes, target, nearest)
+                found += self._smaller(m, axes, outcome)
+                # the same facts changed otherwise are the same flip: look for other facts
+                solver.add(s.any_of([*(s.negate(self.state.changed[a]) for a in axes),
+                                     *(f for a, f in self.state.changed.items() if a not in axes)]))  # fmt: skip
+            solver.z3.pop()
+        return tuple(sorted(found, key=lambda f: _distance(f, self.profile, self.verdict.outcome)))
+
+    def _renamed(self, m: object, axes: frozenset[Axis], *assumptions: object) -> object:
+        """The same change with a derived model renamed rather than unnamed, where one exists (the
+        usual fix is the prefix)."""
+        names = self.space.get(Axis(Fact.DERIVATIVE_NAME))
+        if names is None or names.axis not in axes:
+            return m
+        chosen = self.variables.choose(m, names)
+        if chosen != next(i for i, c in enumerate(names.classes) if c.value is None):
+            return m
+        same = [
+            self.state.changed[a] if a in axes else self.s.negate(self.state.changed[a]) for a in self.state.changed
+        ]
+        renamed = self.solver.check(*assumptions, *same, self.s.negate(self.variables.is_class(names.axis, chosen)))
+        return renamed if renamed is not None else m
+
+    # -- questions --
+
+    def _asking(self, axes: frozenset[Axis]) -> list[object]:
+        """Assumptions: the facts of `axes` are supplied, every other fact stays as it is."""
+        s = self.s
+        return [self.state.changed[a] if a in axes else s.negate(self.state.changed[a]) for a in self.state.changed]
+
+    def _decides(self, axes: frozenset[Axis]) -> bool:
+        undetermined = self.solver.literal(self.decided.outcomes[Outcome.UNDETERMINED])
+        return not self.solver.satisfiable(undetermined, *self._asking(axes))
+
+    def _answers(self, axes: frozenset[Axis]) -> tuple[Answer, ...]:
+        """One answer per outcome the answers can give, each the smallest found."""
+        answers = []
+        for outcome in Outcome:
+            m = self.solver.check(self.solver.literal(self.decided.outcomes[outcome]), *self._asking(axes))
+            if m is None:
+                continue
+            (flip,) = self._smaller(m, axes, outcome)
+            answers.append(Answer(tuple(c.to for c in flip.changes), outcome))
+        return tuple(answers)
+
+    def questions(self) -> tuple[Question, ...]:
+        """Each fact the verdict lacks, with its answers; then every smallest set of them whose
+        answers all decide the verdict (found by growing and shrinking seeds of a map of the sets
+        not yet covered, so that each is found once, of any size)."""
+        texts: dict[Axis, str] = {}
+        for missing in self.verdict.missing_facts:
+            texts.setdefault(missing_axis(missing), missing.question)
+        asked = [a.axis for a in self.space.axes if a.axis in texts]
+        found: list[Question] = []
+        for axis in asked:
+            space = self.space.get(axis)
+            assert space is not None
+            one = frozenset({axis})
+            if axis.fact.kind in (FactKind.REGION_SET, FactKind.USE_SET):
+                answers = self._answers(one)
+            else:
+                answers = tuple(
+                    Answer((c,), self.compiled.outcome(write(self.profile, axis, c.value))) for c in space.classes
+                )
+            found.append(Question((axis,), (texts[axis],), answers, self._decides(one)))
+        for axes in self._deciding_sets(asked):
+            if len(axes) > 1:
+                ordered = tuple(a for a in asked if a in axes)
+                found.append(Question(ordered, tuple(texts[a] for a in ordered), self._answers(axes), True))
+        found.sort(key=lambda q: (not q.decides, len(q.axes) if q.decides else 0, -len(q.outcomes), len(q.axes)))
+        return tuple(found)
+
+    def _deciding_sets(self, asked: list[Axis]) -> list[frozenset[Axis]]:
+        import z3  # noqa: PLC0415
+
+        marks = {a: z3.Bool(f"ask {a.label}") for a in asked}
+        seeds = z3.Solver()
+        minimal: list[frozenset[Axis]] = []
+        while seeds.check() == z3.sat:
+            m = seeds.model()
+            seed = {a for a in asked if z3.is_true(m.eval(marks[a], model_completion=True))}
+            if self._decides(frozenset(seed)):
+                for axis in sorted(seed):
+                    if self._decides(frozenset(seed - {axis})):
+                        seed -= {axis}
+                minimal.append(frozenset(seed))
+                seeds.add(z3.Or([z3.Not(marks[a]) for a in seed]) if seed else z3.BoolVal(False))
+            else:
+                for axis in asked:
+                    if axis not in seed and not self._decides(frozenset(seed | {axis})):
+                        seed |= {axis}
+                rest = [marks[a] for a in asked if a not in seed]
+                seeds.add(z3.Or(rest) if rest else z3.BoolVal(False))
+        return minimal

@@ -11,9 +11,11 @@ A file that builds is then checked for what the language accepts but a reviewer 
 - a source that is not a web address;
 - a reference to a research note or a look-up id instead of a public source (`references`).
 
-"Can never hold" is decided exactly, not by sampling: every fact a condition reads has finitely
-many cases that matter (each side of each threshold, each class of regions or use cases that the
-condition cannot tell apart), and the condition is evaluated in every combination of them.
+"Can never hold" and "always overrides" are decided exactly, not by sampling: every fact a licence
+reads has finitely many classes that matter (`checker.analysis.space`), and the exact engine
+(`checker.analysis.solver`) proves or refutes that some service in them makes the condition hold
+(one question per clause, one per grant and refusal). Without z3, the condition is evaluated in
+every combination of the cases of the facts it reads, up to 20,000 (and across months not at all).
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from checker.analysis.engine import Engine, solver_available, solver_engine
 from checker.analysis.references import internal_references
+from checker.analysis.space import Axis, space_of
 from checker.diagnostics import Diagnostic, Kind, Severity
 from checker.errors import LicenseFileError
 from checker.evaluation.evaluate import Truth, holds
@@ -40,6 +44,7 @@ from checker.terms.regions import countries, members
 from checker.terms.vocabulary import Comparator, Fact, FactKind, Modality, UseCase
 
 HASH_FILE = "quotes.sha256"
+ENUMERATED = Engine("enumeration of each condition's cases (up to 20,000; not across months)", exact=False)
 _MAX_CASES = 20_000  # beyond this many combinations a condition is not searched (none comes close)
 
 
@@ -51,6 +56,8 @@ class LintReport:
     sources: dict[str, str] = field(default_factory=dict)
     files: int = 0
     unreadable: bool = False
+    engine: Engine | None = None
+    """What decided the clauses that never apply and the contradictions (None: no clause had a condition)."""
 
     @property
     def errors(self) -> int:
@@ -104,6 +111,8 @@ def lint_paths(paths: Sequence[Path], catalogue: Catalogue | None = None) -> Lin
             continue
         licenses.append(license)
         report.diagnostics += lint_license(license)
+        if any(c.condition is not None for c in license.clauses):
+            report.engine = solver_engine() if solver_available() else ENUMERATED
         if path.parent not in hashes:
             hashes[path.parent] = read_hashes(path.parent)
         report.diagnostics += _hash_findings(license, hashes[path.parent])
@@ -128,9 +137,13 @@ def lint_license(license: model.License) -> list[Diagnostic]:
             if slip is not None:
                 found.append(Kind.BOUNDARY_WORDING(compare.span, phrase=slip[0], comparator=compare.comparator.value,
                                                    meaning=slip[1]))  # fmt: skip
-        if clause.condition is not None and _never_holds(clause.condition, license):
+    never, contradictions = _solved(license) if solver_available() else (None, None)
+    for clause in license.clauses:
+        if clause.condition is None:
+            continue
+        if (clause.id in never) if never is not None else _never_holds(clause.condition, license):
             found.append(Kind.NEVER_APPLIES(clause.condition.span or clause.span, name=clause.id))
-    found += _contradictions(license)
+    found += _contradictions(license, contradictions)
     for source in license.sources:
         if not re.match(r"https?://\S+$", source):
             found.append(Kind.SOURCE_NOT_URL(license.span, source=source))
@@ -296,18 +309,57 @@ def _always_within(narrow: model.Condition | None, wide: model.Condition | None,
     return _never_holds(both if both is not None else model.NotCondition(item=wide), license)
 
 
-def _contradictions(license: model.License) -> list[Diagnostic]:
-    """A grant that a refusal always overrides: whenever the grant holds, the refusal holds too."""
+def _grants_and_refusals(license: model.License) -> tuple[list[model.Clause], list[model.Clause]]:
     exempted = {target for c in license.clauses if isinstance(c.effect, model.Exempts) for target in c.effect.clauses}
-    found: list[Diagnostic] = []
     grants = [c for c in license.clauses if isinstance(c.effect, model.Permits)]
     refusals = [c for c in license.clauses if isinstance(c.effect, model.Forbidden | model.NeedsLicense)
                 and c.id not in exempted and not c.unverified]  # fmt: skip
+    return grants, refusals
+
+
+def _contradictions(license: model.License, solved: set[tuple[str, str]] | None) -> list[Diagnostic]:
+    """A grant that a refusal always overrides: whenever the grant holds, the refusal holds too."""
+    found: list[Diagnostic] = []
+    grants, refusals = _grants_and_refusals(license)
     for grant in grants:
         for refusal in refusals:
-            if _always_within(grant.condition, refusal.condition, license):
+            if (
+                (grant.id, refusal.id) in solved
+                if solved is not None
+                else _always_within(grant.condition, refusal.condition, license)
+            ):
                 found.append(Kind.CONTRADICTION(refusal.span, name=refusal.id, grant=grant.id))
     return found
+
+
+def _solved(license: model.License) -> tuple[set[str], set[tuple[str, str]]]:
+    """With the solver: the clauses whose condition no service satisfies, and the (grant, refusal)
+    pairs where no service satisfies the grant's condition without the refusal's — every fact in
+    its classes, months apart, a derived model named (as a service that has no derived model
+    cannot hold a condition on its name)."""
+    grants, refusals = _grants_and_refusals(license)
+    conditional = [c for c in license.clauses if c.condition is not None]
+    if not conditional:
+        return set(), set()
+    from checker.analysis import solver as s  # noqa: PLC0415 - z3 only when an analysis runs
+
+    space = space_of([license])
+    variables = s.Variables(space)
+    engine, state = s.Engine(space), s.CompleteState(variables)
+    solver = s.Solver(variables)
+    names = space.get(Axis(Fact.DERIVATIVE_NAME))
+    if names is not None:
+        solver.add(*(variables.negated(variables.is_class(names.axis, i)) for i, c in enumerate(names.classes)
+                     if c.value is None))  # fmt: skip
+    rails = {c.id: engine.rail(c.condition, license, state) for c in license.clauses}
+    never = {c.id for c in conditional if not solver.satisfiable(solver.literal(rails[c.id].t))}
+    always: set[tuple[str, str]] = set()
+    for grant in grants:
+        holds = solver.literal(rails[grant.id].t)
+        for refusal in refusals:
+            if not solver.satisfiable(holds, solver.literal(s.negate(rails[refusal.id].t))):
+                always.add((grant.id, refusal.id))
+    return never, always
 
 
 # ---- hashes of quotes and names across the catalogue --------------------------------------------

@@ -125,6 +125,10 @@ class AxisSpace:
     bounded: str | None = None
     prefixes: tuple[str, ...] = ()
     """For the derived model's name: the prefixes the licences test."""
+    neutral: int | None = None
+    """For a set-valued fact: the element class no condition names (other uses; markets outside
+    every region named). A set of none stands for a set of it: no condition tells the two apart,
+    and only the second can be written as `check` flags."""
 
     def classify(self, profile: ServiceProfile) -> Choice | None:
         """The class the profile's value falls in (None when the profile leaves it unknown or vague)."""
@@ -378,7 +382,8 @@ def _set_axis(axis: Axis, classes: tuple[Choice, ...]) -> AxisSpace:
             value = tuple(sorted({str(c.value) for c in combo}))
             words = " + ".join(c.words for c in combo)
             choices.append(Choice(axis, _typed_set(axis, value), words))
-    return AxisSpace(axis, classes, tuple(choices), note)
+    neutral = next((i for i, c in enumerate(classes) if c.words.startswith(("other uses", "outside"))), None)
+    return AxisSpace(axis, classes, tuple(choices), note, neutral=neutral)
 
 
 def _typed_set(axis: Axis, value: tuple[str, ...]) -> tuple[object, ...]:

@@ -96,11 +96,15 @@ def lint(
         ]
         errors = report.errors
         summary = {"files": report.files, "errors": errors, "warnings": len(findings) - errors, "findings": rows}
+        if report.engine is not None:
+            summary["engine"] = {"name": report.engine.name, "exact": report.engine.exact}
         sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     elif findings:
         _print(render_all(findings, report.sources))
     else:
         _print(f"{_files(report.files)}: no findings")
+    if report.engine is not None and output_format is not OutputFormat.JSON:
+        _print(f"(clauses that never apply and contradictions decided by: {report.engine.words})")
     if report.unreadable:
         raise typer.Exit(EXIT_BAD_INPUT)
     if _fails(report, fail_on):

@@ -25,8 +25,8 @@ from checker.cli.render import outcome_text, print_disclaimer
 from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile
 from checker.evaluation.wording import clause_meaning, condition_words, effect_text
 from checker.terms import model
-from checker.terms.verdict import DISCLAIMER, json_envelope
-from checker.terms.vocabulary import Fact, FactKind
+from checker.terms.verdict import DISCLAIMER, LicenseVerdict, json_envelope
+from checker.terms.vocabulary import Fact, FactKind, Outcome
 
 # ---- shared words -------------------------------------------------------------------------
 
@@ -398,8 +398,11 @@ def diff_json(result: LicenseDiff, version: str) -> str:
             for r in result.regions
         ],
         explored={
+            "engine": exploration.engine.name,
+            "exact": exploration.engine.exact,
             "facts": [a.axis.label for a in result.space.axes],
             "evaluations": exploration.evaluations,
+            "queries": exploration.queries,
             "cubes": len(exploration.cubes),
             "bounded": list(exploration.bounded),
         },
@@ -467,8 +470,10 @@ def print_diff(result: LicenseDiff, console: Console) -> None:
             console.print(f"    meaning: {clause_meaning(clause)}", markup=False)
     console.print()
     console.print(Text(f"where the outcome differs ({len(result.regions)} regions)", style="bold"))
-    if not result.regions:
-        console.print("  nowhere: every profile gets the same outcome under both.")
+    if not result.regions and result.exploration.engine.exact:
+        console.print("  nowhere: every profile gets the same outcome under both (proved by the solver).")
+    elif not result.regions:
+        console.print("  none found by the enumeration, which was bounded (below): there may be some.")
     for region in result.regions:
         before, after = region.outcomes
         where = "; ".join(choice_words(c) for c in region.common) or "profiles of several kinds"
@@ -476,20 +481,32 @@ def print_diff(result: LicenseDiff, console: Console) -> None:
         line += outcome_text(before) + Text(f" under {a} ({', '.join(region.deciding[0])}) → ")
         line += outcome_text(after) + Text(f" under {b} ({', '.join(region.deciding[1])})")
         console.print(line)
-        console.print(Text(f"    witness: {profile_flags(region.witness)}", style="dim"))
-        if len(region.cubes) > 1:
-            console.print(Text(f"    ({len(region.cubes)} cases; --format json lists them)", style="dim"))
+        if len(region.cubes) == 1:
+            console.print(Text(f"    witness: {profile_flags(region.witness)}", style="dim"))
+            continue
+        for cube in region.cubes:
+            console.print(
+                Text(f"    witness ({_case_label(cube.verdicts)}): {profile_flags(cube.witness)}", style="dim")
+            )
     _explored(result, console)
     _disclaimer(console)
+
+
+def _case_label(verdicts: Sequence[LicenseVerdict]) -> str:
+    """The clauses that decide a case where an outcome is not a permission (else the grant's)."""
+    refusing = [v for v in verdicts if v.outcome not in (Outcome.CONDITIONAL, Outcome.PERMITTED)] or verdicts[:1]
+    return ", ".join(f"§{r.section} {r.clause}" for v in refusing for r in v.reasons)
 
 
 def _explored(result: LicenseDiff, console: Console) -> None:
     e = result.exploration
     facts = ", ".join(a.axis.label for a in result.space.axes) or "none"
     console.print()
-    console.print(
-        Text(f"explored: {e.evaluations:,} evaluations, {len(e.cubes):,} cases, over the facts {facts}", style="dim")
-    )
+    if e.engine.exact:
+        words = f"every profile over the facts {facts} decided ({e.queries:,} solver questions)"
+    else:
+        words = f"{e.evaluations:,} evaluations, {len(e.cubes):,} cases, over the facts {facts}"
+    console.print(Text(f"engine: {e.engine.words}; {words}", style="dim"))
     for bound in e.bounded:
         console.print(Text(f"bounded: {bound}", style="yellow"))
 
@@ -522,6 +539,7 @@ def explain_json(explanation: Explanation, version: str) -> str:
         open_questions=list(explanation.open_questions),
         assumptions=list(verdict.assumptions),
         bounded=list(explanation.bounded),
+        engine={"name": explanation.engine.name, "exact": explanation.engine.exact},
     )
 
 
@@ -546,14 +564,16 @@ def print_explanation(explanation: Explanation, console: Console) -> None:
             console.print(Text(f"• §{o.section} {o.duty.value}" + (f" “{o.text}”" if o.text else "") + when))
     console.print()
     console.print(Text("flip points (the smallest changes that change the outcome)", style="bold"))
-    if not explanation.flips:
-        console.print("  none: no change of one or two facts changes the outcome.")
+    if not explanation.flips and explanation.engine.exact:
+        console.print("  none: no change of the facts this licence reads changes the outcome.")
+    elif not explanation.flips:
+        console.print("  none found: no change of one or two facts changes the outcome.")
     for flip in explanation.flips:
         words = flip_words(flip).removesuffix(flip.outcome.value)
         console.print(Text("• " + words) + outcome_text(flip.outcome))
     if explanation.questions:
         console.print()
-        console.print(Text("to decide it, answer (fewest first)", style="bold"))
+        console.print(Text("to decide it, answer (what settles it first, fewest facts first)", style="bold"))
         for question in explanation.questions:
             settles = "" if question.decides else " — does not settle it alone"
             console.print(Text("• " + " + ".join(question.texts) + settles))
@@ -570,6 +590,7 @@ def print_explanation(explanation: Explanation, console: Console) -> None:
         console.print(Text(f"assumed: {assumption}", style="yellow"))
     for bound in explanation.bounded:
         console.print(Text(f"bounded: {bound}", style="yellow"))
+    console.print(Text(f"engine: {explanation.engine.words}", style="dim"))
     _disclaimer(console)
 
 

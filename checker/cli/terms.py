@@ -150,9 +150,10 @@ def diff_command(
     """A semantic diff of two licences.
 
     Clauses added, removed and changed (quote and formal meaning), and the regions of the profile
-    space where the outcome differs, each with a witness profile. The regions are computed by cutting
-    every numeric fact at each threshold either licence uses and enumerating the finite facts, on
-    the facts the two licences read; anything bounded is reported.
+    space where the outcome differs: one per pair of outcomes, with the clauses that decide it and a
+    witness profile. Every numeric fact is cut at each threshold either licence uses, the others into
+    the classes the conditions tell apart, and a solver decides every combination (z3, the `solver`
+    extra; without it the space is enumerated, bounded, and the output says so).
     """
     catalogue = _catalogue(licenses_dir)
     result = diff(catalogue.get(before), catalogue.get(after))
@@ -248,9 +249,9 @@ def explain_command(
 ) -> None:
     """Why a licence gives its outcome, and what would change it.
 
-    The deciding clauses in plain words with their quotes; the flip points (the smallest changes of
-    the profile that change the outcome, e.g. the nearest value across a threshold); for an
-    undetermined result, the questions that would decide it, fewest first.
+    The deciding clauses in plain words with their quotes; the flip points (for each other outcome,
+    the nearest changes of the profile that give it, of any size, e.g. the nearest value across a
+    threshold); for an undetermined result, the questions that would decide it.
     """
     if not license:
         raise bad_option("give --license", "e.g. modelterms explain --license llama-3.1 --mau 800M")
