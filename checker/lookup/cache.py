@@ -200,7 +200,7 @@ def cached_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
 
     Keyed like the catalogue, plus the index text and the catalogue's names (the index is checked
     against them when it is built, and is rebuilt from the cached entries with that same check)."""
-    from checker.lookup.models import ModelEntry, ModelIndex, parse_index  # noqa: PLC0415 - the index sits above
+    from checker.lookup.models import ModelIndex, Record, parse_index  # noqa: PLC0415 - the index sits above
 
     folder = cache_dir()
     if folder is None:
@@ -212,12 +212,12 @@ def cached_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
         stored = pickle.loads(path.read_bytes())  # our own file in the user's cache folder (see above)
         if isinstance(stored, tuple) and stored[:2] == (_FORMAT, key) and isinstance(stored[2], list):
             entries = stored[2]
-            if all(isinstance(e, ModelEntry) for e in entries):
+            if all(isinstance(e, Record) for e in entries):  # models, patterns, renames
                 return ModelIndex(entries, catalogue)
     except Exception:
         pass
     index = parse_index(text, file, catalogue)
-    _store(folder, path, _INDEX_PREFIX, pickle.dumps((_FORMAT, key, index.entries), protocol=pickle.HIGHEST_PROTOCOL))
+    _store(folder, path, _INDEX_PREFIX, pickle.dumps((_FORMAT, key, index.records), protocol=pickle.HIGHEST_PROTOCOL))
     return index
 
 
