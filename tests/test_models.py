@@ -146,3 +146,158 @@ def test_the_resolver_says_where_each_licence_of_a_model_comes_from() -> None:
     unknown = resolver.license("meta-llama/Llama-3.1-8B")
     assert isinstance(unknown, Diagnostic)
     assert unknown.code == "E220" and "use --model" in (unknown.help or "")
+
+
+# ---- patterns, renames, short names, search --------------------------------------------------
+
+SMALL_INDEX = """\
+models:
+- id: Acme/Acme-2-7B
+  licenses: [mit]
+  source: test
+- id: Acme/Acme-2-72B
+  licenses: [llama-3.1]
+  source: test
+patterns:
+- match: Acme/Acme-2-*
+  licenses: [apache-2.0]
+  except:
+  - Acme/Acme-2-*-3B*
+  - Acme/Acme-2-3B*
+  source: test
+- match: Acme/Acme-2-Coder-*
+  licenses: [gemma]
+  except: [Acme/Acme-2-Coder-3B*]
+  source: test
+- match: Acme/Acme-2-3B*
+  licenses: [cc-by-nc-4.0]
+  source: test
+renamed:
+- from: AcmeOld
+  to: Acme
+  source: test
+- from: someone/acme-mirror
+  to: Acme/Acme-2-7B
+  source: test
+"""
+
+
+def small_index(text: str = SMALL_INDEX) -> checker.ModelIndex:
+    from checker.lookup.bundled import bundled  # noqa: PLC0415
+    from checker.lookup.models import parse_index  # noqa: PLC0415
+
+    return parse_index(text, "models.yaml", bundled())
+
+
+@pytest.mark.parametrize(
+    ("name", "licences"),
+    [
+        ("Acme/Acme-2-7B", ["mit"]),  # an entry wins over the patterns that match it
+        ("acme/ACME-2-72b", ["llama-3.1"]),  # case does not count
+        ("Acme/Acme-2-14B-Instruct", ["apache-2.0"]),
+        ("Acme/Acme-2-Coder-7B", ["gemma"]),  # the more specific pattern
+        ("Acme/Acme-2-3B-Instruct", ["cc-by-nc-4.0"]),  # excepted from the first, matched by the third
+        ("AcmeOld/Acme-2-14B", ["apache-2.0"]),  # a renamed organisation, then the pattern
+        ("AcmeOld/Acme-2-7B", ["mit"]),  # a renamed organisation, then the entry
+        ("someone/acme-mirror", ["mit"]),  # a moved repo
+        ("acme-2-72b", ["llama-3.1"]),  # the repo name part as a short name
+    ],
+)
+def test_a_name_resolves_by_entry_rename_and_the_most_specific_pattern(name: str, licences: list[str]) -> None:
+    index = small_index()
+    assert [i.license_id for i in index.licenses_of(name)] == licences
+
+
+@pytest.mark.parametrize(
+    "name", ["Acme/Acme-2-Coder-3B", "Acme/Acme-2-VL-3B-Instruct", "Acme/Acme-3-7B", "Other/Acme-2-7B"]
+)
+def test_what_the_patterns_except_or_do_not_cover_is_unknown(name: str) -> None:
+    assert small_index().find(name) is None
+
+
+def test_a_pattern_match_says_which_pattern_answered() -> None:
+    entry = small_index().get("Acme/Acme-2-Coder-7B")
+    assert entry.id == "Acme/Acme-2-Coder-7B"
+    assert entry.note and "Acme/Acme-2-Coder-*" in entry.note
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "line"),
+    [
+        (
+            ("match: Acme/Acme-2-Coder-*", "match: '*/Acme-2-Coder-*'"),
+            "the owner in '*/Acme-2-Coder-*' is not literal",
+            15,
+        ),
+        (("match: Acme/Acme-2-3B*", "match: Acme/Acme-2-3B"), "'Acme/Acme-2-3B' has no wildcard", 19),
+        (("match: Acme/Acme-2-3B*", "match: Acme/Acme-2-*"), "the pattern 'Acme/Acme-2-*' is given twice", 19),
+        (
+            ("- Acme/Acme-2-3B*", "- Other/Acme-2-3B*"),
+            "'Other/Acme-2-3B*' is not under the pattern 'Acme/Acme-2-*'",
+            13,
+        ),
+        (("licenses: [gemma]", "licenses: [gemmma]"), "unknown licence 'gemmma'", 16),
+        (("from: AcmeOld", "from: Acme/Acme-2-7B"), "'Acme/Acme-2-7B' is a name in the index", 23),
+        (("to: Acme/Acme-2-7B", "to: Acme/Acme-9"), "'Acme/Acme-9' is not in the index", 27),
+    ],
+)
+def test_a_mistake_in_the_index_file_is_reported_where_it_stands(
+    change: tuple[str, str], message: str, line: int
+) -> None:
+    with pytest.raises(checker.DiagnosticError) as raised:
+        small_index(SMALL_INDEX.replace(*change, 1))
+    (found,) = [d for d in raised.value.diagnostics if message in d.message]
+    assert found.code == "E210"
+    assert found.span is not None and found.span.line == line
+
+
+def test_an_unknown_field_in_a_pattern_is_reported_with_a_suggestion() -> None:
+    with pytest.raises(checker.DiagnosticError) as raised:
+        small_index(SMALL_INDEX.replace("  except: [Acme/Acme-2-Coder-3B*]", "  exept: [Acme/Acme-2-Coder-3B*]"))
+    (found,) = raised.value.diagnostics
+    assert "exept" in found.message and "except" in (found.help or "")
+    assert found.span is not None and found.span.line == 17
+
+
+def test_a_short_name_shared_by_two_repos_is_not_derived() -> None:
+    text = SMALL_INDEX.replace("- id: Acme/Acme-2-72B", "- id: AcmeLabs/Acme-2-7B")
+    index = small_index(text)
+    assert index.find("acme-2-7b") is None
+    assert index.find("AcmeLabs/Acme-2-7B") is not None
+
+
+def test_the_bundled_index_answers_to_derived_short_names_and_renamed_organisations() -> None:
+    assert INDEX.get("deepseek-r1-distill-llama-8b") == INDEX.get("r1-distill-llama-8b")
+    assert INDEX.get("CohereForAI/c4ai-command-r-v01").id == "CohereLabs/c4ai-command-r-v01"
+    assert INDEX.get("THUDM/glm-4-9b-chat").id == "zai-org/glm-4-9b-chat"
+    assert INDEX.get("runwayml/stable-diffusion-v1-5").id == "stable-diffusion-v1-5/stable-diffusion-v1-5"
+
+
+@pytest.mark.parametrize(
+    ("model", "licence"),
+    [
+        ("Qwen/Qwen2.5-3B-Instruct-AWQ", "qwen-research"),
+        ("Qwen/Qwen2.5-7B-Instruct-GGUF", "apache-2.0"),
+        ("Qwen/Qwen2.5-72B-Instruct-AWQ", "qwen"),
+    ],
+)
+def test_the_qwen2_5_patterns_keep_the_3b_and_72b_exceptions(model: str, licence: str) -> None:
+    assert [i.license_id for i in INDEX.licenses_of(model)] == [licence]
+
+
+def test_models_search_treats_spaces_dashes_and_underscores_alike(cli: object) -> None:
+    run = run_cli("models", "Mistral Large", "--format", "json")
+    found = json.loads(run.out)
+    assert "mistralai/Mistral-Large-Instruct-2411" in [m["id"] for m in found["models"]]
+    run = run_cli("models", "meta-llama/Llama-3.1-8B-Instruct-FP8", "--format", "json")
+    assert "meta-llama/Llama-3.1-*" in [p["match"] for p in json.loads(run.out)["patterns"]]
+
+
+def test_models_lists_patterns_and_renames(cli: object) -> None:
+    run = run_cli("models")
+    assert run.code == 0
+    assert "patterns: every repo whose id matches" in run.out
+    assert "CohereForAI → CohereLabs" in run.out
+    listed = json.loads(run_cli("models", "--format", "json").out)
+    assert {"models", "patterns", "renamed"} <= set(listed)
+    assert all({"match", "licenses", "source"} <= set(p) for p in listed["patterns"])

@@ -432,23 +432,38 @@ def list_licenses_alias(output_format: FormatOption = OutputFormat.TEXT, license
 @app.command("models")
 @boundary
 def list_models(
-    search: Annotated[str | None, typer.Argument(help="Only models whose id or names contain this text.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only models and patterns whose id, names or glob contain this text (spaces, dashes and"
+            ' underscores alike: "Mistral Large" finds Mistral-Large-…), or patterns that cover it as a repo id.'
+        ),
+    ] = None,
     license_name: Annotated[str | None, typer.Option("--license", "-l", help="Only models under this licence.")] = None,
     output_format: FormatOption = OutputFormat.TEXT,
 ) -> None:
-    """List the model index: models, the licences they ship with, and their facts."""
+    """List the model index: models, the licences they ship with and their facts; then the patterns
+    (every repo of an organisation matching a glob) and the renamed organisations."""
     index = _index()
-    entries = index.entries
-    if search:
-        needle = search.lower()
-        entries = [e for e in entries if needle in e.id.lower() or any(needle in n.lower() for n in e.names)]
+    entries, patterns = index.search(search) if search else (index.entries, index.patterns)
+    renamed = [] if search else index.renamed
     if license_name:
         wanted = {r.license.id for r in bundled().resolve([license_name])}
         entries = [e for e in entries if wanted & {i.license_id for i in index.licenses_of(e.id)}]
+        patterns = [p for p in patterns if wanted & set(p.licenses)]
+        renamed = []
     if output_format is OutputFormat.JSON:
         rows = [e.model_dump(mode="json", exclude_none=True) for e in entries]
-        sys.stdout.write(json.dumps({"models": rows}, indent=2, ensure_ascii=False) + "\n")
+        for row, entry in zip(rows, entries, strict=True):
+            row["names"] = index.names_of(entry)
+        document = {
+            "models": rows,
+            "patterns": [p.model_dump(mode="json", exclude_none=True, by_alias=True) for p in patterns],
+            "renamed": [r.model_dump(mode="json", by_alias=True) for r in renamed],
+        }
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return
+    console = _console()
     table = _table("modelterms model index")
     table.add_column("model", no_wrap=True)
     for column in ("licences", "modality", "parameters", "names"):
@@ -457,8 +472,21 @@ def list_models(
         licences = ", ".join(
             i.license_id + ("" if i.via.id == e.id else f" (via {i.via.id})") for i in index.licenses_of(e.id)
         )
-        table.add_row(e.id, licences, e.modality.value if e.modality else "", e.parameters or "", ", ".join(e.names))
-    _console().print(table)
+        table.add_row(
+            e.id, licences, e.modality.value if e.modality else "", e.parameters or "", ", ".join(index.names_of(e))
+        )
+    console.print(table)
+    if patterns:
+        from rich.text import Text  # noqa: PLC0415 - a glob's `[…]` is not markup
+
+        shown = _table("patterns: every repo whose id matches, except those listed")
+        for column in ("pattern", "licences", "except"):
+            shown.add_column(column, no_wrap=column == "pattern")
+        for p in patterns:
+            shown.add_row(Text(p.match), ", ".join(p.licenses), Text(", ".join(p.exceptions)))
+        console.print(shown)
+    if renamed:
+        console.print("renamed: " + ", ".join(f"{r.old} → {r.new}" for r in renamed), markup=False)
 
 
 @app.command("uses")

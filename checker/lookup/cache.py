@@ -550,7 +550,7 @@ def cached_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
 
     Keyed like the catalogue, plus the index text and the catalogue's names (the index is checked
     against them when it is built, and is rebuilt from the cached entries with that same check)."""
-    from checker.lookup.models import ModelEntry, ModelIndex, parse_index  # noqa: PLC0415 - the index sits above
+    from checker.lookup.models import ModelEntry, ModelIndex, ModelPattern, Rename, parse_index  # noqa: PLC0415 - the index sits above
 
     opened = _open_folder()
     if opened is None:
@@ -559,7 +559,7 @@ def cached_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
     digest = hashlib.sha256(cache_key([(file, text)]).encode() + b"\0" + "\0".join(catalogue.names()).encode())
     key = digest.hexdigest()[:32]
     path = folder / f"{_INDEX_PREFIX}{key}{_SUFFIX}"
-    codec = Codec([ModelEntry])
+    codec = Codec([ModelEntry, ModelPattern, Rename])
     header = {"key": key, "classes": codec.names}
     found = _read(path, MAX_FILE_BYTES, touch=True)
     sealed = _unseal(found[0], mac_key, "models", key) if found is not None else None
@@ -567,13 +567,13 @@ def cached_index(text: str, file: str, catalogue: Catalogue) -> ModelIndex:
         try:
             if {**sealed.header, "lines": None} == {**header, "lines": None}:
                 entries = [codec.decode(row) for row in loads(sealed.line(0))]
-                if all(isinstance(e, ModelEntry) for e in entries):
+                if all(isinstance(e, ModelEntry | ModelPattern | Rename) for e in entries):  # models, patterns, renames
                     return ModelIndex(entries, catalogue)
         except Exception:  # damaged, or not what we wrote: parse
             pass
     index = parse_index(text, file, catalogue)
     try:
-        lines = [dumps([codec.encode(e) for e in index.entries])]
+        lines = [dumps([codec.encode(e) for e in index.records])]
     except Exception:  # pragma: no cover - a model the codec cannot store (the tests write the index)
         return index
     _store(folder, path, _INDEX_PREFIX, _seal(mac_key, "models", key, header, lines))
