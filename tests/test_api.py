@@ -28,7 +28,7 @@ SIGNATURES = {
     "evaluate": "(license: 'model.License', profile: 'ServiceProfile') -> 'LicenseVerdict'",
     "explain": "(license: 'model.License', profile: 'ServiceProfile') -> 'Explanation'",
     "flip_points": "(license: 'model.License', profile: 'ServiceProfile', *, space: 'Space | None' = None, "
-    "verdict: 'LicenseVerdict | None' = None, max_changes: 'int' = 2) -> 'tuple[Flip, ...]'",
+    "verdict: 'LicenseVerdict | None' = None, max_changes: 'int | None' = None) -> 'tuple[Flip, ...]'",
     "load_license_file": "(path: 'str | Path') -> 'model.License'",
     "load_license_folder": "(path: 'str | Path') -> 'list[model.License]'",
     "load_profile": "(path: 'str | Path') -> 'ServiceProfile'",

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from checker.analysis.engine import solver_available
 from checker.analysis.flips import Flip, flip_points
 from checker.evaluation.evaluate import evaluate
 from checker.evaluation.profile import ServiceProfile
@@ -207,7 +208,8 @@ def standings(licenses: Sequence[model.License], profile: ServiceProfile) -> tup
     found = []
     for license in licenses:
         verdict = evaluate(license, profile)
-        flips = flip_points(license, profile, verdict=verdict, max_changes=1)
+        # The nearest change of any size where the solver answers; single changes where it enumerates.
+        flips = flip_points(license, profile, verdict=verdict, max_changes=None if solver_available() else 1)
         found.append(Standing(license, verdict, flips[0] if flips else None))
     return tuple(sorted(found, key=_best_first))
 

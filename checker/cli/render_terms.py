@@ -279,7 +279,7 @@ def standings_json(standings: Sequence[Standing], profile: ServiceProfile, versi
 
 
 def _flip_text(standing: Standing) -> str:
-    return flip_words(standing.flip) if standing.flip else "no single change of a fact alters it"
+    return flip_words(standing.flip) if standing.flip else "no change of a fact found that alters it"
 
 
 def print_standings(standings: Sequence[Standing], console: Console) -> None:
