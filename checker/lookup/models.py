@@ -318,6 +318,19 @@ class ModelIndex:
                 return found
         return None
 
+    def matched_pattern(self, name: str) -> str | None:
+        """The glob of the pattern that answers for a name, or None when an entry does (or nothing)."""
+        wanted = name.strip()
+        if wanted.lower() in self._names:
+            return None
+        moved = self.moved(wanted)
+        if moved is not None:
+            if moved.lower() in self._names:
+                return None
+            wanted = moved
+        pattern = self.pattern_for(wanted)
+        return pattern.match if pattern else None
+
     def pattern_for(self, repo_id: str) -> ModelPattern | None:
         """The most specific pattern that covers the repo id (the earlier in the file on a tie)."""
         owner, slash, _ = repo_id.partition("/")
