@@ -281,6 +281,11 @@ def test_the_model_index_is_cached_too(folder: Path) -> None:
     (path,) = sorted(folder.glob("models-*.jsonl"))
     second = cache.cached_index(text, "licenses/models.yaml", bundled())
     assert second.entries == first.entries == parse_index(text, "licenses/models.yaml", bundled()).entries
+    # The patterns, the renames and the derived short names come back too: the same names, the same answers.
+    assert (second.patterns, second.renamed, second.names()) == (first.patterns, first.renamed, first.names())
+    assert second.patterns and second.renamed
+    for name in ("Qwen/Qwen2.5-14B-Instruct-AWQ", "CohereForAI/c4ai-command-r-v01", "deepseek-r1-distill-llama-8b"):
+        assert second.find(name) == first.find(name) is not None
     path.write_bytes(b"corrupt")
     assert cache.cached_index(text, "licenses/models.yaml", bundled()).entries == first.entries
     changed = text.replace("models:", "models:\n  # a comment changes the key", 1)

@@ -174,7 +174,8 @@ def test_the_library_looks_up_the_hub_too(env: dict[str, str], monkeypatch: pyte
 
 
 def test_a_typo_of_an_indexed_model_is_not_found_with_a_suggestion(env: dict[str, str]) -> None:
-    run = check(env, "meta-llama/Llama-3.1-8X")
+    # A typo outside every pattern of the index (meta-llama/Llama-3.1-8X would match meta-llama/Llama-3.1-*).
+    run = check(env, "meta-llama/Lama-3.1-8B")
     assert run.code == 2 and "error[E250]" in run.err and "did you mean 'meta-llama/Llama-3.1-8B'" in run.err
 
 

@@ -3,10 +3,17 @@
 tests/data/hub_sample.yaml lists real, much-downloaded Hub repos and the licence each card gives. The
 index alone (no Hub, no cache) must name that licence for at least FLOOR of them, and must never name
 another one: an unknown model sends a user to the Hub, a wrong licence misleads them.
+
+With MODELTERMS_HUB_SAMPLE=1 (or the URL of a Hub endpoint; network needed), one more test reads
+every card from the Hub: it reports
+the rows whose tag differs from the live card (to correct the sample) and measures the share the
+index and the Hub together resolve (the issue's target: 0.97). It is skipped otherwise: tests do not
+touch the network.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -51,9 +58,9 @@ def test_every_row_names_its_card_and_how_its_tag_was_checked(row: dict[str, str
     assert row["source"] == f"https://huggingface.co/{row['id']}"
     assert row["checked"] in CHECKED
     assert row["license"] and (row["license"] == "other" or "license_name" not in row)
-    if "means" in row:
-        assert not _licence_ids(row.get("license_name")), "`means` is only for a name the catalogue lacks"
+    if "means" in row:  # once the catalogue knows the name, it must mean the same licence
         assert _licence_ids(row["means"])
+        assert _licence_ids(row.get("license_name")) in (set(), _licence_ids(row["means"]))
 
 
 def test_the_sample_has_no_repo_twice() -> None:
@@ -74,3 +81,36 @@ def test_the_index_gives_the_cards_licence_for_most_of_the_sample_and_never_anot
     assert not wrong, f"the index names another licence than the card: {wrong}"
     share = len(right) / len(ROWS)
     assert share >= FLOOR, f"{len(right)} of {len(ROWS)} ({share:.1%}) < {FLOOR:.0%}; unknown offline: {unknown}"
+
+
+@pytest.mark.skipif(not os.environ.get("MODELTERMS_HUB_SAMPLE"), reason="reads the Hub: set MODELTERMS_HUB_SAMPLE=1")
+def test_online_the_sample_matches_the_cards_and_the_hub_resolves_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checker.diagnostics import Diagnostic  # noqa: PLC0415
+    from checker.lookup.hub import Hub, HubError  # noqa: PLC0415
+    from checker.lookup.resolver import Resolver  # noqa: PLC0415
+
+    asked = os.environ["MODELTERMS_HUB_SAMPLE"]
+    monkeypatch.setenv(
+        "HF_ENDPOINT", asked if asked.startswith("http") else "https://huggingface.co"
+    )  # conftest closes it
+    hub = Hub(cache_folder=tmp_path, refresh=True)
+    resolver = Resolver(bundled(), bundled_index, hub=hub)
+    differ, right, missed = [], [], []
+    for row in ROWS:
+        try:
+            live = {name.lower() for name in hub.card(row["id"]).licenses}
+        except HubError as error:
+            differ.append((row["id"], error.diagnostics[0].message))
+            continue
+        given = {(row.get("license_name") if row["license"] == "other" else row["license"]) or "other"}
+        if live != {g.lower() for g in given}:
+            differ.append((row["id"], f"the sample says {sorted(given)}, the card {sorted(live)}"))
+        found = resolver.model(row["id"])
+        names = set() if isinstance(found, Diagnostic) else {f.license.id for f in found.licenses}
+        (right if card_licences(row) & names else missed).append(row["id"])
+    share = len(right) / len(ROWS)
+    print(f"online: {len(right)} of {len(ROWS)} ({share:.1%}); rows to correct: {differ}; missed: {missed}")
+    assert not differ, differ
+    assert share >= 0.97, f"{share:.1%}: {missed}"

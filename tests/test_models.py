@@ -301,3 +301,12 @@ def test_models_lists_patterns_and_renames(cli: object) -> None:
     listed = json.loads(run_cli("models", "--format", "json").out)
     assert {"models", "patterns", "renamed"} <= set(listed)
     assert all({"match", "licenses", "source"} <= set(p) for p in listed["patterns"])
+
+
+def test_a_licence_found_by_pattern_says_which_pattern(cli: object) -> None:
+    run = run_cli("check", "--model", "Qwen/Qwen2.5-14B-Instruct-AWQ", "--format", "json")
+    (result,) = json.loads(run.out)["results"]
+    assert (result["license"], result["provenance"]) == ("apache-2.0", "index")
+    assert result["requested_as"] == "Qwen/Qwen2.5-14B-Instruct-AWQ (by the index's pattern Qwen/Qwen2.5-*)"
+    (listed,) = checker.check(models="meta-llama/Llama-3.1-8B-Instruct")
+    assert listed.requested_as == "meta-llama/Llama-3.1-8B-Instruct"  # an entry, not a pattern

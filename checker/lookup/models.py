@@ -32,7 +32,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checker.diagnostics import Diagnostic, Kind
-from checker.diagnostics.span import Span
 from checker.diagnostics.suggest import hint
 from checker.errors import LicenseFileError, UnknownLicenseError
 from checker.evaluation.profile_file import validation_diagnostics
@@ -105,6 +104,8 @@ _WILDCARDS = re.compile(r"\[[^\]]*\]|[*?]")
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 Record = ModelEntry | ModelPattern | Rename
+# How many repo ids a pattern lookup remembers (a scan of a Hub dump names far more; the memo is cleared).
+_MATCHED_KEPT = 4096
 
 
 class _IndexFile(BaseModel):
@@ -129,6 +130,31 @@ def squashed(text: str) -> str:
     return _SEPARATORS.sub("", text.lower())
 
 
+class _Problems:
+    """The mistakes found in an index file, each at the YAML path it concerns."""
+
+    def __init__(self, catalogue: Catalogue, document: Document | None) -> None:
+        self.catalogue = catalogue
+        self.document = document
+        self.licence_names = {n.lower() for n in catalogue.names()}
+        self.found: list[Diagnostic] = []
+
+    def add(self, where: tuple[str | int, ...], path: str, message: str, help: str = "") -> None:
+        span = self.document.span(where) if self.document else None
+        self.found.append(Kind.INVALID_VALUE(span, path=path, message=message, help=help))
+
+    def licences(self, licenses: tuple[str, ...], section: str, index: int) -> None:
+        for license_id in licenses:
+            if license_id.lower() not in self.licence_names:
+                help = hint(license_id, self.catalogue.names()) or ""
+                self.add(
+                    (section, index, "licenses"),
+                    f"{section}[{index}].licenses",
+                    f"unknown licence '{license_id}'",
+                    help,
+                )
+
+
 class ModelIndex:
     """Models by every name they answer to (case-insensitive), and the patterns and renames."""
 
@@ -143,97 +169,81 @@ class ModelIndex:
         self._short: dict[str, list[str]] = {}
         records = list(entries)
         self._patterns = [r for r in records if isinstance(r, ModelPattern)]
+        # Patterns by owner (lower case), in file order: a repo of an organisation with no pattern is
+        # answered by one dict lookup, which `scan` does for every base model of every row.
+        self._by_owner: dict[str, list[ModelPattern]] = {}
+        self._matched: dict[str, ModelEntry | None] = {}  # repo ids answered by pattern (or by none)
+        for pattern in self._patterns:
+            self._by_owner.setdefault(pattern.match.partition("/")[0].lower(), []).append(pattern)
         self._renamed = [r for r in records if isinstance(r, Rename)]
-        problems: list[Diagnostic] = []
-        licence_names = {n.lower() for n in catalogue.names()}
-
-        def where(*path: str | int) -> Span | None:
-            return document.span(path) if document else None
-
-        def invalid(span: Span | None, path: str, message: str, help: str = "") -> None:
-            problems.append(Kind.INVALID_VALUE(span, path=path, message=message, help=help))
-
-        def check_licences(licenses: tuple[str, ...], section: str, index: int) -> None:
-            for license_id in licenses:
-                if license_id.lower() not in licence_names:
-                    invalid(
-                        where(section, index, "licenses"),
-                        f"{section}[{index}].licenses",
-                        f"unknown licence '{license_id}'",
-                        hint(license_id, catalogue.names()) or "",
-                    )
-
+        problems = _Problems(catalogue, document)
         for index, entry in enumerate(r for r in records if isinstance(r, ModelEntry)):
             for name in (entry.id, *entry.names):
                 owner = self._names.setdefault(name.lower(), entry.id)
                 if owner != entry.id:
                     message = f"name '{name}' is used twice"
-                    invalid(where("models", index), f"models[{index}]", message, f"also a name of {owner}")
-            check_licences(entry.licenses, "models", index)
+                    problems.add(("models", index), f"models[{index}]", message, f"also a name of {owner}")
+            problems.licences(entry.licenses, "models", index)
             self._entries[entry.id] = entry
         for index, entry in enumerate(self._entries.values()):
             if entry.base_model and entry.base_model.lower() not in self._names:
-                invalid(
-                    where("models", index, "base_model"),
-                    f"models[{index}].base_model",
-                    f"'{entry.base_model}' is not in the index",
-                )
-        self._derive_short_names(licence_names)
+                where = ("models", index, "base_model")
+                problems.add(where, f"models[{index}].base_model", f"'{entry.base_model}' is not in the index")
+        self._derive_short_names(problems.licence_names)
+        self._check_patterns(problems)
+        self._check_renames(problems)
+        if problems.found:
+            raise LicenseFileError(problems.found, {document.file: document.text} if document else None)
+
+    def _check_patterns(self, problems: _Problems) -> None:
         seen: dict[str, int] = {}
         for index, pattern in enumerate(self._patterns):
+            where = ("patterns", index, "match")
             problem = _pattern_problem(pattern.match)
             if problem:
-                invalid(where("patterns", index, "match"), f"patterns[{index}].match", problem[0], problem[1])
+                problems.add(where, f"patterns[{index}].match", *problem)
             first = seen.setdefault(pattern.match.lower(), index)
             if first != index:
-                invalid(
-                    where("patterns", index, "match"),
-                    f"patterns[{index}].match",
-                    f"the pattern '{pattern.match}' is given twice",
-                    f"also patterns[{first}]",
-                )
+                message = f"the pattern '{pattern.match}' is given twice"
+                problems.add(where, f"patterns[{index}].match", message, f"also patterns[{first}]")
             owner = pattern.match.partition("/")[0].lower()
             for number, exception in enumerate(pattern.exceptions):
                 outside = exception.partition("/")[0].lower() != owner or (
                     not _WILDCARDS.search(exception) and not fnmatchcase(exception.lower(), pattern.match.lower())
                 )
                 if outside:
-                    invalid(
-                        where("patterns", index, "except", number),
+                    problems.add(
+                        ("patterns", index, "except", number),
                         f"patterns[{index}].except[{number}]",
                         f"'{exception}' is not under the pattern '{pattern.match}'",
                         "an exception names repos the pattern would match otherwise",
                     )
-            check_licences(pattern.licenses, "patterns", index)
+            problems.licences(pattern.licenses, "patterns", index)
+
+    def _check_renames(self, problems: _Problems) -> None:
         moved: dict[str, int] = {}
         for index, rename in enumerate(self._renamed):
             path = f"renamed[{index}]"
             if ("/" in rename.old) != ("/" in rename.new):
-                invalid(
-                    where("renamed", index),
+                problems.add(
+                    ("renamed", index),
                     path,
                     f"'{rename.old}' and '{rename.new}' are not both organisations or both repo ids",
                     "rename an organisation to an organisation (CohereForAI → CohereLabs), a repo to a repo",
                 )
             if rename.old.lower() in self._names:
-                invalid(
-                    where("renamed", index, "from"),
+                problems.add(
+                    ("renamed", index, "from"),
                     f"{path}.from",
                     f"'{rename.old}' is a name in the index: the rename would never apply",
                     f"a name of {self._names[rename.old.lower()]}",
                 )
             first = moved.setdefault(rename.old.lower(), index)
             if first != index:
-                invalid(
-                    where("renamed", index, "from"),
-                    f"{path}.from",
-                    f"'{rename.old}' is renamed twice",
-                    f"also renamed[{first}]",
-                )
+                message = f"'{rename.old}' is renamed twice"
+                problems.add(("renamed", index, "from"), f"{path}.from", message, f"also renamed[{first}]")
             if "/" in rename.new and rename.new.lower() not in self._names:
-                invalid(where("renamed", index, "to"), f"{path}.to", f"'{rename.new}' is not in the index")
-        if problems:
-            raise LicenseFileError(problems, {document.file: document.text} if document else None)
+                problems.add(("renamed", index, "to"), f"{path}.to", f"'{rename.new}' is not in the index")
 
     def _derive_short_names(self, licence_names: set[str]) -> None:
         """The name part of each repo id (lower-cased) as a short name, where it names one entry only
@@ -285,13 +295,20 @@ class ModelIndex:
             if key:
                 return self._entries[key]
             wanted = moved
+        if wanted in self._matched:
+            return self._matched[wanted]
         pattern = self.pattern_for(wanted)
-        if pattern is None:
-            return None
-        note = f"by the index's pattern '{pattern.match}'" + (f"; {pattern.note}" if pattern.note else "")
-        return ModelEntry(
-            id=wanted, licenses=pattern.licenses, modality=pattern.modality, source=pattern.source, note=note
-        )
+        found = None
+        if pattern is not None:
+            note = f"by the index's pattern '{pattern.match}'" + (f"; {pattern.note}" if pattern.note else "")
+            # The pattern's fields were validated when it was read: no need to validate them again.
+            found = ModelEntry.model_construct(
+                id=wanted, licenses=pattern.licenses, modality=pattern.modality, source=pattern.source, note=note
+            )
+        if len(self._matched) >= _MATCHED_KEPT:
+            self._matched.clear()
+        self._matched[wanted] = found
+        return found
 
     def moved(self, name: str) -> str | None:
         """The repo id a renamed organisation or repo has now, or None."""
@@ -301,12 +318,26 @@ class ModelIndex:
                 return found
         return None
 
+    def matched_pattern(self, name: str) -> str | None:
+        """The glob of the pattern that answers for a name, or None when an entry does (or nothing)."""
+        wanted = name.strip()
+        if wanted.lower() in self._names:
+            return None
+        moved = self.moved(wanted)
+        if moved is not None:
+            if moved.lower() in self._names:
+                return None
+            wanted = moved
+        pattern = self.pattern_for(wanted)
+        return pattern.match if pattern else None
+
     def pattern_for(self, repo_id: str) -> ModelPattern | None:
         """The most specific pattern that covers the repo id (the earlier in the file on a tie)."""
-        if "/" not in repo_id:
+        owner, slash, _ = repo_id.partition("/")
+        if not slash:
             return None
         best: ModelPattern | None = None
-        for pattern in self._patterns:
+        for pattern in self._by_owner.get(owner.lower(), ()):
             if pattern.covers(repo_id) and (best is None or pattern.specificity > best.specificity):
                 best = pattern
         return best

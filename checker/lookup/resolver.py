@@ -125,15 +125,27 @@ class Resolver:
                     return problem.model_copy(update={"help": f"did you mean {words}?"})
                 return problem
         found: dict[str, Found] = {}
+        pattern = index.matched_pattern(entry.id)
         for item in index.licenses_of(entry.id):
             provenance = Provenance.INDEX if item.via.id == entry.id else Provenance.BASE_MODEL
             for chosen in self.catalogue.resolve([item.license_id]):
-                self._add(found, chosen.license, entry.id, item.via.id, provenance)
+                self._add(found, chosen.license, entry.id, item.via.id, provenance, pattern=pattern)
         return FoundModel(entry.id, tuple(index.chain(entry.id)), tuple(found.values()))
 
-    def _add(self, found: dict[str, Found], license: License, asked: str, via: str, how: Provenance) -> None:
+    def _add(
+        self,
+        found: dict[str, Found],
+        license: License,
+        asked: str,
+        via: str,
+        how: Provenance,
+        *,
+        pattern: str | None = None,
+    ) -> None:
         if license.id not in found:
             shown = asked if via.lower() == asked.lower() else f"{asked} via base model {via}"
+            if pattern and via.lower() == asked.lower():
+                shown += f" (by the index's pattern {pattern})"  # a repo the index covers without listing it
             found[license.id] = Found(license, shown, how, model=asked, via=via)
 
     def _from_hub(self, name: str) -> FoundModel:
