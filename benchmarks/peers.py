@@ -16,9 +16,12 @@ from checker import Outcome, ServiceProfile
 
 FORBIDDEN_USES = (
     "csam", "harassment", "discrimination", "malware", "military", "weapons", "critical-infrastructure",
-    "disinformation", "impersonation",
+    "disinformation",
 )  # fmt: skip
-UNCLEAR_USES = ("automated-decisions", "medical-advice", "legal-advice", "financial-advice", "surveillance")
+# Impersonation is banned only "without consent, authorization, or legal right" (AUP 3.4): an open question.
+UNCLEAR_USES = (
+    "automated-decisions", "medical-advice", "legal-advice", "financial-advice", "surveillance", "impersonation",
+)  # fmt: skip
 MAU_CAP = 700_000_000
 MONTH = "2024-06"  # the calendar month before the 2024-07-23 release
 PREFIX = "Llama"

@@ -136,11 +136,15 @@ def test_policy_and_discover_put_the_code_that_uses_a_model_in_its_evidence(tmp_
     assert "modelterms:verdict" not in json.dumps(discovered)  # discover checks no profile
 
 
-def test_discover_lists_a_model_it_cannot_resolve_with_why() -> None:
+def test_discover_lists_a_model_it_cannot_resolve_with_why(tmp_path: Path) -> None:
     app = ROOT / "tests" / "fixtures" / "discover-app"
     found = components(bom("discover", str(app), "--offline"))
-    assert properties(found["BAAI/bge-m3"], "unresolved")
     assert found["meta-llama/Llama-3.1-8B-Instruct"]["licenses"]
+    (tmp_path / "app.py").write_text(
+        'from transformers import AutoModel\nAutoModel.from_pretrained("acme-labs/not-in-the-index")\n', encoding="utf-8"
+    )
+    unknown = components(bom("discover", str(tmp_path), "--offline"))
+    assert properties(unknown["acme-labs/not-in-the-index"], "unresolved")
     uses = found["meta-llama/Llama-3.1-8B-Instruct"]["evidence"]["occurrences"]
     assert len(uses) == 3  # two loader calls and the adapter's base model
 
