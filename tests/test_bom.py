@@ -141,7 +141,8 @@ def test_discover_lists_a_model_it_cannot_resolve_with_why(tmp_path: Path) -> No
     found = components(bom("discover", str(app), "--offline"))
     assert found["meta-llama/Llama-3.1-8B-Instruct"]["licenses"]
     (tmp_path / "app.py").write_text(
-        'from transformers import AutoModel\nAutoModel.from_pretrained("acme-labs/not-in-the-index")\n', encoding="utf-8"
+        'from transformers import AutoModel\nAutoModel.from_pretrained("acme-labs/not-in-the-index")\n',
+        encoding="utf-8",
     )
     unknown = components(bom("discover", str(tmp_path), "--offline"))
     assert properties(unknown["acme-labs/not-in-the-index"], "unresolved")
