@@ -294,8 +294,7 @@ def explain(license: model.License, profile: ServiceProfile) -> Explanation:
     # The bound on combinations of uses or markets matters only where such a question was asked.
     asked_facts = {a.fact for q in asked for a in q.axes}
     bounded += tuple(a.bounded for a in space.axes if a.bounded and a.axis.fact in asked_facts)
-    if len(flips) and max(len(f.changes) for f in flips) >= MAX_FLIP_CHANGES:
-        bounded += (f"flip points of more than {MAX_FLIP_CHANGES} changes were not searched",)
+    bounded += ("flip points: single changes were searched, pairs only where no single change flips the outcome",)
     return Explanation(license, profile, verdict, flips, asked, open_questions, bounded)
 
 
