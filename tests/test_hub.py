@@ -154,6 +154,28 @@ def test_a_doctored_cached_answer_is_not_believed(env: dict[str, str]) -> None:
     assert run.code == 2 and "error[E252]" in run.err
 
 
+def test_a_cached_answer_edited_to_say_another_licence_is_not_believed(
+    env: dict[str, str], hub: tuple[str, Counter[str]]
+) -> None:
+    """Valid JSON with the licence changed (llama3.1 -> mit), or another repository's sealed file
+    copied over this one's: the seal does not match, so the Hub is asked again (or, offline, E252)."""
+    _, requests = hub
+    check(env, "acme/llama-ft")
+    check(env, "acme/dual")
+    folder = Path(env["MODELTERMS_CACHE_DIR"]) / "hub"
+    [cached] = folder.glob("*llama-ft.json")
+    text = cached.read_text(encoding="utf-8")
+    assert "llama3.1" in text
+    cached.write_text(text.replace("llama3.1", "mit"), encoding="utf-8")
+    asked = requests["acme/llama-ft"]
+    run = check(env, "acme/llama-ft", extra=("--format", "json"))
+    assert set(licences(run)) == {"llama-3.1"} and requests["acme/llama-ft"] == asked + 1
+    [dual] = folder.glob("*dual.json")
+    cached.write_bytes(dual.read_bytes())
+    run = check(env, "acme/llama-ft", extra=("--format", "json", "--offline"))
+    assert run.code == 2 and "error[E252]" in run.err, run.out
+
+
 def test_a_model_the_index_lists_never_asks_the_hub(env: dict[str, str]) -> None:
     run = check({**env, "HF_ENDPOINT": "http://127.0.0.1:9"}, "meta-llama/Llama-3.1-8B", extra=("--format", "json"))
     assert run.code in (0, 1) and set(licences(run)) == {"llama-3.1"}

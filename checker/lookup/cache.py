@@ -167,6 +167,13 @@ def _open_folder() -> tuple[Path, bytes] | None:
     folder = cache_dir()
     if folder is None:
         return None
+    key = _trusted(folder)
+    return (folder, key) if key is not None else None
+
+
+def _trusted(folder: Path) -> bytes | None:
+    """The MAC key of the folder's files, or None: it cannot be made, is not the user's alone
+    (said once), or its secret cannot be read or made."""
     try:
         _make(folder)
         found = os.stat(folder)
@@ -176,8 +183,7 @@ def _open_folder() -> tuple[Path, bytes] | None:
     if problem is not None:
         _warn(f"{problem}: the cache is not used, every start parses the licences")
         return None
-    key = _mac_key(folder)
-    return (folder, key) if key is not None else None
+    return _mac_key(folder)
 
 
 def _make(folder: Path) -> None:
@@ -357,6 +363,49 @@ def _store(folder: Path, path: Path, prefix: str, data: bytes) -> None:
             old.unlink(missing_ok=True)
     except OSError:
         return  # read-only or full: the next start parses again
+
+
+# ---- single records: one sealed JSON object per file (the Hub's answers) ------------------------
+# The same seal as the catalogue's, bound to the kind and name the record is filed under, so a
+# record planted in the folder, doctored, or copied over another repository's is never believed.
+
+MAX_RECORD_BYTES = 256_000  # a Hub answer is a few hundred bytes; a bigger file is not ours
+
+
+def _record_path(folder: Path, kind: str, name: str) -> Path:
+    return folder / kind / (name.replace("/", "--") + ".json")
+
+
+def read_record(folder: Path, kind: str, name: str) -> dict[str, Any] | None:
+    """The record filed under `kind`/`name` in the cache folder, or None: missing, damaged,
+    doctored, not the user's alone, or the folder is not to be trusted."""
+    key = _trusted(folder)
+    if key is None:
+        return None
+    found = _read(_record_path(folder, kind, name), MAX_RECORD_BYTES)
+    if found is None:
+        return None
+    sealed = _unseal(found[0], key, kind, name)
+    if sealed is None or len(sealed.header["lines"]) != 1:
+        return None
+    try:
+        record = loads(sealed.line(0))
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def write_record(folder: Path, kind: str, name: str, record: dict[str, Any]) -> None:
+    """File `record` under `kind`/`name`, sealed; a folder that cannot be written is a no-op."""
+    key = _trusted(folder)
+    if key is None:
+        return
+    path = _record_path(folder, kind, name)
+    try:
+        _make(path.parent)
+    except OSError:
+        return
+    _store(path.parent, path, path.name, _seal(key, kind, name, {}, [dumps(record)]))
 
 
 # ---- the catalogue ----------------------------------------------------------------------------

@@ -6,7 +6,8 @@ A model card's front matter names the model's licence (`license`, a string or a 
 `huggingface_hub` (which honours `HF_ENDPOINT` and `HF_TOKEN`), imported only when a lookup is
 needed, so a check that the index answers starts no slower.
 
-Every answer is kept in the user's cache as JSON (data, never code) with the repository's revision,
+Every answer is kept in the user's cache as JSON (data, never code), sealed as the catalogue's cache
+files are (`checker.lookup.cache.write_record`), with the repository's revision,
 so a later run answers offline (`--offline` or `HF_HUB_OFFLINE=1`) and `--refresh` asks again. Every
 failure — not found, network down, rate limited, a malformed card — is a diagnostic, never a traceback.
 """
@@ -14,10 +15,8 @@ failure — not found, network down, rate limited, a malformed card — is a dia
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
-import stat
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -26,11 +25,12 @@ from typing import Any
 
 from checker.diagnostics import Kind
 from checker.errors import UnknownLicenseError
+from checker.lookup.cache import read_record, write_record
 
 # The Hub's own limit on repo ids is 96 characters per part; anything else is not worth a request.
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 _FORMAT = 1  # bump when the layout of a cached answer changes
-_MAX_CACHED_BYTES = 256_000  # a cached answer is a few hundred bytes; a bigger file is not ours
+_KIND = "hub"  # the cache files of Hub answers: <cache folder>/hub/models--ORG--NAME.json
 _MAX_NAMES = 64  # licences or base models one card may name; more is not a model card
 DEFAULT_TIMEOUT = 10.0  # seconds for one request
 RETRIES = 3  # attempts when the Hub answers 429 (rate limited) or 5xx
@@ -192,17 +192,11 @@ class Hub:
 
     # ---- the cache -------------------------------------------------------------------------
 
-    def _path(self, key: str) -> Path | None:
+    def _read_cached(self, key: str) -> HubCard | None:
         if self.cache_folder is None:
             return None
-        return self.cache_folder / "hub" / ("models--" + key.replace("/", "--") + ".json")
-
-    def _read_cached(self, key: str) -> HubCard | None:
-        path = self._path(key)
-        if path is None:
-            return None
-        data = _read_json(path)
-        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        data = read_record(self.cache_folder, _KIND, "models--" + key)
+        if data is None or data.get("format") != _FORMAT:
             return None
         try:
             card = HubCard(
@@ -223,17 +217,10 @@ class Hub:
         return card
 
     def _write_cached(self, key: str, card: HubCard) -> None:
-        path = self._path(key)
-        if path is None:
+        if self.cache_folder is None:
             return
         record = {"format": _FORMAT, **{k: v for k, v in asdict(card).items() if k != "cached"}}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}")
-            temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-            temporary.replace(path)
-        except OSError:
-            pass  # a cache that cannot be written only costs the next run a request
+        write_record(self.cache_folder, _KIND, "models--" + key, record)
 
 
 def _wait(error: Any, attempt: int) -> float:
@@ -244,27 +231,3 @@ def _wait(error: Any, attempt: int) -> float:
     except ValueError:
         given = 2.0**attempt / 2
     return max(0.0, min(given, _MAX_WAIT))
-
-
-def _read_json(path: Path) -> Any:
-    """A cached answer, or None: never through a symlink or from a file that is not ours or too big."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(descriptor)
-        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-        if not stat.S_ISREG(info.st_mode) or not mine or info.st_mode & 0o022 or info.st_size > _MAX_CACHED_BYTES:
-            return None
-        with os.fdopen(descriptor, "rb", closefd=False) as stream:
-            raw = stream.read(_MAX_CACHED_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None
