@@ -225,3 +225,24 @@ def test_a_check_the_index_answers_never_imports_huggingface_hub(env: dict[str, 
         capture_output=True, text=True, env={**os.environ, **env}, check=False,
     )  # fmt: skip
     assert done.stdout.rsplit("hub loaded:", 1)[1].split() == ["False"], done.stderr
+
+
+def test_scan_with_hub_looks_up_the_base_models_the_index_lacks(
+    env: dict[str, str], hub: tuple[str, Counter[str]]
+) -> None:
+    """A row whose base model only the Hub knows: unchecked without --hub; with it, the base's card
+    (and its own base, Llama 3.1) decides, each repository asked once for many rows; then offline."""
+    _, requests = hub
+    rows = "".join(f'{{"id": "acme/row-{n}", "base_model": "acme/plain-ft"}}\n' for n in range(3))
+    scan = ("scan", "-", "--mau", "800M", "--commercial", "--serve", "-f", "jsonl")
+    without = run_cli(*scan, env=env, stdin=rows)
+    assert '"unchecked_base_models": ["acme/plain-ft"]' in without.out, without.out
+    asked = requests["acme/plain-ft"]
+    run = run_cli(*scan, "--hub", env=env, stdin=rows)
+    assert run.code == 1, run.err
+    lines = [json.loads(line) for line in run.out.splitlines() if line.startswith("{\"model\"")]
+    assert [row["outcome"] for row in lines] == ["needs-license"] * 3, run.out
+    assert all(row["licenses"] == ["llama-3.1"] for row in lines)
+    assert requests["acme/plain-ft"] == asked + 1
+    offline = run_cli(*scan, "--hub", env={**env, "HF_HUB_OFFLINE": "1"}, stdin=rows)
+    assert offline.out.count('"needs-license"') >= 3 and requests["acme/plain-ft"] == asked + 1

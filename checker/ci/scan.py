@@ -35,6 +35,7 @@ from checker.errors import DiagnosticError
 from checker.evaluation.profile import ServiceProfile
 from checker.lookup.cards import RowError, card_fields
 from checker.lookup.catalogue import Catalogue
+from checker.lookup.hub import Hub
 from checker.lookup.resolver import Resolver
 from checker.terms.vocabulary import Outcome
 
@@ -159,10 +160,14 @@ class Scanner:
     emptied when it reaches `MEMO_SIZE` entries, so memory stays bounded however many rows pass.
     """
 
-    def __init__(self, profile: ServiceProfile, catalogue: Catalogue, index: Callable[[], ModelIndex]) -> None:
+    def __init__(
+        self, profile: ServiceProfile, catalogue: Catalogue, index: Callable[[], ModelIndex], hub: Hub | None = None
+    ) -> None:
         self.profile = profile
         self.catalogue = catalogue
-        self.resolver = Resolver(catalogue, index)
+        # With a Hub, a base model the index lacks is looked up there (each once: the Hub keeps
+        # what it read this run, and the cache what it read before).
+        self.resolver = Resolver(catalogue, index, hub=hub)
         self._outcomes: dict[str, Outcome] = {}
         self._memo: dict[Key, Classified | RowError] = {}
         self.summary = Summary()
@@ -202,6 +207,14 @@ class Scanner:
             found = self._outcomes[license_id] = self.catalogue.compiled(license_id).outcome(self.profile)
         return found
 
+    def _from_hub(self, base: str) -> list[str] | None:
+        """The licence ids of a base model from its card on the Hub (and its own bases), or None
+        when the Hub cannot tell (not found, offline and not cached, no licence): then unchecked."""
+        found = self.resolver.model(base)
+        if isinstance(found, Diagnostic) or not found.licenses:
+            return None
+        return [f.license.id for f in found.licenses]
+
     def classify(self, licenses: tuple[str, ...], bases: tuple[str, ...]) -> Classified:
         """The worst outcome of the named licences and the base models' licences, for the profile."""
         checked: dict[str, None] = {}
@@ -215,6 +228,8 @@ class Scanner:
         unchecked: list[str] = []
         for base in bases:
             base_ids = self.resolver.base_model_license_ids(base)
+            if base_ids is None and self.resolver.hub is not None:
+                base_ids = self._from_hub(base)
             if base_ids is None:
                 unchecked.append(base)
             else:

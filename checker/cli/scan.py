@@ -20,11 +20,13 @@ from checker.cli.app import (
     EXIT_FAILED,
     FailOnOption,
     LicensesDir,
+    RefreshOption,
     _catalogue,
     _index,
     _stderr,
     app,
     boundary,
+    hub_for,
 )
 from checker.cli.profile_flags import bad_option, profile_options
 from checker.diagnostics import render_all
@@ -72,6 +74,15 @@ def scan(
         bool, typer.Option("--summary", help="Print only the summary by outcome, not a line per model.")
     ] = False,
     fail_on: FailOnOption = None,
+    hub: Annotated[
+        bool,
+        typer.Option(
+            "--hub",
+            help="Look up on the Hugging Face Hub the base models the index lacks (each once; answers are cached, "
+            "and HF_HUB_OFFLINE=1 answers from the cache only). Without it, such a base model is reported unchecked.",
+        ),
+    ] = False,
+    refresh: RefreshOption = False,
     service: ServiceProfile,  # built by @profile_options from the profile flags (not a flag itself)
 ) -> None:
     """Classify many models for one profile: model → outcome, then a summary by outcome.
@@ -82,7 +93,7 @@ def scan(
     # Imported here: registering the command must not cost every other command's start.
     from checker.ci.scan import Output, Scanner, SourceKind, read_csv, read_folder, scan_items, scan_jsonl  # noqa: PLC0415
 
-    scanner = Scanner(service, _catalogue(licenses_dir), _index)
+    scanner = Scanner(service, _catalogue(licenses_dir), _index, hub_for(offline=False, refresh=refresh) if hub else None)
     bom = output_format is ScanFormat.CYCLONEDX
     if bom and summary_only:
         raise bad_option("--summary prints only the summary: it cannot be given with --format cyclonedx")
