@@ -240,7 +240,7 @@ def test_scan_with_hub_looks_up_the_base_models_the_index_lacks(
     asked = requests["acme/plain-ft"]
     run = run_cli(*scan, "--hub", env=env, stdin=rows)
     assert run.code == 1, run.err
-    lines = [json.loads(line) for line in run.out.splitlines() if line.startswith("{\"model\"")]
+    lines = [json.loads(line) for line in run.out.splitlines() if line.startswith('{"model"')]
     assert [row["outcome"] for row in lines] == ["needs-license"] * 3, run.out
     assert all(row["licenses"] == ["llama-3.1"] for row in lines)
     assert requests["acme/plain-ft"] == asked + 1

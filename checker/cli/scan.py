@@ -93,7 +93,8 @@ def scan(
     # Imported here: registering the command must not cost every other command's start.
     from checker.ci.scan import Output, Scanner, SourceKind, read_csv, read_folder, scan_items, scan_jsonl  # noqa: PLC0415
 
-    scanner = Scanner(service, _catalogue(licenses_dir), _index, hub_for(offline=False, refresh=refresh) if hub else None)
+    looked_up = hub_for(offline=False, refresh=refresh) if hub else None
+    scanner = Scanner(service, _catalogue(licenses_dir), _index, looked_up)
     bom = output_format is ScanFormat.CYCLONEDX
     if bom and summary_only:
         raise bad_option("--summary prints only the summary: it cannot be given with --format cyclonedx")
