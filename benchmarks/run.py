@@ -243,21 +243,19 @@ def startup(quick: bool) -> None:
         return statistics.median(r.wall for r in runs), statistics.median(r.cpu or 0.0 for r in runs)
 
     floor, floor_cpu = medians(times["python -c pass"])
-    typer_floor, _ = medians(times["floor: a two-option typer command, the same flags"])
+    typer_floor, typer_cpu = medians(times["floor: a two-option typer command, the same flags"])
+    # Issue 16 retired "8× python -c pass" (the CLI framework alone is above it) for targets set
+    # against the typer floor, in CPU time as well as wall time (CPU is the steadier on a busy machine).
+    targets = {"check --license llama --mau 800000000": 1.3, "  the same, --format json": 1.2}
     report("python -c pass", f"{floor * 1e3:,.1f} ms", f"CPU {floor_cpu * 1e3:,.1f} ms")
     for name in list(times)[1:]:
         wall, cpu = medians(times[name])
         words = f"{wall / floor:.1f}× python -c pass; CPU {cpu * 1e3:,.1f} ms, {cpu / max(floor_cpu, 1e-9):.1f}×"
         if not name.startswith("floor"):
-            words += f"; {wall / typer_floor:.2f}× the typer floor"
-            if "without the cache" not in name:
-                words = target(wall <= 8 * floor, words + "; target ≤ 8×")
+            words += f"; {wall / typer_floor:.2f}× the typer floor, CPU {cpu / max(typer_cpu, 1e-9):.2f}×"
+            if name in targets:
+                words = target(wall <= targets[name] * typer_floor, words + f"; target ≤ {targets[name]}×")
         report(name, f"{wall * 1e3:,.1f} ms", words)
-    if typer_floor > 8 * floor:
-        print(
-            "  (the target lies below the floor: the CLI framework alone takes "
-            f"{typer_floor / floor:.1f}× python -c pass)"
-        )
 
 
 # ---- 4: catalogue ---------------------------------------------------------------------------

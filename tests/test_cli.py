@@ -171,3 +171,22 @@ def test_the_small_commands_take_format_json_too() -> None:
     assert {u["use"] for u in uses} == {u.value for u in checker.UseCase}
     assert json.loads(run_cli("version", "--format", "json").out) == {"version": checker.__version__}
     assert json.loads(run_cli("schema", "--format", "json").out)["title"] == "modelterms policy file"
+
+
+def test_plain_str_and_bool_options_share_one_coercer_and_others_keep_their_own() -> None:
+    """The start-up lever of checker.cli.coercion: built once per type, and only for plain types."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from typer import _adapters  # noqa: PLC0415
+    from typer.models import OptionInfo  # noqa: PLC0415
+
+    from checker.cli.coercion import share_plain_adapters  # noqa: PLC0415
+
+    share_plain_adapters()
+    share_plain_adapters()  # idempotent: wrapped once
+    build = _adapters.build_leaf_adapter
+    assert build(str, OptionInfo()) is build(str, OptionInfo())
+    assert build(bool, OptionInfo()) is build(bool, OptionInfo())
+    assert build(Path, OptionInfo()) is not build(Path, OptionInfo())
+    assert build(str, OptionInfo(parser=str.upper)) is not build(str, OptionInfo(parser=str.upper))
+    assert build(str, OptionInfo()).validate_python("x") == "x"

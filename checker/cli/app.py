@@ -552,5 +552,8 @@ def _app_for(argv: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry point. A bare `modelterms` shows the help and exits 0."""
+    from checker.cli.coercion import share_plain_adapters  # noqa: PLC0415
+
+    share_plain_adapters()
     argv = sys.argv[1:] or ["--help"]
     _app_for(argv)(args=argv)
