@@ -6,7 +6,6 @@ Markdown, CSV and one self-contained HTML page. They render the analyses of `che
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import shlex
@@ -21,6 +20,7 @@ from checker.analysis.compare import Standing, TermsMatrix
 from checker.analysis.diff import ChangeKind, LicenseDiff
 from checker.analysis.flips import Change, Explanation, Flip
 from checker.analysis.space import Axis, Choice, flag_words
+from checker.cli import render_html
 from checker.cli.render import outcome_text, print_disclaimer
 from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile
 from checker.evaluation.wording import clause_meaning, condition_words, effect_text
@@ -180,62 +180,6 @@ def matrix_csv(matrix: TermsMatrix) -> str:
     return out.getvalue()
 
 
-_CSS = """
-body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid #c8c8c8; padding: .45em .6em; vertical-align: top; text-align: left; }
-thead th { background: #f0f0f0; position: sticky; top: 0; }
-th[scope=row] { background: #fafafa; min-width: 12em; }
-td { min-width: 18em; max-width: 32em; }
-.item { margin-bottom: .6em; }
-.sec { font-weight: 600; }
-blockquote { margin: .25em 0 0 0; padding-left: .6em; border-left: 3px solid #bbb; color: #444; font-style: italic; }
-.none { color: #888; }
-.o-forbidden { color: #b00020; font-weight: 700; } .o-needs-license { color: #8a1c7c; font-weight: 700; }
-.o-undetermined { color: #8a6d00; font-weight: 700; } .o-conditional { color: #00607a; font-weight: 700; }
-.o-permitted { color: #1b7a1b; font-weight: 700; }
-.disclaimer { color: #555; margin-top: 1.5em; }
-"""
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"<h1>{html.escape(title)}</h1>\n{body}\n"
-        f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>\n</body>\n</html>\n'
-    )
-
-
-def _quoted(section: str | None, text: str, quote: str | None) -> str:
-    head = f'<span class="sec">§{html.escape(section)}</span> ' if section else ""
-    block = f"<blockquote>“{html.escape(quote)}”</blockquote>" if quote else ""
-    return f'<div class="item">{head}{html.escape(text)}{block}</div>'
-
-
-def matrix_html(matrix: TermsMatrix) -> str:
-    head = "".join(f'<th scope="col">{html.escape(lic.id)}<br><small>{html.escape(lic.name)}</small></th>'
-                   for lic in matrix.licenses)  # fmt: skip
-    rows = []
-    for term, cells in matrix.rows:
-        tds = []
-        for cell in cells:
-            if cell.items:
-                tds.append("<td>" + "".join(_quoted(i.section, i.text, i.quote) for i in cell.items) + "</td>")
-            elif cell.summary:
-                tds.append(f"<td>{html.escape(cell.summary)}</td>")
-            else:
-                tds.append('<td class="none">— no clause</td>')
-        rows.append(f'<tr><th scope="row">{html.escape(term.heading)}</th>{"".join(tds)}</tr>')
-    body = (
-        "<p>Every cell is read from the licence's clauses, each beside its section and verbatim quote.</p>\n"
-        f'<table>\n<thead><tr><th scope="col">term</th>{head}</tr></thead>\n<tbody>\n'
-        + "\n".join(rows)
-        + "\n</tbody>\n</table>"
-    )
-    return _page("modelterms compare", body)
-
-
 # ---- compare: standings for a profile -----------------------------------------------------
 
 
@@ -328,28 +272,14 @@ def standings_csv(standings: Sequence[Standing]) -> str:
 
 
 def standings_html(standings: Sequence[Standing], profile: ServiceProfile) -> str:
-    rows = []
-    for s in standings:
-        outcome = s.verdict.outcome.value
-        deciding = "".join(_quoted(sec, words, q) for sec, words, q in _deciding(s)) or "—"
-        duties = "".join(_quoted(sec, words, q) for sec, words, q in _obligation_texts(s)) or "—"
-        rows.append(
-            f'<tr><th scope="row">{html.escape(s.license.id)}<br><small>{html.escape(s.license.name)}</small></th>'
-            f'<td class="o-{outcome}">{outcome}</td><td>{deciding}</td><td>{duties}</td>'
-            f"<td>{html.escape(_flip_text(s))}</td></tr>"
-        )
-    facts = html.escape(json.dumps(_profile_json(profile), ensure_ascii=False))
-    body = (
-        f"<p>Profile: <code>{facts}</code>. Best outcome first.</p>\n<table>\n<thead><tr>"
-        + "".join(
-            f'<th scope="col">{c}</th>'
-            for c in ("licence", "outcome", "deciding clause", "obligations", "nearest flip point")
-        )
-        + "</tr></thead>\n<tbody>\n"
-        + "\n".join(rows)
-        + "\n</tbody>\n</table>"
+    return render_html.standings_html(
+        standings,
+        profile,
+        deciding=[_deciding(s) for s in standings],
+        duties=[_obligation_texts(s) for s in standings],
+        flips=[_flip_text(s) for s in standings],
+        flags=profile_flags(profile),
     )
-    return _page("modelterms compare", body)
 
 
 # ---- diff ---------------------------------------------------------------------------------

@@ -24,11 +24,11 @@ from checker.analysis.diff import diff
 from checker.analysis.flips import explain
 from checker.cli.app import FormatOption, LicensesDir, OutputFormat, _catalogue, app, boundary
 from checker.cli.profile_flags import bad_option, profile_error, profile_options, revenue_amount, use_case, whole_number
+from checker.cli.render_html import matrix_html
 from checker.cli.render_terms import (
     diff_json,
     explain_json,
     matrix_csv,
-    matrix_html,
     matrix_json,
     matrix_markdown,
     print_diff,
