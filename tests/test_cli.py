@@ -171,3 +171,11 @@ def test_the_small_commands_take_format_json_too() -> None:
     assert {u["use"] for u in uses} == {u.value for u in checker.UseCase}
     assert json.loads(run_cli("version", "--format", "json").out) == {"version": checker.__version__}
     assert json.loads(run_cli("schema", "--format", "json").out)["title"] == "modelterms policy file"
+
+
+def test_names_with_brackets_are_text_not_rich_markup() -> None:
+    listed = run_cli("list")
+    assert listed.code == 0
+    assert "FLUX.1 [dev] Non-Commercial License" in listed.out
+    checked = run_cli("check", "-l", "flux-1-dev-non-commercial", "--commercial")
+    assert "FLUX.1 [dev] Non-Commercial License" in checked.out
