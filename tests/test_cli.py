@@ -190,3 +190,11 @@ def test_plain_str_and_bool_options_share_one_coercer_and_others_keep_their_own(
     assert build(Path, OptionInfo()) is not build(Path, OptionInfo())
     assert build(str, OptionInfo(parser=str.upper)) is not build(str, OptionInfo(parser=str.upper))
     assert build(str, OptionInfo()).validate_python("x") == "x"
+
+
+def test_names_with_brackets_are_text_not_rich_markup() -> None:
+    listed = run_cli("list")
+    assert listed.code == 0
+    assert "FLUX.1 [dev] Non-Commercial License" in listed.out
+    checked = run_cli("check", "-l", "flux-1-dev-non-commercial", "--commercial")
+    assert "FLUX.1 [dev] Non-Commercial License" in checked.out

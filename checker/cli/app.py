@@ -406,16 +406,17 @@ def list_licenses(
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json.dumps({"licenses": rows, "families": catalogue.family_names()}, indent=2) + "\n")
         return
+    from rich.markup import escape  # noqa: PLC0415 - a name's "[dev]" is text, not rich markup
+
     table = _table("modelterms catalogue")
     for column in ("id", "name", "family", "date", "also", "verified"):
         table.add_column(column)
     for row in rows:
-        table.add_row(
-            row["id"], row["name"], row["family"] or "", row["date"] or "", ", ".join(row["also"]), row["verification"]
-        )
+        cells = (row["id"], row["name"], row["family"] or "", row["date"] or "", ", ".join(row["also"]))
+        table.add_row(*(escape(c) for c in cells), row["verification"])
     console = _console()
     console.print(table)
-    console.print("families: " + ", ".join(catalogue.family_names()))
+    console.print("families: " + ", ".join(catalogue.family_names()), markup=False)
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -463,6 +464,8 @@ def list_models(
         }
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return
+    from rich.markup import escape  # noqa: PLC0415 - ids and names are text, not rich markup
+
     console = _console()
     table = _table("modelterms model index")
     table.add_column("model", no_wrap=True)
@@ -472,9 +475,9 @@ def list_models(
         licences = ", ".join(
             i.license_id + ("" if i.via.id == e.id else f" (via {i.via.id})") for i in index.licenses_of(e.id)
         )
-        table.add_row(
-            e.id, licences, e.modality.value if e.modality else "", e.parameters or "", ", ".join(index.names_of(e))
-        )
+        modality = e.modality.value if e.modality else ""
+        cells = (e.id, licences, modality, e.parameters or "", ", ".join(index.names_of(e)))
+        table.add_row(*(escape(c) for c in cells))
     console.print(table)
     if patterns:
         from rich.text import Text  # noqa: PLC0415 - a glob's `[…]` is not markup
@@ -483,7 +486,7 @@ def list_models(
         for column in ("pattern", "licences", "except"):
             shown.add_column(column, no_wrap=column == "pattern")
         for p in patterns:
-            shown.add_row(Text(p.match), ", ".join(p.licenses), Text(", ".join(p.exceptions)))
+            shown.add_row(Text(p.match), escape(", ".join(p.licenses)), Text(", ".join(p.exceptions)))
         console.print(shown)
     if renamed:
         console.print("renamed: " + ", ".join(f"{r.old} → {r.new}" for r in renamed), markup=False)

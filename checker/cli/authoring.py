@@ -268,7 +268,7 @@ def fmt(
             if changes
             else f"{_files(len(files))} already formatted"
         )
-        console(stderr=True).print(summary)
+        console(stderr=True).print(summary, markup=False)
         if changes:
             raise typer.Exit(EXIT_FAILED)
         return

@@ -35,7 +35,7 @@ def outcome_text(outcome: Outcome) -> Text:
 
 
 def print_disclaimer(console: Console) -> None:
-    console.print(Text(escape(DISCLAIMER), style="dim"))
+    console.print(Text(DISCLAIMER, style="dim"))
 
 
 def _summary_table(report: Report) -> Table:
@@ -45,7 +45,7 @@ def _summary_table(report: Report) -> Table:
     table.add_column("deciding clauses")
     for result in report.results:
         deciding = ", ".join(f"§{r.section} {r.clause}" for r in result.reasons) or "—"
-        table.add_row(result.license, outcome_text(result.outcome), deciding)
+        table.add_row(escape(result.license), outcome_text(result.outcome), escape(deciding))
     return table
 
 
@@ -128,7 +128,11 @@ def print_policy_text(report: PolicyReport, console: Console) -> None:
         verdict = finding.verdict
         deciding = ", ".join(r.clause for r in verdict.reasons) or "—"
         table.add_row(
-            finding.entry.label, verdict.license, outcome_text(verdict.outcome), deciding, ", ".join(finding.waived)
+            escape(finding.entry.label),
+            escape(verdict.license),
+            outcome_text(verdict.outcome),
+            escape(deciding),
+            escape(", ".join(finding.waived)),
         )
     console.print(table)
     for finding in report.findings:

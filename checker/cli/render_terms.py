@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -148,9 +149,9 @@ def print_matrix(matrix: TermsMatrix, console: Console) -> None:
     table = Table(title="modelterms compare", title_justify="left", show_lines=True)
     table.add_column("term")
     for lic in matrix.licenses:
-        table.add_column(lic.id, overflow="fold")
+        table.add_column(escape(lic.id), overflow="fold")
     for term, cells in matrix.rows:
-        table.add_row(term.heading, *(c.summary or "—" for c in cells))
+        table.add_row(escape(term.heading), *(escape(c.summary or "—") for c in cells))
     console.print(table)
     console.print(Text("—: no clause of the licence concerns the term.", style="dim"))
     _disclaimer(console)
@@ -232,11 +233,11 @@ def print_standings(standings: Sequence[Standing], console: Console) -> None:
         table.add_column(column, overflow="fold")
     for s in standings:
         table.add_row(
-            s.license.id,
+            escape(s.license.id),
             outcome_text(s.verdict.outcome),
-            "\n".join(f"§{sec} {words}" for sec, words, _ in _deciding(s)) or "—",
-            "\n".join(f"§{sec} {words}" for sec, words, _ in _obligation_texts(s)) or "—",
-            _flip_text(s),
+            escape("\n".join(f"§{sec} {words}" for sec, words, _ in _deciding(s)) or "—"),
+            escape("\n".join(f"§{sec} {words}" for sec, words, _ in _obligation_texts(s)) or "—"),
+            escape(_flip_text(s)),
         )
     console.print(table)
     _disclaimer(console)
@@ -367,7 +368,9 @@ def print_diff(result: LicenseDiff, console: Console) -> None:
     a, b = result.before.id, result.after.id
     console.print(Text(f"modelterms diff {a} → {b}", style="bold"))
     if result.identical:
-        console.print(f"No difference: {a} and {b} have the same clauses, and every profile gets the same outcome.")
+        console.print(
+            f"No difference: {a} and {b} have the same clauses, and every profile gets the same outcome.", markup=False
+        )
         _explored(result, console)
         _disclaimer(console)
         return
