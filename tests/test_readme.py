@@ -25,8 +25,9 @@ def catalogue_table() -> str:
     for lic in sorted(checker.catalogue().licenses, key=lambda x: (x.family or x.id, x.id)):
         names = sorted({*lic.aliases, *lic.hf_tags, *([lic.spdx] if lic.spdx else [])} - {lic.id})
         also = ", ".join(f"`{n}`" for n in names)
-        if lic.family:
-            also = (also + ", " if also else "") + f"family `{lic.family}`"
+        if lic.families:
+            word = "family" if len(lic.families) == 1 else "families"
+            also = (also + ", " if also else "") + f"{word} " + ", ".join(f"`{f}`" for f in lic.families)
         rows.append(f"| `{lic.id}` | {lic.name} | {lic.licensor} | {also} | {LEVEL[lic.verification.value]} |")
     return "\n".join(rows)
 
