@@ -42,7 +42,7 @@ from checker.terms.vocabulary import Outcome
 if TYPE_CHECKING:
     from checker.lookup.models import ModelIndex
 
-try:  # an optional extra (`pip install modelterms[fast]`): about twice as fast to parse a dump
+try:  # a dependency (about twice as fast as json on a dump); json where it is missing
     import orjson
 
     _loads: Callable[[bytes], Any] = orjson.loads
