@@ -6,14 +6,17 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.diagnostics import Kind
 from checker.diagnostics.span import Span
 from checker.errors import LicenseFileError
 from checker.inputs.textfile import NotText, decode_text
 from checker.terms import model
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 # No licence comes near this (the longest bundled file is ~25 KB); a bigger file is refused
 # before it is read into memory.

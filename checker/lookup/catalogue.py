@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,8 @@ from checker.resources import license_files
 from checker.terms import model
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from checker.evaluation.compiled import CompiledLicense
 
 LICENSE_SUFFIX = ".terms"

@@ -11,7 +11,7 @@ here for the whole catalogue. How a group is read depends on the fact it describ
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 
 # Member states of the European Union (EU-27, since 1 February 2020), by ISO 3166-1 alpha-2 code.
 # Source: https://european-union.europa.eu/principles-countries-history/eu-countries_en
@@ -29,7 +29,13 @@ EFTA: frozenset[str] = frozenset({"IS", "LI", "NO", "CH"})
 @cache
 def countries() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code → English short name (shipped as `checker/terms/iso3166.tsv`)."""
-    text = files("checker.terms").joinpath("iso3166.tsv").read_text(encoding="utf-8")
+    shipped = Path(__file__).with_name("iso3166.tsv")
+    if shipped.is_file():  # a wheel or a checkout on disk: no importlib.resources (see checker.resources)
+        text = shipped.read_text(encoding="utf-8")
+    else:
+        from importlib.resources import files  # noqa: PLC0415 - a package imported from a zip archive
+
+        text = files("checker.terms").joinpath("iso3166.tsv").read_text(encoding="utf-8")
     table: dict[str, str] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
