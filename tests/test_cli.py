@@ -19,10 +19,14 @@ def test_done_criterion_every_llama_version_needs_a_license(cli: object) -> None
     llama = checker.catalogue().families["llama"]
     assert len(llama) >= 6
     for license in llama:
-        assert re.search(rf"│ {re.escape(license.id)}\s+│ needs-license\s+│", run.out), run.out
-        clause = license.clause("additional-commercial-terms")
-        assert clause.quote[:60] in " ".join(run.out.split())
+        assert re.search(rf"^{re.escape(license.id)}: needs-license — ", run.out, re.MULTILINE), run.out
     assert "not legal advice" in run.out
+    full = run_cli("check", "--license", "llama", "--mau", "800000000", "--details")
+    for license in llama:
+        assert re.search(rf"│ {re.escape(license.id)}\s+│ needs-license\s+│", full.out), full.out
+        clause = license.clause("additional-commercial-terms")
+        assert clause.quote[:60] in " ".join(full.out.split())
+    assert "not legal advice" in full.out
 
 
 def test_json_contract(cli: object) -> None:
@@ -198,3 +202,41 @@ def test_names_with_brackets_are_text_not_rich_markup() -> None:
     assert "FLUX.1 [dev] Non-Commercial License" in listed.out
     checked = run_cli("check", "-l", "flux-1-dev-non-commercial", "--commercial")
     assert "FLUX.1 [dev] Non-Commercial License" in checked.out
+
+
+def test_several_models_each_get_a_heading_with_their_worst_outcome_then_their_licences() -> None:
+    models = ("openai/gpt-oss-20b", "google/gemma-3-4b-it", "Qwen/Qwen2.5-7B-Instruct")
+    run = run_cli("check", *(a for m in models for a in ("-m", m)), "--commercial", env={"COLUMNS": "80"})
+    lines = run.out.splitlines()
+    headings = [i for i, line in enumerate(lines) if line.split(":")[0] in models]
+    assert [lines[i].split(":")[0] for i in headings] == list(models), run.out
+    assert lines[headings[0]].startswith("openai/gpt-oss-20b: conditional (the worst of its 2 licences)")
+    assert lines[headings[1]].startswith("google/gemma-3-4b-it: undetermined")
+    assert lines[headings[2]].startswith("Qwen/Qwen2.5-7B-Instruct: conditional")
+    # each model's licences follow it, indented, before the next model's heading
+    assert lines[headings[0] + 1].startswith("  gpt-oss-usage-policy: conditional")
+    assert any(line.startswith("  apache-2.0: conditional") for line in lines[headings[0] : headings[1]])
+    assert lines[headings[1] + 1].startswith("  gemma: undetermined")
+    assert lines[headings[2] + 1].startswith("  apache-2.0: conditional")
+
+
+def test_the_default_answer_is_short_and_details_gives_every_clause() -> None:
+    args = ("check", "--license", "llama", "--mau", "800000000")
+    short = run_cli(*args, env={"COLUMNS": "80"})
+    full = run_cli(*args, "--details", env={"COLUMNS": "80"})
+    assert short.code == full.code == 1
+    assert len(short.out.splitlines()) < 40 < len(full.out.splitlines())
+    assert "--details for every clause" in short.out
+    assert short.out.rstrip().endswith("it is not legal advice.")
+    # the deciding clause is quoted once; the others point to it
+    assert short.out.count("you must request a license from Meta") == 1
+    assert short.out.count("§2 Additional Commercial Terms: as for llama-2 above") == 5
+    # a missing fact is asked once, for every licence it concerns
+    assert short.out.count("Is the model used only as an end user") == 1
+    assert "source:" not in short.out and "source:" in full.out
+
+
+def test_without_use_the_use_question_is_asked_once() -> None:
+    run = run_cli("check", "--license", "llama-3.1", "--commercial", "--serve", env={"COLUMNS": "80"})
+    assert run.out.count("What does the service use the model for") == 1, run.out
+    assert len(run.out.splitlines()) < 40

@@ -280,3 +280,13 @@ def test_cli_diff_without_the_solver_says_it_enumerated_and_was_bounded(cli: obj
     assert "pip install 'modelterms[solver]'" in done.out
     assert "bounded: use: combinations of at most" in done.out
     assert "nowhere" not in done.out and "none found by the enumeration, which was bounded" in done.out
+
+
+def test_diff_opens_with_a_three_line_summary(cli: object) -> None:
+    run = run_cli("diff", "llama-3", "llama-3.1", env={"COLUMNS": "80"})
+    assert run.code == 0
+    lines = run.out.splitlines()
+    assert lines[0] == "modelterms diff llama-3 → llama-3.1"
+    assert lines[1] == "header: name, version, released, sources"
+    assert lines[2].startswith("clauses: ") and "changed" in lines[2]
+    assert lines[3].startswith("the outcome differs in ") and "regions of profiles" in lines[3]

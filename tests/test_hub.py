@@ -69,8 +69,11 @@ def test_a_two_step_chain_of_unknown_fine_tunes_resolves_to_its_base_licence(env
 def test_the_text_output_says_where_each_licence_came_from(env: dict[str, str]) -> None:
     run = check(env, "acme/ft-of-ft")
     text = " ".join(run.out.split())  # the terminal wraps long lines
-    assert "acme/ft-of-ft via base model meta-llama/Llama-3.1-8B" in text
-    assert "from its model card on the Hugging Face Hub" in text
+    assert text.startswith("acme/ft-of-ft: undetermined llama-3.1: undetermined — "), text
+    assert "(via base model meta-llama/Llama-3.1-8B)" in text
+    full = " ".join(check(env, "acme/ft-of-ft", extra=("--details",)).out.split())
+    assert "acme/ft-of-ft via base model meta-llama/Llama-3.1-8B" in full
+    assert "from its model card on the Hugging Face Hub" in full
 
 
 @pytest.mark.parametrize(

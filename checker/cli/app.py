@@ -239,6 +239,9 @@ def check(
         ),
     ] = CheckFormat.TEXT,
     fail_on: FailOnOption = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Text: every deciding clause with its facts, notes and source.")
+    ] = False,
     service: ServiceProfile,  # built by @profile_options from the profile flags (not a flag itself)
 ) -> None:
     """Check a service profile against licences (--license) or models (--model).
@@ -264,7 +267,7 @@ def check(
     else:
         from checker.cli.render import print_text  # noqa: PLC0415 - rich only for text output
 
-        print_text(report, _console())
+        print_text(report, _console(), details=details)
     if report.fails(fail_on or DEFAULT_FAIL_ON):
         raise typer.Exit(EXIT_FAILED)
 

@@ -108,7 +108,97 @@ _VERIFICATION_WORDS = {
 }
 
 
-def print_text(report: Report, console: Console) -> None:
+def print_text(report: Report, console: Console, *, details: bool = False) -> None:
+    """The answer of `check`: short by default (the verdict per model and licence, the deciding clause
+    quoted once, obligations one line each, each open question asked once), every clause with
+    `details`."""
+    if details:
+        _print_details(report, console)
+        return
+    groups: dict[str | None, list[LicenseVerdict]] = {}
+    for result in report.results:
+        groups.setdefault(result.model, []).append(result)
+    quoted: dict[tuple[str, str, str], str] = {}  # (clause id, section, meaning) -> the licence it was quoted for
+    for model, results in groups.items():
+        indent = 0
+        if model is not None:
+            worst = min((r.outcome for r in results), key=lambda o: o.severity)
+            head = Text.assemble((model, "bold"), ": ", outcome_text(worst))
+            if len(results) > 1:
+                head.append(f" (the worst of its {len(results)} licences)")
+            console.print(head)
+            indent = 2
+        for result in results:
+            console.print(Padding(_short(result, quoted, via_shown=model is not None), (0, 0, 0, indent)))
+        console.print()
+    questions = _questions(report.results)
+    if questions:
+        console.print(Text("to decide, answer:", style="bold"))
+        for question, (fact, licences) in questions.items():
+            which = ", ".join(licences) if len(licences) <= 3 else f"{len(licences)} licences"
+            console.print(Padding(Text(f"• {question} ({fact}; {which})"), (0, 0, 0, 2)))
+        console.print()
+    assumptions = report.assumptions
+    for assumption in assumptions[:1] if len(assumptions) > 2 else assumptions:
+        console.print(Text(f"assumed: {assumption}", style="yellow"))
+    if len(assumptions) > 2:
+        console.print(Text(f"and {len(assumptions) - 1} more assumptions (--details)", style="yellow"))
+    console.print(Text("--details for every clause, its facts, notes and source", style="dim"))
+    print_disclaimer(console)
+
+
+def _short(result: LicenseVerdict, quoted: dict[tuple[str, str, str], str], *, via_shown: bool) -> Group:
+    """One licence's verdict in a few lines. A deciding clause with the same id and meaning as one
+    already quoted for another licence (the Llama versions' §2) points to it instead of quoting again."""
+    head = Text.assemble((result.license, "bold"), ": ", outcome_text(result.outcome), f" — {result.name}")
+    if via_shown and result.model_via and result.model_via != result.model:
+        head.append(f" (via base model {result.model_via})", style="dim")
+    parts: list[Any] = [head]
+    if result.verification is not Verification.PRIMARY:
+        parts.append(Padding(Text(_VERIFICATION_WORDS[result.verification], style="yellow"), (0, 0, 0, 2)))
+    reasons = result.deciding_reasons
+    if reasons:
+        first = reasons[0]
+        title = f"§{first.section}" + (f" {first.heading}" if first.heading else "")
+        key = (first.clause, title, first.explanation)
+        if key in quoted:
+            line = Text.assemble((title, "bold"), f": as for {quoted[key]} above")
+            parts.append(Padding(line, (0, 0, 0, 2)))
+        else:
+            quoted[key] = result.license
+            parts.append(Padding(Text.assemble((title, "bold"), ": ", first.explanation), (0, 0, 0, 2)))
+            parts.append(Padding(Text(f"“{first.quote}”", style="italic dim"), (0, 0, 0, 4)))
+        if len(reasons) > 1:
+            more = f"and {len(reasons) - 1} more deciding clause" + ("" if len(reasons) == 2 else "s")
+            parts.append(Padding(Text(f"{more} (--details)", style="dim"), (0, 0, 0, 2)))
+    if result.obligations and not result.outcome.refuses:
+        parts.append(Padding(Text("obligations:", style="bold"), (0, 0, 0, 2)))
+        for item in result.obligations:
+            duty = f"• §{item.section} {item.duty.value}" + (f" “{item.text}”" if item.text else "")
+            if item.applies is None and item.condition:
+                duty += f" — if {item.condition}"
+            if item.met is False:
+                duty += " — NOT MET"
+            parts.append(Padding(Text(duty, no_wrap=True, overflow="ellipsis"), (0, 0, 0, 4)))
+    return Group(*parts)
+
+
+def _questions(results: tuple[LicenseVerdict, ...]) -> dict[str, tuple[str, list[str]]]:
+    """Each question that would decide a result, once, with its fact and the licences it concerns."""
+    asked: dict[str, tuple[str, list[str]]] = {}
+    for result in results:
+        # An undetermined result waits on every fact it lacks; any other on those of its deciding clauses.
+        missing = [*(m for r in result.deciding_reasons for m in r.missing_facts)]
+        if result.outcome is Outcome.UNDETERMINED:
+            missing += result.missing_facts
+        for fact in missing:
+            _, licences = asked.setdefault(fact.question, (fact.fact, []))
+            if result.license not in licences:
+                licences.append(result.license)
+    return asked
+
+
+def _print_details(report: Report, console: Console) -> None:
     console.print(_summary_table(report))
     for result in report.results:
         console.print()

@@ -374,6 +374,8 @@ def print_diff(result: LicenseDiff, console: Console) -> None:
         _explored(result, console)
         _disclaimer(console)
         return
+    for summary in diff_summary(result):
+        console.print(summary, markup=False)
     if result.fields:
         console.print()
         console.print(Text("header", style="bold"))
@@ -423,6 +425,25 @@ def print_diff(result: LicenseDiff, console: Console) -> None:
             )
     _explored(result, console)
     _disclaimer(console)
+
+
+def diff_summary(result: LicenseDiff) -> list[str]:
+    """The three lines `diff` opens with: the header, the clauses, and where outcomes differ."""
+    fields = ", ".join(f.field for f in result.fields)
+    kinds = [c.kind for c in result.clauses]
+    counts = ", ".join(f"{kinds.count(k)} {k.value}" for k in ChangeKind if kinds.count(k))
+    regions = len(result.regions)
+    if regions:
+        where = f"the outcome differs in {regions} region{'s' if regions != 1 else ''} of profiles (below)"
+    elif result.exploration.engine.exact:
+        where = "the outcome is the same for every profile (proved by the solver)"
+    else:
+        where = "no profile found whose outcome differs (the enumeration was bounded)"
+    return [
+        f"header: {fields or 'the same'}",
+        f"clauses: {counts or 'the same'}",
+        where,
+    ]
 
 
 def _case_label(verdicts: Sequence[LicenseVerdict]) -> str:
