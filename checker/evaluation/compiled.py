@@ -252,14 +252,15 @@ def _generate(license: model.License) -> tuple[str, dict[str, object]]:
     combine = _combine_source(license, effective, src)
 
     reads = [f"    {local} = p.{name}" for name, local in src.fields.items()]
-    truths = ", ".join(raw[c.id] for c in license.clauses)
+    # `(a,)` for one clause, `()` for none: `(,)` is a syntax error (issue 14, a licence with no clauses).
+    truths = "".join(f"{raw[c.id]}, " for c in license.clauses)
     source = "\n".join(
         [
             f"# compiled from licence {license.id!r}",
             "def truths(p):",
             *reads,
             *body,
-            f"    return ({truths},)",
+            f"    return ({truths})",
             "",
             "def outcome(p):",
             *reads,

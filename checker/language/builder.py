@@ -131,9 +131,10 @@ class _Builder:
                         suggestion = hint(target, written) or ""
                         self.report(Kind.UNKNOWN_CLAUSE(clause.effect.span, name=target, suggestion=suggestion))
         # A companion document (`applies-with`) may have no grant of its own: the licence it
-        # accompanies grants the use.
+        # accompanies grants the use. A file with no clauses at all grants nothing either (issue 14:
+        # it used to build as `permitted` for everyone).
         companion = any(f.key == "applies-with" for f in self.file.header.fields)
-        if clauses and not companion and not any(isinstance(c.effect, model.Permits) for c in clauses):
+        if not companion and not any(isinstance(c.effect, model.Permits) for c in clauses):
             self.report(Kind.NO_GRANT(self.file.header.span))
 
     # ---- the whole file ------------------------------------------------------------------

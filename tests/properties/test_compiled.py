@@ -40,3 +40,12 @@ def test_the_compiled_licence_renders_the_reference_verdict() -> None:
 
 def test_a_catalogue_compiles_each_licence_once() -> None:
     assert CATALOGUE.compiled("llama-3.1") is CATALOGUE.compiled("llama3.1")
+
+
+def test_a_licence_without_clauses_compiles_and_agrees_with_the_reference() -> None:
+    # Issue 14: the generated `truths` returned `(,)`, a SyntaxError, for a licence with no clauses.
+    license = CATALOGUE.get("mit").model_copy(update={"clauses": ()})
+    compiled = compile_license(license)
+    profile = ServiceProfile(commercial=True)
+    assert compiled.outcome(profile) is checker.evaluate(license, profile).outcome
+    assert compiled.decide(profile).deciding == ()
