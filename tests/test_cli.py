@@ -240,3 +240,11 @@ def test_without_use_the_use_question_is_asked_once() -> None:
     run = run_cli("check", "--license", "llama-3.1", "--commercial", "--serve", env={"COLUMNS": "80"})
     assert run.out.count("What does the service use the model for") == 1, run.out
     assert len(run.out.splitlines()) < 40
+
+
+def test_the_short_answer_names_the_facts_each_version_read(cli: object) -> None:
+    """"As for llama-2 above" must not hide that each Llama version measures its own month."""
+    run = run_cli("check", "--license", "llama", "--mau", "800000000")
+    assert run.code == 1
+    for month in ("2023-06", "2024-03", "2024-06", "2024-08", "2024-11"):
+        assert f"mau in {month}: 800,000,000" in run.out, month

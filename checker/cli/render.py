@@ -162,11 +162,15 @@ def _short(result: LicenseVerdict, quoted: dict[tuple[str, str, str], str], *, v
         title = f"§{first.section}" + (f" {first.heading}" if first.heading else "")
         key = (first.clause, title, first.explanation)
         if key in quoted:
-            line = Text.assemble((title, "bold"), f": as for {quoted[key]} above")
+            # The same words may read different facts (each Llama version measures its own month).
+            used = "; ".join(f"{fact}: {value}" for fact, value in first.facts.items())
+            line = Text.assemble((title, "bold"), f": as for {quoted[key]} above" + (f" ({used})" if used else ""))
             parts.append(Padding(line, (0, 0, 0, 2)))
         else:
             quoted[key] = result.license
-            parts.append(Padding(Text.assemble((title, "bold"), ": ", first.explanation), (0, 0, 0, 2)))
+            used = "; ".join(f"{fact}: {value}" for fact, value in first.facts.items())
+            words = first.explanation + (f" ({used})" if used else "")
+            parts.append(Padding(Text.assemble((title, "bold"), ": ", words), (0, 0, 0, 2)))
             parts.append(Padding(Text(f"“{first.quote}”", style="italic dim"), (0, 0, 0, 4)))
         if len(reasons) > 1:
             more = f"and {len(reasons) - 1} more deciding clause" + ("" if len(reasons) == 2 else "s")
