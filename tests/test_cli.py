@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import CORE_LICENSES, run_cli
 
 import checker
@@ -243,8 +245,31 @@ def test_without_use_the_use_question_is_asked_once() -> None:
 
 
 def test_the_short_answer_names_the_facts_each_version_read(cli: object) -> None:
-    """"As for llama-2 above" must not hide that each Llama version measures its own month."""
+    """ "As for llama-2 above" must not hide that each Llama version measures its own month."""
     run = run_cli("check", "--license", "llama", "--mau", "800000000")
     assert run.code == 1
     for month in ("2023-06", "2024-03", "2024-06", "2024-08", "2024-11"):
         assert f"mau in {month}: 800,000,000" in run.out, month
+
+
+PLUGINS = """
+import sys
+from checker.cli.app import main
+sys.argv = ["modelterms", "check", "--license", "llama", "--mau", "800000000", "--format", "json"]
+try:
+    main()
+except SystemExit:
+    pass
+from pydantic.plugin import _loader
+print("\\nplugins looked up:", _loader._plugins is not None)
+"""
+
+
+@pytest.mark.parametrize(("setting", "looked_up"), [(None, "False"), ("", "True")])
+def test_a_command_does_not_look_for_pydantic_plugins_unless_the_user_asks(setting: str | None, looked_up: str) -> None:
+    """The entry-point scan costs a start ≈ 12 ms; a value the user set is kept (here: empty = plugins on)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    done = subprocess.run([sys.executable, "-c", PLUGINS], capture_output=True, text=True, env=env, check=False)
+    assert done.stdout.rsplit("plugins looked up:", 1)[1].split() == [looked_up], done.stderr
