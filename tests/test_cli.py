@@ -221,3 +221,22 @@ def test_without_use_the_use_question_is_asked_once() -> None:
     run = run_cli("check", "--license", "llama-3.1", "--commercial", "--serve", env={"COLUMNS": "80"})
     assert run.out.count("What does the service use the model for") == 1, run.out
     assert len(run.out.splitlines()) < 40
+
+
+def test_every_command_help_has_examples_and_metavars_as_typed_at_80_columns() -> None:
+    from checker.cli.app import full_app  # noqa: PLC0415
+
+    registered = full_app().registered_commands
+    commands = sorted(c.name or c.callback.__name__ for c in registered if c.callback and not c.hidden)
+    assert len(commands) >= 15
+    top = run_cli("--help", env={"COLUMNS": "80"})
+    assert top.code == 0
+    assert "..." not in top.out.split("Commands:")[1], top.out  # summaries wrap, never cut
+    for name in commands:
+        run = run_cli(name, "--help", env={"COLUMNS": "80"})
+        assert run.code == 0, name
+        assert "Examples:\n    modelterms " + name in run.out, run.out
+        assert not re.search(r"<[a-z][^>]*>|\{[a-z]+\}", run.out), run.out  # not `<list[str]>`, `{before}`
+        assert max(len(line) for line in run.out.splitlines()) <= 80, name
+    assert "--mau N|YYYY-MM=N" in run_cli("check", "--help", env={"COLUMNS": "80"}).out
+    assert "Usage: modelterms diff [OPTIONS] BEFORE AFTER" in run_cli("diff", "--help").out

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, assert_never
 
 import typer
+import typer.core
 
 from checker._version import __version__
 from checker.ci.report import Report, json_text
@@ -45,7 +46,82 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
 
+# How each option's value reads in `--help`: as the user types it, not as Python types it
+# (`<list[str]>`). An option not named here gets its choices (`text|json`) or its name in capitals.
+_METAVARS = {
+    "--license": "NAME",
+    "--model": "MODEL",
+    "--licenses-dir": "DIR",
+    "--mau": "N|YYYY-MM=N",
+    "--dau": "N",
+    "--revenue": "USD",
+    "--domicile": "CODE",
+    "--market": "CODE",
+    "--use": "USE",
+    "--derivative-name": "NAME",
+    "--profile": "FILE",
+    "--policy": "FILE",
+    "--output": "FILE",
+    "--family": "FAMILY",
+    "--exclude": "GLOB",
+    "--assume": "FACT=VALUE",
+    "--input": "FILE",
+    "--write-hashes": "FILE",
+}
+
+
+def _metavar(param: Any) -> str | None:
+    """Typer vendors its own click, so parameters are told apart by what they say of themselves."""
+    if param.param_type_name == "argument":
+        return str(param.name or "").upper().replace("_", "-")
+    if param.param_type_name != "option" or param.is_flag or param.count:
+        return None
+    named = next((_METAVARS[o] for o in param.opts if o in _METAVARS), None)
+    if named:
+        return named
+    choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+    if choices:
+        return "|".join(str(getattr(c, "value", c)) for c in choices)
+    return str(param.name or "value").upper().replace("_", "-")
+
+
+def examples(*lines: str) -> str:
+    """A command's `--help` epilog: its examples, kept line by line (click's `\\b`), each under 78
+    columns so that they read at 80."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+class _Group(typer.core.TyperGroup):
+    """The command group: metavars as the user types them, and command summaries that are wrapped,
+    not cut, at the terminal's width."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        params: list[Any] = list(command.params) if command else []
+        for param in params:
+            param.metavar = _metavar(param) or param.metavar
+            if param.param_type_name == "argument":
+                # typer writes a required argument as `{before}` and adds its Python type (`<str>`):
+                # usage reads `BEFORE AFTER`, `[SEARCH]`, `[PATHS]...`, as the user types them.
+                usage = str(param.metavar) if param.required else f"[{param.metavar}]"
+                usage += "..." if param.nargs != 1 else ""
+                param.get_usage_pieces = lambda ctx, usage=usage: [usage]
+                param.display_type_rich = lambda ctx: None
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=300)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="modelterms",
     help="May our service use this model, and on what conditions? Checks a service profile against "
     "open-weight AI model licences, clause by clause. Informs decisions; not legal advice.",
@@ -202,7 +278,12 @@ def _catalogue(extra_folders: list[Path]) -> Catalogue:
     return Catalogue(licenses)
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "modelterms check -l llama --mau 800M",
+        "modelterms check -m meta-llama/Llama-3.1-8B --mau 2M --commercial --serve",
+    )
+)
 @boundary
 @profile_options
 def check(
@@ -272,7 +353,9 @@ def check(
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command("policy")
+@app.command(
+    "policy", epilog=examples("modelterms policy", "modelterms policy --policy ci.yaml -f sarif -o modelterms.sarif")
+)
 @boundary
 def run_policy(
     policy: Annotated[
@@ -351,16 +434,13 @@ def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: 
             assert_never(output_format)
 
 
-@app.command("schema")
+@app.command("schema", epilog=examples("modelterms schema > modelterms.schema.json"))
 def print_schema(
     output_format: Annotated[
         SchemaFormat, typer.Option("--format", "-f", help="json: the schema is JSON (the only format).")
     ] = SchemaFormat.JSON,
 ) -> None:
-    """Print the JSON Schema of the policy file (for editors).
-
-    Example: modelterms schema > modelterms.schema.json
-    """
+    """Print the JSON Schema of the policy file (for editors)."""
     from checker.ci.policy import PolicyFile  # noqa: PLC0415
 
     schema = PolicyFile.model_json_schema(by_alias=True)
@@ -369,7 +449,9 @@ def print_schema(
     sys.stdout.write(json.dumps(schema, indent=2) + "\n")
 
 
-@app.command("list")
+@app.command(
+    "list", epilog=examples("modelterms list --family llama", "modelterms list --non-commercial --format json")
+)
 @boundary
 def list_licenses(
     family: Annotated[str | None, typer.Option("--family", help="Only licences of this family.")] = None,
@@ -433,7 +515,7 @@ def list_licenses_alias(output_format: FormatOption = OutputFormat.TEXT, license
     list_licenses(output_format=output_format, licenses_dir=licenses_dir)
 
 
-@app.command("models")
+@app.command("models", epilog=examples('modelterms models "Mistral Large"', "modelterms models -l apache-2.0"))
 @boundary
 def list_models(
     search: Annotated[
@@ -495,7 +577,7 @@ def list_models(
         console.print("renamed: " + ", ".join(f"{r.old} → {r.new}" for r in renamed), markup=False)
 
 
-@app.command("uses")
+@app.command("uses", epilog=examples("modelterms uses", "modelterms check -l llama-3.1 --use chatbot --use research"))
 def list_uses(output_format: FormatOption = OutputFormat.TEXT) -> None:
     """List the use-case vocabulary for --use and profiles."""
     if output_format is OutputFormat.JSON:
@@ -507,7 +589,7 @@ def list_uses(output_format: FormatOption = OutputFormat.TEXT) -> None:
         console.print(f"{use.value:<24} {use.description}", markup=False)
 
 
-@app.command("version")
+@app.command("version", epilog=examples("modelterms version --format json"))
 def show_version(output_format: FormatOption = OutputFormat.TEXT) -> None:
     """Print the modelterms version."""
     if output_format is OutputFormat.JSON:

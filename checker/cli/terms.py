@@ -22,7 +22,7 @@ from checker._version import __version__
 from checker.analysis.compare import standings, terms_matrix
 from checker.analysis.diff import diff
 from checker.analysis.flips import explain
-from checker.cli.app import FormatOption, LicensesDir, OutputFormat, _catalogue, app, boundary
+from checker.cli.app import FormatOption, LicensesDir, OutputFormat, _catalogue, app, boundary, examples
 from checker.cli.profile_flags import bad_option, profile_error, profile_options, revenue_amount, use_case, whole_number
 from checker.cli.render_terms import (
     diff_json,
@@ -73,7 +73,13 @@ def _write(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-@app.command("compare")
+@app.command(
+    "compare",
+    epilog=examples(
+        "modelterms compare -l llama-3.1 -l gemma -l apache-2.0",
+        "modelterms compare -l llama --commercial --serve --mau 2M",
+    ),
+)
 @boundary
 @profile_options
 def compare(
@@ -139,7 +145,9 @@ def _print_to(output: Path | None, render: Callable[[Console], None]) -> None:
     output.write_text(console.export_text(), encoding="utf-8")
 
 
-@app.command("diff")
+@app.command(
+    "diff", epilog=examples("modelterms diff llama-3 llama-3.1", "modelterms diff llama-3.1 llama-3.2 --format json")
+)
 @boundary
 def diff_command(
     before: Annotated[str, typer.Argument(help="The first licence (e.g. llama-3.1).")],
@@ -226,7 +234,12 @@ def _fact_value(fact: Fact, value: str, option: str) -> object:
                 raise bad_option(f"{option}: '{value}' is not a modality", "text or multimodal") from None
 
 
-@app.command("explain")
+@app.command(
+    "explain",
+    epilog=examples(
+        "modelterms explain -l llama-3.1 --mau 800M", "modelterms explain -l gemma --commercial --assume use=chatbot"
+    ),
+)
 @boundary
 @profile_options
 def explain_command(
@@ -271,7 +284,7 @@ def explain_command(
         print_explanation(explanation, console)
 
 
-@app.command("show")
+@app.command("show", epilog=examples("modelterms show llama-3.1", "modelterms show Apache-2.0 --format json"))
 @boundary
 def show_command(
     name: Annotated[str, typer.Argument(help="A licence id, alias, Hugging Face tag or SPDX id.")],
