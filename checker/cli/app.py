@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, assert_nev
 
 import typer
 import typer.core
+from pydantic import ValidationError
 
 from checker._version import __version__
 from checker.ci.report import Report, json_text
@@ -108,6 +109,26 @@ class _Group(typer.core.TyperGroup):
                 param.get_usage_pieces = lambda ctx, usage=usage: [usage]
                 param.display_type_rich = lambda ctx: None
         return command
+
+    def invoke(self, ctx: Any) -> Any:
+        """A value outside an option's choices (`--format xml`) is a diagnostic like any bad input
+        (E230, exit 2, "did you mean"), not click's own message."""
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            choices = getattr(getattr(getattr(error, "param", None), "type_descriptor", None), "choices", None)
+            if type(error).__name__ != "BadParameter" or not choices:
+                raise
+            words = [str(getattr(c, "value", c)) for c in choices]
+            cause = error.__cause__
+            given = str(cause.errors()[0].get("input", "")) if isinstance(cause, ValidationError) else ""
+            option = max(error.param.opts, key=len)  # type: ignore[attr-defined]
+            problem = bad_option(
+                f"{option}: '{given}' is not one of {', '.join(words)}",
+                hint(given, words) or "choose one of " + ", ".join(words),
+            )
+            _stderr().print(_styled(problem.render()))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []
@@ -552,6 +573,11 @@ def list_models(
     from rich.markup import escape  # noqa: PLC0415 - ids and names are text, not rich markup
 
     console = _console()
+    if not entries and not patterns:
+        asked = [f"'{search}'" if search else "", f"under --license {license_name}" if license_name else ""]
+        console.print(f"no model or pattern in the index matches {' '.join(a for a in asked if a)}", markup=False)
+        console.print("`modelterms models` lists them all; `check -m ORG/NAME` asks the Hub for others", markup=False)
+        return
     table = _table("modelterms model index")
     table.add_column("model", no_wrap=True)
     for column in ("licences", "modality", "parameters", "names"):
