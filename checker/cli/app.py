@@ -514,13 +514,24 @@ def list_licenses(
         return
     from rich.markup import escape  # noqa: PLC0415 - a name's "[dev]" is text, not rich markup
 
-    table = _table("modelterms catalogue")
-    for column in ("id", "name", "family", "date", "also", "verified"):
-        table.add_column(column)
-    for row in rows:
-        cells = (row["id"], row["name"], row["family"] or "", row["date"] or "", ", ".join(row["also"]))
-        table.add_row(*(escape(c) for c in cells), row["verification"])
     console = _console()
+    table = _table("modelterms catalogue")
+    # An id is never cut: its column is as wide as the longest; the other columns wrap. Below 100
+    # columns the name, family, date and verification share one cell, so that the name can be read.
+    table.add_column("id", no_wrap=True, min_width=max((len(r["id"]) for r in rows), default=2))
+    narrow = console.width < 100
+    for column in (
+        ("licence (family, date, verified)", "also") if narrow else ("name", "family", "date", "also", "verified")
+    ):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        also = escape(", ".join(row["also"]))
+        if narrow:
+            facts = ", ".join(f for f in (row["family"], row["date"], row["verification"]) if f)
+            table.add_row(escape(row["id"]), f"{escape(row['name'])}\n[dim]({escape(facts)})[/dim]", also)
+        else:
+            cells = (row["id"], row["name"], row["family"] or "", row["date"] or "")
+            table.add_row(*(escape(c) for c in cells), also, row["verification"])
     console.print(table)
     console.print("families: " + ", ".join(catalogue.family_names()), markup=False)
 
@@ -579,23 +590,31 @@ def list_models(
         console.print("`modelterms models` lists them all; `check -m ORG/NAME` asks the Hub for others", markup=False)
         return
     table = _table("modelterms model index")
-    table.add_column("model", no_wrap=True)
-    for column in ("licences", "modality", "parameters", "names"):
-        table.add_column(column)
+    # A licence id is never cut (`llam…`): its column is as wide as the longest; a model id folds,
+    # with the other names it answers to under it.
+    longest = max((len(i.license_id) for e in entries for i in index.licenses_of(e.id)), default=8)
+    kind_width = 12
+    model_width = max(20, console.width - longest - kind_width - 10)  # 10: the borders and padding
+    table.add_column("model (other names)", overflow="fold", max_width=model_width)
+    table.add_column("licences", min_width=longest, overflow="fold")
+    table.add_column("kind", overflow="fold", max_width=kind_width)
     for e in entries:
-        licences = ", ".join(
+        licences = "\n".join(
             i.license_id + ("" if i.via.id == e.id else f" (via {i.via.id})") for i in index.licenses_of(e.id)
         )
-        modality = e.modality.value if e.modality else ""
-        cells = (e.id, licences, modality, e.parameters or "", ", ".join(index.names_of(e)))
-        table.add_row(*(escape(c) for c in cells))
+        names = ", ".join(index.names_of(e))
+        kind = ", ".join(k for k in (e.modality.value if e.modality else "", e.parameters or "") if k)
+        model = escape(e.id) + (f"\n[dim]({escape(names)})[/dim]" if names else "")
+        table.add_row(model, escape(licences), escape(kind))
     console.print(table)
     if patterns:
         from rich.text import Text  # noqa: PLC0415 - a glob's `[…]` is not markup
 
         shown = _table("patterns: every repo whose id matches, except those listed")
-        for column in ("pattern", "licences", "except"):
-            shown.add_column(column, no_wrap=column == "pattern")
+        widest = max((len(lic) for p in patterns for lic in p.licenses), default=8)
+        shown.add_column("pattern", overflow="fold")
+        shown.add_column("licences", min_width=widest, overflow="fold")
+        shown.add_column("except", overflow="fold")
         for p in patterns:
             shown.add_row(Text(p.match), escape(", ".join(p.licenses)), Text(", ".join(p.exceptions)))
         console.print(shown)
