@@ -273,3 +273,55 @@ def test_a_command_does_not_look_for_pydantic_plugins_unless_the_user_asks(setti
         env["PYDANTIC_DISABLE_PLUGINS"] = setting
     done = subprocess.run([sys.executable, "-c", PLUGINS], capture_output=True, text=True, env=env, check=False)
     assert done.stdout.rsplit("plugins looked up:", 1)[1].split() == [looked_up], done.stderr
+
+
+def test_every_command_help_has_examples_and_metavars_as_typed_at_80_columns() -> None:
+    from checker.cli.app import full_app  # noqa: PLC0415
+
+    registered = full_app().registered_commands
+    commands = sorted(c.name or c.callback.__name__ for c in registered if c.callback and not c.hidden)
+    assert len(commands) >= 15
+    top = run_cli("--help", env={"COLUMNS": "80"})
+    assert top.code == 0
+    assert "..." not in top.out.split("Commands:")[1], top.out  # summaries wrap, never cut
+    for name in commands:
+        run = run_cli(name, "--help", env={"COLUMNS": "80"})
+        assert run.code == 0, name
+        assert "Examples:\n    modelterms " + name in run.out, run.out
+        assert not re.search(r"<[a-z][^>]*>|\{[a-z]+\}", run.out), run.out  # not `<list[str]>`, `{before}`
+        assert max(len(line) for line in run.out.splitlines()) <= 80, name
+    assert "--mau N|YYYY-MM=N" in run_cli("check", "--help", env={"COLUMNS": "80"}).out
+    assert "Usage: modelterms diff [OPTIONS] BEFORE AFTER" in run_cli("diff", "--help").out
+
+
+def test_explain_and_compare_take_models_like_check() -> None:
+    explained = run_cli("explain", "-m", "openai/gpt-oss-20b", "--commercial", "--format", "json")
+    assert explained.code == 0, explained.err
+    assert {e["license"] for e in json.loads(explained.out)} == {"gpt-oss-usage-policy", "apache-2.0"}
+    # a model's stated modality fills in an unknown one, as in `check --model`
+    vision = json.loads(run_cli("explain", "-m", "meta-llama/Llama-3.2-11B-Vision-Instruct", "--format", "json").out)
+    assert vision["profile"]["modality"] == "multimodal"
+    compared = run_cli("compare", "-m", "google/gemma-3-4b-it", "-m", "Qwen/Qwen2.5-7B-Instruct", "--format", "csv")
+    assert compared.code == 0 and compared.out.splitlines()[0] == "term,gemma,apache-2.0"
+
+
+def test_a_model_name_that_begins_index_names_is_suggested() -> None:
+    for command in ("check", "explain", "compare"):
+        run = run_cli(command, "-m", "mistral-large")
+        assert run.code == 2 and "error[E221]: unknown model 'mistral-large'" in run.err, run.err
+        assert "'mistral-large-3-675b-instruct-2512'" in run.err
+
+
+def test_an_empty_model_search_says_so() -> None:
+    run = run_cli("models", "no-such-model-anywhere")
+    assert run.code == 0
+    assert "no model or pattern in the index matches 'no-such-model-anywhere'" in run.out
+
+
+def test_a_value_outside_the_choices_is_a_diagnostic() -> None:
+    run = run_cli("list", "--format", "xml")
+    assert run.code == 2
+    assert run.err.startswith("error[E230]: --format: 'xml' is not one of text, json\n  = help: choose one of"), run.err
+    assert "Invalid value" not in run.err and "Traceback" not in run.err
+    typo = run_cli("check", "-l", "mit", "--format", "jsn")
+    assert typo.code == 2 and "did you mean 'json'?" in typo.err

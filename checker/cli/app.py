@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, assert_never
 
 import typer
+import typer.core
+from pydantic import ValidationError
 
 from checker._version import __version__
 from checker.ci.report import Report, json_text
@@ -47,7 +49,102 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
 
+# How each option's value reads in `--help`: as the user types it, not as Python types it
+# (`<list[str]>`). An option not named here gets its choices (`text|json`) or its name in capitals.
+_METAVARS = {
+    "--license": "NAME",
+    "--model": "MODEL",
+    "--licenses-dir": "DIR",
+    "--mau": "N|YYYY-MM=N",
+    "--dau": "N",
+    "--revenue": "USD",
+    "--domicile": "CODE",
+    "--market": "CODE",
+    "--use": "USE",
+    "--derivative-name": "NAME",
+    "--profile": "FILE",
+    "--policy": "FILE",
+    "--output": "FILE",
+    "--family": "FAMILY",
+    "--exclude": "GLOB",
+    "--assume": "FACT=VALUE",
+    "--input": "FILE",
+    "--write-hashes": "FILE",
+}
+
+
+def _metavar(param: Any) -> str | None:
+    """Typer vendors its own click, so parameters are told apart by what they say of themselves."""
+    if param.param_type_name == "argument":
+        return str(param.name or "").upper().replace("_", "-")
+    if param.param_type_name != "option" or param.is_flag or param.count:
+        return None
+    named = next((_METAVARS[o] for o in param.opts if o in _METAVARS), None)
+    if named:
+        return named
+    choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+    if choices:
+        return "|".join(str(getattr(c, "value", c)) for c in choices)
+    return str(param.name or "value").upper().replace("_", "-")
+
+
+def examples(*lines: str) -> str:
+    """A command's `--help` epilog: its examples, kept line by line (click's `\\b`), each under 78
+    columns so that they read at 80."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+class _Group(typer.core.TyperGroup):
+    """The command group: metavars as the user types them, and command summaries that are wrapped,
+    not cut, at the terminal's width."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        params: list[Any] = list(command.params) if command else []
+        for param in params:
+            param.metavar = _metavar(param) or param.metavar
+            if param.param_type_name == "argument":
+                # typer writes a required argument as `{before}` and adds its Python type (`<str>`):
+                # usage reads `BEFORE AFTER`, `[SEARCH]`, `[PATHS]...`, as the user types them.
+                usage = str(param.metavar) if param.required else f"[{param.metavar}]"
+                usage += "..." if param.nargs != 1 else ""
+                param.get_usage_pieces = lambda ctx, usage=usage: [usage]
+                param.display_type_rich = lambda ctx: None
+        return command
+
+    def invoke(self, ctx: Any) -> Any:
+        """A value outside an option's choices (`--format xml`) is a diagnostic like any bad input
+        (E230, exit 2, "did you mean"), not click's own message."""
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            choices = getattr(getattr(getattr(error, "param", None), "type_descriptor", None), "choices", None)
+            if type(error).__name__ != "BadParameter" or not choices:
+                raise
+            words = [str(getattr(c, "value", c)) for c in choices]
+            cause = error.__cause__
+            given = str(cause.errors()[0].get("input", "")) if isinstance(cause, ValidationError) else ""
+            option = max(error.param.opts, key=len)  # type: ignore[attr-defined]
+            problem = bad_option(
+                f"{option}: '{given}' is not one of {', '.join(words)}",
+                hint(given, words) or "choose one of " + ", ".join(words),
+            )
+            _stderr().print(_styled(problem.render()))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=300)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="modelterms",
     help="May our service use this model, and on what conditions? Checks a service profile against "
     "open-weight AI model licences, clause by clause. Informs decisions; not legal advice.",
@@ -204,7 +301,12 @@ def _catalogue(extra_folders: list[Path]) -> Catalogue:
     return Catalogue(licenses)
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "modelterms check -l llama --mau 800M",
+        "modelterms check -m meta-llama/Llama-3.1-8B --mau 2M --commercial --serve",
+    )
+)
 @boundary
 @profile_options
 def check(
@@ -274,7 +376,9 @@ def check(
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command("policy")
+@app.command(
+    "policy", epilog=examples("modelterms policy", "modelterms policy --policy ci.yaml -f sarif -o modelterms.sarif")
+)
 @boundary
 def run_policy(
     policy: Annotated[
@@ -353,16 +457,13 @@ def _policy_text(report: PolicyReport, output_format: PolicyFormat, *, to_file: 
             assert_never(output_format)
 
 
-@app.command("schema")
+@app.command("schema", epilog=examples("modelterms schema > modelterms.schema.json"))
 def print_schema(
     output_format: Annotated[
         SchemaFormat, typer.Option("--format", "-f", help="json: the schema is JSON (the only format).")
     ] = SchemaFormat.JSON,
 ) -> None:
-    """Print the JSON Schema of the policy file (for editors).
-
-    Example: modelterms schema > modelterms.schema.json
-    """
+    """Print the JSON Schema of the policy file (for editors)."""
     from checker.ci.policy import PolicyFile  # noqa: PLC0415
 
     schema = PolicyFile.model_json_schema(by_alias=True)
@@ -371,7 +472,9 @@ def print_schema(
     sys.stdout.write(json.dumps(schema, indent=2) + "\n")
 
 
-@app.command("list")
+@app.command(
+    "list", epilog=examples("modelterms list --family llama", "modelterms list --non-commercial --format json")
+)
 @boundary
 def list_licenses(
     family: Annotated[str | None, typer.Option("--family", help="Only licences of this family.")] = None,
@@ -413,13 +516,24 @@ def list_licenses(
         return
     from rich.markup import escape  # noqa: PLC0415 - a name's "[dev]" is text, not rich markup
 
-    table = _table("modelterms catalogue")
-    for column in ("id", "name", "family", "date", "also", "verified"):
-        table.add_column(column)
-    for row in rows:
-        cells = (row["id"], row["name"], row["family"] or "", row["date"] or "", ", ".join(row["also"]))
-        table.add_row(*(escape(c) for c in cells), row["verification"])
     console = _console()
+    table = _table("modelterms catalogue")
+    # An id is never cut: its column is as wide as the longest; the other columns wrap. Below 100
+    # columns the name, family, date and verification share one cell, so that the name can be read.
+    table.add_column("id", no_wrap=True, min_width=max((len(r["id"]) for r in rows), default=2))
+    narrow = console.width < 100
+    for column in (
+        ("licence (family, date, verified)", "also") if narrow else ("name", "family", "date", "also", "verified")
+    ):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        also = escape(", ".join(row["also"]))
+        if narrow:
+            facts = ", ".join(f for f in (row["family"], row["date"], row["verification"]) if f)
+            table.add_row(escape(row["id"]), f"{escape(row['name'])}\n[dim]({escape(facts)})[/dim]", also)
+        else:
+            cells = (row["id"], row["name"], row["family"] or "", row["date"] or "")
+            table.add_row(*(escape(c) for c in cells), also, row["verification"])
     console.print(table)
     console.print("families: " + ", ".join(catalogue.family_names()), markup=False)
 
@@ -435,7 +549,7 @@ def list_licenses_alias(output_format: FormatOption = OutputFormat.TEXT, license
     list_licenses(output_format=output_format, licenses_dir=licenses_dir)
 
 
-@app.command("models")
+@app.command("models", epilog=examples('modelterms models "Mistral Large"', "modelterms models -l apache-2.0"))
 @boundary
 def list_models(
     search: Annotated[
@@ -472,24 +586,37 @@ def list_models(
     from rich.markup import escape  # noqa: PLC0415 - ids and names are text, not rich markup
 
     console = _console()
+    if not entries and not patterns:
+        asked = [f"'{search}'" if search else "", f"under --license {license_name}" if license_name else ""]
+        console.print(f"no model or pattern in the index matches {' '.join(a for a in asked if a)}", markup=False)
+        console.print("`modelterms models` lists them all; `check -m ORG/NAME` asks the Hub for others", markup=False)
+        return
     table = _table("modelterms model index")
-    table.add_column("model", no_wrap=True)
-    for column in ("licences", "modality", "parameters", "names"):
-        table.add_column(column)
+    # A licence id is never cut (`llam…`): its column is as wide as the longest; a model id folds,
+    # with the other names it answers to under it.
+    longest = max((len(i.license_id) for e in entries for i in index.licenses_of(e.id)), default=8)
+    kind_width = 12
+    model_width = max(20, console.width - longest - kind_width - 10)  # 10: the borders and padding
+    table.add_column("model (other names)", overflow="fold", max_width=model_width)
+    table.add_column("licences", min_width=longest, overflow="fold")
+    table.add_column("kind", overflow="fold", max_width=kind_width)
     for e in entries:
-        licences = ", ".join(
+        licences = "\n".join(
             i.license_id + ("" if i.via.id == e.id else f" (via {i.via.id})") for i in index.licenses_of(e.id)
         )
-        modality = e.modality.value if e.modality else ""
-        cells = (e.id, licences, modality, e.parameters or "", ", ".join(index.names_of(e)))
-        table.add_row(*(escape(c) for c in cells))
+        names = ", ".join(index.names_of(e))
+        kind = ", ".join(k for k in (e.modality.value if e.modality else "", e.parameters or "") if k)
+        model = escape(e.id) + (f"\n[dim]({escape(names)})[/dim]" if names else "")
+        table.add_row(model, escape(licences), escape(kind))
     console.print(table)
     if patterns:
         from rich.text import Text  # noqa: PLC0415 - a glob's `[…]` is not markup
 
         shown = _table("patterns: every repo whose id matches, except those listed")
-        for column in ("pattern", "licences", "except"):
-            shown.add_column(column, no_wrap=column == "pattern")
+        widest = max((len(lic) for p in patterns for lic in p.licenses), default=8)
+        shown.add_column("pattern", overflow="fold")
+        shown.add_column("licences", min_width=widest, overflow="fold")
+        shown.add_column("except", overflow="fold")
         for p in patterns:
             shown.add_row(Text(p.match), escape(", ".join(p.licenses)), Text(", ".join(p.exceptions)))
         console.print(shown)
@@ -497,7 +624,7 @@ def list_models(
         console.print("renamed: " + ", ".join(f"{r.old} → {r.new}" for r in renamed), markup=False)
 
 
-@app.command("uses")
+@app.command("uses", epilog=examples("modelterms uses", "modelterms check -l llama-3.1 --use chatbot --use research"))
 def list_uses(output_format: FormatOption = OutputFormat.TEXT) -> None:
     """List the use-case vocabulary for --use and profiles."""
     if output_format is OutputFormat.JSON:
@@ -509,7 +636,7 @@ def list_uses(output_format: FormatOption = OutputFormat.TEXT) -> None:
         console.print(f"{use.value:<24} {use.description}", markup=False)
 
 
-@app.command("version")
+@app.command("version", epilog=examples("modelterms version --format json"))
 def show_version(output_format: FormatOption = OutputFormat.TEXT) -> None:
     """Print the modelterms version."""
     if output_format is OutputFormat.JSON:

@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 import typer
 
 from checker.analysis.lint import HASH_FILE, LintReport, hash_lines, licence_files, lint_paths
-from checker.cli.app import EXIT_BAD_INPUT, EXIT_FAILED, FormatOption, OutputFormat, app, boundary
+from checker.cli.app import EXIT_BAD_INPUT, EXIT_FAILED, FormatOption, OutputFormat, app, boundary, examples
 from checker.cli.styling import console, styled
 from checker.diagnostics import Diagnostic, render_all
 from checker.errors import LicenseFileError
@@ -53,7 +53,7 @@ def _sorted(diagnostics: list[Diagnostic], order: dict[str, int]) -> list[Diagno
     return sorted(diagnostics, key=key)
 
 
-@app.command("lint")
+@app.command("lint", epilog=examples("modelterms lint licenses/", "modelterms lint my-licence.terms --format json"))
 @boundary
 def lint(
     paths: Paths = None,
@@ -228,7 +228,7 @@ def _range(start: int, stop: int) -> str:
     return f"{beginning},{length}"
 
 
-@app.command("fmt")
+@app.command("fmt", epilog=examples("modelterms fmt --check licenses/", "modelterms fmt my-licence.terms"))
 @boundary
 def fmt(
     paths: Paths = None,

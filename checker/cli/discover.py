@@ -11,7 +11,18 @@ from typing import Annotated
 import typer
 
 from checker._version import __version__
-from checker.cli.app import OfflineOption, RefreshOption, _console, _index, _table, app, boundary, hub_for, write_output
+from checker.cli.app import (
+    OfflineOption,
+    RefreshOption,
+    _console,
+    _index,
+    _table,
+    app,
+    boundary,
+    examples,
+    hub_for,
+    write_output,
+)
 from checker.cli.profile_flags import bad_option
 from checker.terms.verdict import DISCLAIMER
 
@@ -26,7 +37,9 @@ class DiscoverFormat(StrEnum):
     CYCLONEDX = "cyclonedx"
 
 
-@app.command("discover")
+@app.command(
+    "discover", epilog=examples("modelterms discover .", "modelterms discover src/ --format json -o models.json")
+)
 @boundary
 def discover_models(
     *,

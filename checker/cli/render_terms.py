@@ -14,6 +14,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -145,7 +146,15 @@ def matrix_json(matrix: TermsMatrix, version: str) -> str:
     )
 
 
+# More licences than this and a licences-as-columns table no longer reads at 80 or 120 columns:
+# each licence gets its own block of terms instead.
+MATRIX_COLUMNS = 6
+
+
 def print_matrix(matrix: TermsMatrix, console: Console) -> None:
+    if len(matrix.licenses) > MATRIX_COLUMNS:
+        _print_matrix_by_licence(matrix, console)
+        return
     table = Table(title="modelterms compare", title_justify="left", show_lines=True)
     table.add_column("term")
     for lic in matrix.licenses:
@@ -154,6 +163,30 @@ def print_matrix(matrix: TermsMatrix, console: Console) -> None:
         table.add_row(escape(term.heading), *(escape(c.summary or "—") for c in cells))
     console.print(table)
     console.print(Text("—: no clause of the licence concerns the term.", style="dim"))
+    _disclaimer(console)
+
+
+def _print_matrix_by_licence(matrix: TermsMatrix, console: Console) -> None:
+    """Many licences: one block per licence, its terms as rows (a term no clause concerns is left out)."""
+    console.print(Text(f"modelterms compare: {len(matrix.licenses)} licences, each with its terms", style="bold"))
+    width = max((len(term.heading) for term, _ in matrix.rows), default=0)
+    for index, lic in enumerate(matrix.licenses):
+        console.print()
+        console.print(Text.assemble((lic.id, "bold"), f" — {lic.name}"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(width=min(width, 22), style="dim")
+        grid.add_column(overflow="fold")
+        shown = [(term, cells[index].summary) for term, cells in matrix.rows if cells[index].summary]
+        for term, summary in shown:
+            grid.add_row(Text(term.heading), Text(summary))
+        if shown:
+            console.print(Padding(grid, (0, 0, 0, 2)))
+        else:
+            console.print(Text("  no clause concerns any of the terms", style="dim"))
+    console.print()
+    console.print(
+        Text("A term no clause of a licence concerns is left out of its block; -l picks licences.", style="dim")
+    )
     _disclaimer(console)
 
 

@@ -26,6 +26,7 @@ from checker.cli.app import (
     _stderr,
     app,
     boundary,
+    examples,
     hub_for,
 )
 from checker.cli.profile_flags import bad_option, profile_options
@@ -46,7 +47,13 @@ class ScanFormat(StrEnum):
     CYCLONEDX = "cyclonedx"
 
 
-@app.command("scan")
+@app.command(
+    "scan",
+    epilog=examples(
+        "modelterms scan models.jsonl --commercial --serve --mau 2M",
+        "modelterms scan models.csv --summary --use chatbot",
+    ),
+)
 @boundary
 @profile_options
 def scan(

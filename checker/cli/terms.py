@@ -22,7 +22,17 @@ from checker._version import __version__
 from checker.analysis.compare import standings, terms_matrix
 from checker.analysis.diff import diff
 from checker.analysis.flips import explain
-from checker.cli.app import FormatOption, LicensesDir, OutputFormat, _catalogue, app, boundary
+from checker.cli.app import (
+    FormatOption,
+    LicensesDir,
+    OfflineOption,
+    OutputFormat,
+    _catalogue,
+    app,
+    boundary,
+    examples,
+    hub_for,
+)
 from checker.cli.profile_flags import bad_option, profile_error, profile_options, revenue_amount, use_case, whole_number
 from checker.cli.render_html import matrix_html
 from checker.cli.render_terms import (
@@ -42,6 +52,7 @@ from checker.cli.render_terms import (
     standings_json,
     standings_markdown,
 )
+from checker.diagnostics import Diagnostic
 from checker.diagnostics.suggest import hint
 from checker.evaluation.profile import ServiceProfile, field_for
 from checker.lookup.catalogue import Catalogue
@@ -58,12 +69,54 @@ class CompareFormat(StrEnum):
     HTML = "html"
 
 
-def _licenses(catalogue: Catalogue, names: list[str]) -> list[model.License]:
-    if not names:
-        return sorted(catalogue.licenses, key=lambda lic: lic.id)
-    from checker.lookup.bundled import bundled_index  # noqa: PLC0415 - the index only for an unknown name
+ModelOption = Annotated[
+    list[str],
+    typer.Option(
+        "--model",
+        "-m",
+        help="A model: Hugging Face repo id (ORG/NAME) or a short name from the index (repeatable): the "
+        "licences it ships with, its base models' included, as for `check --model`.",
+    ),
+]
 
-    return Resolver(catalogue, bundled_index).licenses(names)
+
+def _licenses(
+    catalogue: Catalogue,
+    names: list[str],
+    models: tuple[str, ...] | list[str] = (),
+    *,
+    offline: bool = False,
+) -> list[model.License]:
+    """The licences named, then those of each model (through the same resolver as `check`), each once;
+    neither given: the whole catalogue."""
+    return [lic for lic, _ in _licenses_with_modality(catalogue, names, models, offline=offline)]
+
+
+def _licenses_with_modality(
+    catalogue: Catalogue, names: list[str], models: tuple[str, ...] | list[str], *, offline: bool
+) -> list[tuple[model.License, Modality | None]]:
+    """Each licence with the modality its model states (None for a licence named directly)."""
+    if not names and not models:
+        return [(lic, None) for lic in sorted(catalogue.licenses, key=lambda lic: lic.id)]
+    from checker.errors import UnknownLicenseError  # noqa: PLC0415
+    from checker.lookup.bundled import bundled_index  # noqa: PLC0415 - the index only for a model or unknown name
+
+    resolver = Resolver(catalogue, bundled_index, hub_for(offline=offline, refresh=False) if models else None)
+    found: dict[str, tuple[model.License, Modality | None]] = {
+        lic.id: (lic, None) for lic in (resolver.licenses(names) if names else [])
+    }
+    unknown = []
+    for name in models:
+        result = resolver.model(name)
+        if isinstance(result, Diagnostic):
+            unknown.append(result)
+            continue
+        stated = next((m.modality for m in result.chain if m.modality is not None), None)
+        for item in result.licenses:
+            found.setdefault(item.license.id, (item.license, stated))
+    if unknown:
+        raise UnknownLicenseError(unknown)
+    return list(found.values())
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -73,7 +126,13 @@ def _write(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-@app.command("compare")
+@app.command(
+    "compare",
+    epilog=examples(
+        "modelterms compare -l llama-3.1 -l gemma -l apache-2.0",
+        "modelterms compare -l llama --commercial --serve --mau 2M",
+    ),
+)
 @boundary
 @profile_options
 def compare(
@@ -83,9 +142,12 @@ def compare(
         typer.Option(
             "--license",
             "-l",
-            help="Licences to compare: id, alias, tag or family (repeatable). Default: the whole catalogue.",
+            help="Licences to compare: id, alias, tag or family (repeatable). Default (no --license or "
+            "--model): the whole catalogue.",
         ),
     ] = [],  # noqa: B006 - typer reads the default; it is never mutated
+    model: ModelOption = [],  # noqa: B006
+    offline: OfflineOption = False,
     output_format: Annotated[
         CompareFormat,
         typer.Option("--format", "-f", help="text, markdown, json, csv or html (one self-contained page)."),
@@ -103,7 +165,7 @@ def compare(
     or the `check` flags): each licence's outcome, deciding clause, obligations and nearest flip
     point, best first.
     """
-    chosen = _licenses(_catalogue(licenses_dir), license)
+    chosen = _licenses(_catalogue(licenses_dir), license, model, offline=offline)
     renderers: dict[CompareFormat, Callable[[], str]]
     if profile_given:
         ranked = standings(chosen, service)
@@ -139,7 +201,9 @@ def _print_to(output: Path | None, render: Callable[[Console], None]) -> None:
     output.write_text(console.export_text(), encoding="utf-8")
 
 
-@app.command("diff")
+@app.command(
+    "diff", epilog=examples("modelterms diff llama-3 llama-3.1", "modelterms diff llama-3.1 llama-3.2 --format json")
+)
 @boundary
 def diff_command(
     before: Annotated[str, typer.Argument(help="The first licence (e.g. llama-3.1).")],
@@ -226,7 +290,12 @@ def _fact_value(fact: Fact, value: str, option: str) -> object:
                 raise bad_option(f"{option}: '{value}' is not a modality", "text or multimodal") from None
 
 
-@app.command("explain")
+@app.command(
+    "explain",
+    epilog=examples(
+        "modelterms explain -l llama-3.1 --mau 800M", "modelterms explain -l gemma --commercial --assume use=chatbot"
+    ),
+)
 @boundary
 @profile_options
 def explain_command(
@@ -235,6 +304,8 @@ def explain_command(
         list[str],
         typer.Option("--license", "-l", help="The licence to explain (id, alias, tag; a family explains each)."),
     ] = [],  # noqa: B006
+    model: ModelOption = [],  # noqa: B006
+    offline: OfflineOption = False,
     assume: Annotated[
         list[str],
         typer.Option(
@@ -253,11 +324,15 @@ def explain_command(
     the nearest changes of the profile that give it, of any size, e.g. the nearest value across a
     threshold); for an undetermined result, the questions that would decide it.
     """
-    if not license:
-        raise bad_option("give --license", "e.g. modelterms explain --license llama-3.1 --mau 800M")
-    chosen = _licenses(_catalogue(licenses_dir), license)
+    if not license and not model:
+        raise bad_option("give --license or --model", "e.g. modelterms explain --license llama-3.1 --mau 800M")
+    chosen = _licenses_with_modality(_catalogue(licenses_dir), license, model, offline=offline)
     profile = _assumed(service, assume)
-    explanations = [explain(lic, profile) for lic in chosen]
+    # A model's stated modality fills in an unknown one, as in `check --model`.
+    explanations = [
+        explain(lic, profile if stated is None or profile.modality else profile.model_copy(update={"modality": stated}))
+        for lic, stated in chosen
+    ]
     if output_format is OutputFormat.JSON:
         if len(explanations) == 1:
             sys.stdout.write(explain_json(explanations[0], __version__))
@@ -271,7 +346,7 @@ def explain_command(
         print_explanation(explanation, console)
 
 
-@app.command("show")
+@app.command("show", epilog=examples("modelterms show llama-3.1", "modelterms show Apache-2.0 --format json"))
 @boundary
 def show_command(
     name: Annotated[str, typer.Argument(help="A licence id, alias, Hugging Face tag or SPDX id.")],
