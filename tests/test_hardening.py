@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 from test_hostile import GRANT, HEADER, assert_clean_failure, write
 
@@ -39,3 +40,68 @@ def test_a_companion_document_still_needs_no_grant(tmp_path: Path) -> None:
     write(tmp_path / "aup.terms", companion)
     lint = run_cli("lint", str(tmp_path))
     assert "E134" not in lint.out + lint.err, lint.out + lint.err
+
+
+# ---- 6: smaller ones ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("target", ["missing/out.txt", "."])
+def test_compare_output_to_a_missing_folder_or_a_directory(tmp_path: Path, fmt: str, target: str) -> None:
+    run = run_cli("compare", "-l", "mit", "-l", "apache-2.0", "-f", fmt, "-o", str(tmp_path / target))
+    assert_clean_failure(run, "error[E230]", "--output: cannot write")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mau: " + "9" * 400, "more than 24 digits"),
+        ("mau: 1e24", "'1e24' is not a whole number"),
+        ("mau: 700000000.00000001", "'700000000.00000001' is not a whole number"),
+        ("mau: {2024-06: 700000000.5}", "is not a whole number"),
+        ("dau: 1e24", "not a whole number"),
+        ("revenue: " + "9" * 30, "more than 24 digits"),
+        ("fine_tunes: true\nfine-tunes: false", "error[E202]: key 'fine-tunes' is given twice"),
+        ("commercial: yes", "commercial: 'yes' is not a boolean"),
+        ("commercial: on", "'on' is not a boolean"),
+        ("commercial: 1", "1 is not a boolean"),
+        ("commercial: 'no'", "'no' is not a boolean"),
+        ("", "error[E204]: the profile file is empty"),
+        ("# only a comment\n", "error[E204]"),
+    ],
+)
+def test_profile_figures_booleans_and_keys_are_read_strictly(tmp_path: Path, text: str, expected: str) -> None:
+    profile = write(tmp_path / "p.yaml", text + "\n")
+    run = run_cli("check", "-l", "llama-3.1", "--profile", str(profile))
+    assert_clean_failure(run, expected, "p.yaml:")
+
+
+def test_a_policy_profile_is_read_as_strictly(tmp_path: Path) -> None:
+    text = "version: 1\nprofile:\n  commercial: yes\n  mau: 1e24\nmodels:\n  - license: mit\n"
+    run = run_cli("policy", "--policy", str(write(tmp_path / "modelterms.yaml", text)))
+    assert_clean_failure(run, "profile.commercial: 'yes' is not a boolean", "'1e24' is not a whole number")
+
+
+@pytest.mark.parametrize("figure", ["2M", "2_000_000", "2000000.0"])
+def test_a_profile_figure_may_be_written_as_on_the_command_line(tmp_path: Path, figure: str) -> None:
+    profile = write(tmp_path / "p.yaml", f"mau: {figure}\nrevenue: USD 2.5M\ncommercial: true\n")
+    from_file = run_cli("check", "-l", "llama-3.1", "--profile", str(profile), "-f", "json")
+    from_flags = run_cli("check", "-l", "llama-3.1", "--mau", "2M", "--revenue", "2.5M", "--commercial", "-f", "json")
+    assert from_file.code == from_flags.code, from_file.err
+    assert json.loads(from_file.out)["results"] == json.loads(from_flags.out)["results"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--commercial", "--non-commercial"], "--commercial and --non-commercial contradict each other"),
+        (["--no-serve", "--serve"], "--serve and --no-serve contradict each other"),
+        (["--mau", "2024-06=5", "--mau", "2024-06=6"], "--mau: 2024-06 is given twice"),
+    ],
+)
+def test_contradicting_flags_are_refused(flags: list[str], expected: str) -> None:
+    assert_clean_failure(run_cli("check", "-l", "mit", *flags), "error[E230]", expected)
+
+
+def test_a_flag_given_twice_the_same_way_is_fine() -> None:
+    assert run_cli("check", "-l", "mit", "--commercial", "--commercial").code == 0

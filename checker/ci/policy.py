@@ -21,7 +21,7 @@ from checker.diagnostics.suggest import hint
 from checker.discovery import Discovery, Finding, ReferenceKind, discover
 from checker.errors import ProfileError, UnknownLicenseError
 from checker.evaluation.profile import ServiceProfile
-from checker.evaluation.profile_file import validation_diagnostics
+from checker.evaluation.profile_file import exact_figures, profile_duplicates, validation_diagnostics
 from checker.inputs.yamlfile import Document, load_yaml, read_yaml_text
 from checker.lookup.bundled import bundled, bundled_index
 from checker.lookup.cards import RowError, card_names, read_model_card
@@ -228,6 +228,11 @@ def load_policy(path: str | Path, hub: Hub | None = None) -> LoadedPolicy:
     document = load_yaml(text, str(path))
     sources = {str(path): text}
     data = document.data if isinstance(document.data, dict) else {}
+    if isinstance(data.get("profile"), dict):
+        twice = profile_duplicates(data["profile"], document, ("profile",))
+        if twice:
+            raise ProfileError(twice, sources)
+        data = {**data, "profile": exact_figures(data["profile"], document, ("profile",))}
     try:
         policy = PolicyFile.model_validate(data)
     except ValidationError as error:

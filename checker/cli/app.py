@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, assert_never
 
 import typer
+from typer.core import TyperGroup
 
 from checker._version import __version__
 from checker.ci.report import Report, json_text
-from checker.cli.profile_flags import bad_option, profile_options
+from checker.cli.profile_flags import ARGS_KEY, bad_option, profile_options
 from checker.diagnostics.suggest import hint
 from checker.errors import CheckerError, DiagnosticError
 from checker.evaluation.evaluate import evaluate
@@ -45,7 +46,18 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_FAIL_ON = (Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED)
 
+
+class _Group(TyperGroup):
+    """The app's group, which keeps the command line it parses for checks Click cannot make
+    (two contradicting flags: Click keeps the last one silently)."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        ctx.meta[ARGS_KEY] = tuple(args)
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="modelterms",
     help="May our service use this model, and on what conditions? Checks a service profile against "
     "open-weight AI model licences, clause by clause. Informs decisions; not legal advice.",
