@@ -6,6 +6,7 @@ Each test here started as the reproduction of one finding and failed before its 
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,41 @@ def test_contradicting_flags_are_refused(flags: list[str], expected: str) -> Non
 
 def test_a_flag_given_twice_the_same_way_is_fine() -> None:
     assert run_cli("check", "-l", "mit", "--commercial", "--commercial").code == 0
+
+
+# ---- 13: outputs ----------------------------------------------------------------------------
+
+
+def test_junit_stays_well_formed_when_a_name_holds_control_characters(tmp_path: Path) -> None:
+    text = 'version: 1\nfail-on: [conditional]\nmodels:\n  - license: mit\n    name: "bell\\x07 escape\\x1b[31m nul\\x00 end"\n'
+    policy = write(tmp_path / "modelterms.yaml", text)
+    run = run_cli("policy", "--policy", str(policy), "--format", "junit")
+    assert run.code == 1, run.err
+    root = ET.fromstring(run.out)  # raises on ill-formed XML
+    names = [case.get("classname") for case in root.iter("testcase")]
+    assert "bell\\x07 escape\\x1b[31m nul\\x00 end" in names
+
+
+LICENCE_WITH_HTML = (
+    'license acme-1.0 "Acme <b>bold</b>"\n  licensor "Acme"\n  source "https://example.com"\n'
+    '  verified primary "test"\n'
+    "clause grant §1\n  > You may use it.\n  permits\n"
+    'clause notice §2 "Notices <script>x()</script>"\n  > Keep <img src=x onerror=alert(1)> in copies.\n'
+    '  must display "<b>Built</b>"\n'
+)
+
+
+def test_markdown_shows_html_in_names_and_quotes_as_text(tmp_path: Path) -> None:
+    (tmp_path / "licenses").mkdir()
+    write(tmp_path / "licenses" / "acme.terms", LICENCE_WITH_HTML)
+    text = (
+        "version: 1\nlicenses: [licenses]\nfail-on: [conditional]\nmodels:\n"
+        "  - license: acme-1.0\n    name: '<img src=x onerror=alert(2)> `tick` | pipe'\n"
+    )
+    policy = write(tmp_path / "modelterms.yaml", text)
+    run = run_cli("policy", "--policy", str(policy), "--format", "markdown")
+    assert run.code == 1, run.out + run.err
+    for raw in ("<img", "<script", "<b>"):
+        assert raw not in run.out, run.out
+    assert "&lt;img src=x onerror=alert(2)&gt;" in run.out
+    assert "\\| pipe" in run.out
