@@ -112,7 +112,8 @@ def test_a_flag_given_twice_the_same_way_is_fine() -> None:
 
 
 def test_junit_stays_well_formed_when_a_name_holds_control_characters(tmp_path: Path) -> None:
-    text = 'version: 1\nfail-on: [conditional]\nmodels:\n  - license: mit\n    name: "bell\\x07 escape\\x1b[31m nul\\x00 end"\n'
+    text = "version: 1\nfail-on: [conditional]\nmodels:\n  - license: mit\n"
+    text += '    name: "bell\\x07 escape\\x1b[31m nul\\x00 end"\n'
     policy = write(tmp_path / "modelterms.yaml", text)
     run = run_cli("policy", "--policy", str(policy), "--format", "junit")
     assert run.code == 1, run.err
@@ -144,3 +145,26 @@ def test_markdown_shows_html_in_names_and_quotes_as_text(tmp_path: Path) -> None
         assert raw not in run.out, run.out
     assert "&lt;img src=x onerror=alert(2)&gt;" in run.out
     assert "\\| pipe" in run.out
+
+
+# ---- 8: the policy file itself --------------------------------------------------------------
+
+
+def test_a_policy_file_symlinked_to_outside_the_repository_is_not_read(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    secret = write(tmp_path / "credentials", "https://user:hunter2@example.com\n")
+    (repo / "modelterms.yaml").symlink_to(secret)
+    run = run_cli("policy", "--policy", str(repo / "modelterms.yaml"))
+    assert_clean_failure(run, "symlink that leads outside its folder")
+    assert "hunter2" not in run.out + run.err
+    default = run_cli("policy", cwd=repo)
+    assert_clean_failure(default, "symlink that leads outside its folder")
+    assert "hunter2" not in default.out + default.err
+
+
+def test_a_policy_file_symlinked_within_the_repository_is_read(tmp_path: Path) -> None:
+    (tmp_path / "ci").mkdir()
+    write(tmp_path / "ci" / "policy.yaml", "version: 1\nprofile: {commercial: true}\nmodels:\n  - license: mit\n")
+    (tmp_path / "modelterms.yaml").symlink_to(tmp_path / "ci" / "policy.yaml")
+    assert run_cli("policy", "--policy", str(tmp_path / "modelterms.yaml")).code == 0

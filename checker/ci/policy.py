@@ -224,6 +224,17 @@ def load_policy(path: str | Path, hub: Hub | None = None) -> LoadedPolicy:
     With a `hub`, a model (or a card's base model) the index lacks is not a mistake: it is looked up
     on the Hub when the policy is evaluated."""
     path = Path(path)
+    if path.is_symlink() and _outside(path.absolute().parent, path):
+        # Issue 14: a pull request that turns modelterms.yaml into a link to ~/.git-credentials
+        # would make CI quote that file's lines in its diagnostics. Refused before it is read.
+        raise ProfileError(
+            [
+                Kind.BAD_OPTION(
+                    message=f"the policy file '{path}' is a symlink that leads outside its folder",
+                    help="a policy reads only files in the folder of the policy file and below",
+                )
+            ]
+        )
     text = read_yaml_text(path, missing="no such file (create modelterms.yaml or give --policy)")
     document = load_yaml(text, str(path))
     sources = {str(path): text}
