@@ -6,8 +6,10 @@ Each test here started as the reproduction of one finding and failed before its 
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 from test_hostile import GRANT, HEADER, assert_clean_failure, write
 
@@ -39,3 +41,130 @@ def test_a_companion_document_still_needs_no_grant(tmp_path: Path) -> None:
     write(tmp_path / "aup.terms", companion)
     lint = run_cli("lint", str(tmp_path))
     assert "E134" not in lint.out + lint.err, lint.out + lint.err
+
+
+# ---- 6: smaller ones ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("target", ["missing/out.txt", "."])
+def test_compare_output_to_a_missing_folder_or_a_directory(tmp_path: Path, fmt: str, target: str) -> None:
+    run = run_cli("compare", "-l", "mit", "-l", "apache-2.0", "-f", fmt, "-o", str(tmp_path / target))
+    assert_clean_failure(run, "error[E230]", "--output: cannot write")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mau: " + "9" * 400, "more than 24 digits"),
+        ("mau: 1e24", "'1e24' is not a whole number"),
+        ("mau: 700000000.00000001", "'700000000.00000001' is not a whole number"),
+        ("mau: {2024-06: 700000000.5}", "is not a whole number"),
+        ("dau: 1e24", "not a whole number"),
+        ("revenue: " + "9" * 30, "more than 24 digits"),
+        ("fine_tunes: true\nfine-tunes: false", "error[E202]: key 'fine-tunes' is given twice"),
+        ("commercial: yes", "commercial: 'yes' is not a boolean"),
+        ("commercial: on", "'on' is not a boolean"),
+        ("commercial: 1", "1 is not a boolean"),
+        ("commercial: 'no'", "'no' is not a boolean"),
+        ("", "error[E204]: the profile file is empty"),
+        ("# only a comment\n", "error[E204]"),
+    ],
+)
+def test_profile_figures_booleans_and_keys_are_read_strictly(tmp_path: Path, text: str, expected: str) -> None:
+    profile = write(tmp_path / "p.yaml", text + "\n")
+    run = run_cli("check", "-l", "llama-3.1", "--profile", str(profile))
+    assert_clean_failure(run, expected, "p.yaml:")
+
+
+def test_a_policy_profile_is_read_as_strictly(tmp_path: Path) -> None:
+    text = "version: 1\nprofile:\n  commercial: yes\n  mau: 1e24\nmodels:\n  - license: mit\n"
+    run = run_cli("policy", "--policy", str(write(tmp_path / "modelterms.yaml", text)))
+    assert_clean_failure(run, "profile.commercial: 'yes' is not a boolean", "'1e24' is not a whole number")
+
+
+@pytest.mark.parametrize("figure", ["2M", "2_000_000", "2000000.0"])
+def test_a_profile_figure_may_be_written_as_on_the_command_line(tmp_path: Path, figure: str) -> None:
+    profile = write(tmp_path / "p.yaml", f"mau: {figure}\nrevenue: USD 2.5M\ncommercial: true\n")
+    from_file = run_cli("check", "-l", "llama-3.1", "--profile", str(profile), "-f", "json")
+    from_flags = run_cli("check", "-l", "llama-3.1", "--mau", "2M", "--revenue", "2.5M", "--commercial", "-f", "json")
+    assert from_file.code == from_flags.code, from_file.err
+    assert json.loads(from_file.out)["results"] == json.loads(from_flags.out)["results"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--commercial", "--non-commercial"], "--commercial and --non-commercial contradict each other"),
+        (["--no-serve", "--serve"], "--serve and --no-serve contradict each other"),
+        (["--mau", "2024-06=5", "--mau", "2024-06=6"], "--mau: 2024-06 is given twice"),
+    ],
+)
+def test_contradicting_flags_are_refused(flags: list[str], expected: str) -> None:
+    assert_clean_failure(run_cli("check", "-l", "mit", *flags), "error[E230]", expected)
+
+
+def test_a_flag_given_twice_the_same_way_is_fine() -> None:
+    assert run_cli("check", "-l", "mit", "--commercial", "--commercial").code == 0
+
+
+# ---- 13: outputs ----------------------------------------------------------------------------
+
+
+def test_junit_stays_well_formed_when_a_name_holds_control_characters(tmp_path: Path) -> None:
+    text = "version: 1\nfail-on: [conditional]\nmodels:\n  - license: mit\n"
+    text += '    name: "bell\\x07 escape\\x1b[31m nul\\x00 end"\n'
+    policy = write(tmp_path / "modelterms.yaml", text)
+    run = run_cli("policy", "--policy", str(policy), "--format", "junit")
+    assert run.code == 1, run.err
+    root = ET.fromstring(run.out)  # raises on ill-formed XML
+    names = [case.get("classname") for case in root.iter("testcase")]
+    assert "bell\\x07 escape\\x1b[31m nul\\x00 end" in names
+
+
+LICENCE_WITH_HTML = (
+    'license acme-1.0 "Acme <b>bold</b>"\n  licensor "Acme"\n  source "https://example.com"\n'
+    '  verified primary "test"\n'
+    "clause grant §1\n  > You may use it.\n  permits\n"
+    'clause notice §2 "Notices <script>x()</script>"\n  > Keep <img src=x onerror=alert(1)> in copies.\n'
+    '  must display "<b>Built</b>"\n'
+)
+
+
+def test_markdown_shows_html_in_names_and_quotes_as_text(tmp_path: Path) -> None:
+    (tmp_path / "licenses").mkdir()
+    write(tmp_path / "licenses" / "acme.terms", LICENCE_WITH_HTML)
+    text = (
+        "version: 1\nlicenses: [licenses]\nfail-on: [conditional]\nmodels:\n"
+        "  - license: acme-1.0\n    name: '<img src=x onerror=alert(2)> `tick` | pipe'\n"
+    )
+    policy = write(tmp_path / "modelterms.yaml", text)
+    run = run_cli("policy", "--policy", str(policy), "--format", "markdown")
+    assert run.code == 1, run.out + run.err
+    for raw in ("<img", "<script", "<b>"):
+        assert raw not in run.out, run.out
+    assert "&lt;img src=x onerror=alert(2)&gt;" in run.out
+    assert "\\| pipe" in run.out
+
+
+# ---- 8: the policy file itself --------------------------------------------------------------
+
+
+def test_a_policy_file_symlinked_to_outside_the_repository_is_not_read(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    secret = write(tmp_path / "credentials", "https://user:hunter2@example.com\n")
+    (repo / "modelterms.yaml").symlink_to(secret)
+    run = run_cli("policy", "--policy", str(repo / "modelterms.yaml"))
+    assert_clean_failure(run, "symlink that leads outside its folder")
+    assert "hunter2" not in run.out + run.err
+    default = run_cli("policy", cwd=repo)
+    assert_clean_failure(default, "symlink that leads outside its folder")
+    assert "hunter2" not in default.out + default.err
+
+
+def test_a_policy_file_symlinked_within_the_repository_is_read(tmp_path: Path) -> None:
+    (tmp_path / "ci").mkdir()
+    write(tmp_path / "ci" / "policy.yaml", "version: 1\nprofile: {commercial: true}\nmodels:\n  - license: mit\n")
+    (tmp_path / "modelterms.yaml").symlink_to(tmp_path / "ci" / "policy.yaml")
+    assert run_cli("policy", "--policy", str(tmp_path / "modelterms.yaml")).code == 0

@@ -11,6 +11,7 @@ format's own: SARIF `error` / `warning` / `note`, JUnit failure / skipped, GitHu
 from __future__ import annotations
 
 import contextlib
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -152,13 +153,38 @@ _ICON = {
 }
 
 
+_URL = re.compile(r"https?://[^\s<>]+")
+# Characters XML 1.0 cannot hold, even escaped (C0 controls but tab, newline and return; lone surrogates).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """`\x01` for a control character a name holds: JUnit readers reject the document otherwise."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\ufffd", text)
+
+
+def _text(text: str) -> str:
+    """Text from a name, a path or a licence file, shown as written: raw HTML in it stays text (issue 14)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipe ends the cell, no newline ends the row."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell: no pipe ends the cell, no newline ends the row, no HTML."""
+    return _text(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    """A code span that no backtick in the text can close early (CommonMark: a longer fence); HTML in a
+    code span is already literal, a pipe still ends a table cell."""
+    text = text.replace("\n", " ").replace("|", "\\|")
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or longest else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _quote_block(text: str) -> list[str]:
-    return ["> " + line if line else ">" for line in text.splitlines()]
+    return ["> " + _text(line) if line else ">" for line in text.splitlines()]
 
 
 def _verdict_section(verdict: LicenseVerdict) -> list[str]:
@@ -168,19 +194,23 @@ def _verdict_section(verdict: LicenseVerdict) -> list[str]:
         if reason.clause in shown_as_obligation:
             continue
         heading = f" {reason.heading}" if reason.heading else ""
-        lines += [f"**§{reason.section}{heading}** (`{reason.clause}`): {reason.explanation}", ""]
+        lines += [
+            f"**§{_text(reason.section)}{_text(heading)}** ({_code(reason.clause)}): {_text(reason.explanation)}",
+            "",
+        ]
         lines += [*_quote_block(reason.quote), ""]
         if reason.question:
-            lines += [f"- open question: {reason.question}"]
-        lines += [f"- to decide, answer: {m.question}" for m in reason.missing_facts]
-        lines += [f"- ambiguous: {a}" for a in reason.ambiguities]
-        lines += [f"- **unverified**: {u}" for u in reason.unverified]
-        lines += [f"- source: <{reason.source}>", ""]
+            lines += [f"- open question: {_text(reason.question)}"]
+        lines += [f"- to decide, answer: {_text(m.question)}" for m in reason.missing_facts]
+        lines += [f"- ambiguous: {_text(a)}" for a in reason.ambiguities]
+        lines += [f"- **unverified**: {_text(u)}" for u in reason.unverified]
+        source = f"<{reason.source}>" if _URL.fullmatch(reason.source) else _text(reason.source)
+        lines += [f"- source: {source}", ""]
     if verdict.obligations and not verdict.outcome.refuses:
         lines.append("Obligations:")
         for item in verdict.obligations:
-            text = f" “{item.text}”" if item.text else ""
-            when = f" — applies if {item.condition}" if item.applies is None and item.condition else ""
+            text = f" “{_text(item.text)}”" if item.text else ""
+            when = f" — applies if {_text(item.condition)}" if item.applies is None and item.condition else ""
             unmet = " — **not met**" if item.met is False else ""
             lines.append(f"- §{item.section} {item.duty.value}{text}{when}{unmet}")
         lines.append("")
@@ -194,16 +224,16 @@ def markdown(report: PolicyReport) -> str:
     lines = [
         f"## modelterms policy {status}",
         "",
-        f"`{_cell(relative_path(report.path))}` — fails on: {failing}.",
+        f"{_code(relative_path(report.path))} — fails on: {failing}.",
         "",
         "| model | licence | outcome | deciding clauses | waived |",
         "|---|---|---|---|---|",
     ]
     for f in report.findings:
-        deciding = ", ".join(f"§{r.section} `{r.clause}`" for r in f.verdict.reasons) or "—"
+        deciding = ", ".join(f"§{_cell(r.section)} {_code(r.clause)}" for r in f.verdict.reasons) or "—"
         outcome = f"{_ICON[f.verdict.outcome]} {f.verdict.outcome.value}"
-        waived = ", ".join(f"`{c}`" for c in f.waived) or ""
-        row = [_cell(f.entry.label), f"`{f.verdict.license}`", outcome, _cell(deciding), waived]
+        waived = ", ".join(_code(c) for c in f.waived) or ""
+        row = [_cell(f.entry.label), _code(f.verdict.license), outcome, deciding, waived]
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     for f in report.findings:
@@ -211,7 +241,7 @@ def markdown(report: PolicyReport) -> str:
             where = f" ({_cell(f.location)})" if f.location else ""
             lines += [f"### {_cell(_title(f))}{where}", ""]
             if f.occurrences:
-                lines += ["Used at: " + ", ".join(f"`{_cell(o.where)}` ({o.kind.value})" for o in f.occurrences), ""]
+                lines += ["Used at: " + ", ".join(f"{_code(o.where)} ({o.kind.value})" for o in f.occurrences), ""]
             lines += _verdict_section(f.verdict)
     if report.dynamic:
         lines += [
@@ -220,7 +250,7 @@ def markdown(report: PolicyReport) -> str:
             "modelterms cannot tell which model these load: list them in `models:`.",
             "",
         ]
-        lines += [f"- `{_cell(d.where)}`: `{_cell(d.detail or '')}`" for d in report.dynamic]
+        lines += [f"- {_code(d.where)}: {_code(d.detail or '')}" for d in report.dynamic]
         lines.append("")
     if report.waivers:
         lines += [
@@ -231,7 +261,8 @@ def markdown(report: PolicyReport) -> str:
         ]
         for w in report.waivers:
             lines.append(
-                f"| `{w.waiver.license}` | `{w.waiver.clause}` | {w.waiver.reason.value} | {_cell(w.waiver.owner)} "
+                f"| {_code(w.waiver.license)} | {_code(w.waiver.clause)} | {w.waiver.reason.value} "
+                f"| {_cell(w.waiver.owner)} "
                 f"| {w.waiver.expires.isoformat()} | {w.status.value}: {_cell(w.message)} |"
             )
         lines.append("")
@@ -465,6 +496,10 @@ def junit(report: PolicyReport) -> str:
     suite.set("skipped", str(skipped))
     root = ET.Element("testsuites", name="modelterms", tests=str(total), failures=str(failures), errors="0")
     root.append(suite)
+    for element in root.iter():  # names, quotes and paths come from files a pull request may change
+        element.attrib = {k: _xml_safe(v) for k, v in element.attrib.items()}
+        if element.text:
+            element.text = _xml_safe(element.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

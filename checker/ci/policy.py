@@ -21,7 +21,7 @@ from checker.diagnostics.suggest import hint
 from checker.discovery import Discovery, Finding, ReferenceKind, discover
 from checker.errors import ProfileError, UnknownLicenseError
 from checker.evaluation.profile import ServiceProfile
-from checker.evaluation.profile_file import validation_diagnostics
+from checker.evaluation.profile_file import exact_figures, profile_duplicates, validation_diagnostics
 from checker.inputs.yamlfile import Document, load_yaml, read_yaml_text
 from checker.lookup.bundled import bundled, bundled_index
 from checker.lookup.cards import RowError, card_names, read_model_card
@@ -224,10 +224,26 @@ def load_policy(path: str | Path, hub: Hub | None = None) -> LoadedPolicy:
     With a `hub`, a model (or a card's base model) the index lacks is not a mistake: it is looked up
     on the Hub when the policy is evaluated."""
     path = Path(path)
+    if path.is_symlink() and _outside(path.absolute().parent, path):
+        # Issue 14: a pull request that turns modelterms.yaml into a link to ~/.git-credentials
+        # would make CI quote that file's lines in its diagnostics. Refused before it is read.
+        raise ProfileError(
+            [
+                Kind.BAD_OPTION(
+                    message=f"the policy file '{path}' is a symlink that leads outside its folder",
+                    help="a policy reads only files in the folder of the policy file and below",
+                )
+            ]
+        )
     text = read_yaml_text(path, missing="no such file (create modelterms.yaml or give --policy)")
     document = load_yaml(text, str(path))
     sources = {str(path): text}
     data = document.data if isinstance(document.data, dict) else {}
+    if isinstance(data.get("profile"), dict):
+        twice = profile_duplicates(data["profile"], document, ("profile",))
+        if twice:
+            raise ProfileError(twice, sources)
+        data = {**data, "profile": exact_figures(data["profile"], document, ("profile",))}
     try:
         policy = PolicyFile.model_validate(data)
     except ValidationError as error:

@@ -49,7 +49,8 @@ try:  # a dependency (about twice as fast as json on a dump); json where it is m
     _DECODE_ERRORS: tuple[type[Exception], ...] = (orjson.JSONDecodeError,)
 except ImportError:  # pragma: no cover - depends on the environment
     _loads = json.loads
-    _DECODE_ERRORS = (ValueError,)
+    # The standard parser recurses: a row nested 5,000 levels deep is a bad row, not exit 3 (issue 14).
+    _DECODE_ERRORS = (ValueError, RecursionError)
 
 MEMO_SIZE = 1 << 16
 """Distinct (licence, licence name, base model) combinations remembered at once (bounded memory)."""

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from checker._version import __version__
 from checker.ci.report import Report, json_text
-from checker.cli.profile_flags import bad_option, profile_options
+from checker.cli.profile_flags import ARGS_KEY, bad_option, profile_options
 from checker.diagnostics.suggest import hint
 from checker.errors import CheckerError, DiagnosticError
 from checker.evaluation.evaluate import evaluate
@@ -95,8 +95,13 @@ def examples(*lines: str) -> str:
 
 
 class _Group(typer.core.TyperGroup):
-    """The command group: metavars as the user types them, and command summaries that are wrapped,
-    not cut, at the terminal's width."""
+    """The command group: metavars as the user types them, command summaries that are wrapped,
+    not cut, at the terminal's width, and the command line it parses kept for checks Click cannot
+    make (two contradicting flags: Click keeps the last one silently)."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        ctx.meta[ARGS_KEY] = tuple(args)
+        return super().parse_args(ctx, args)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)

@@ -31,6 +31,11 @@ def bad_option(message: str, help_text: str = "") -> ProfileError:
     return ProfileError([Kind.BAD_OPTION(message=message, help=help_text)])
 
 
+ARGS_KEY = "modelterms.args"
+"""Where the app's group keeps the command line it parsed, for checks Click cannot make."""
+
+_CONTEXT = "_modelterms_context"  # the Click context Typer hands a command that asks for one
+
 _MONTH_FIGURE = re.compile(r"^([0-9]{4}-[0-9]{2})=(.+)$")
 
 
@@ -51,6 +56,8 @@ def mau_figures(values: list[str], option: str = "--mau") -> dict[str, Any] | No
     for value in values:
         match = _MONTH_FIGURE.match(value.strip())
         if match:
+            if match.group(1) in result:
+                raise bad_option(f"{option}: {match.group(1)} is given twice", "give each month's figure once")
             result[match.group(1)] = whole_number(match.group(2), option)
         else:
             if "current" in result:
@@ -234,6 +241,31 @@ def service_from_flags(values: dict[str, Any]) -> ServiceProfile:
     )
 
 
+def _flag_pairs() -> list[tuple[str, str]]:
+    """`("--commercial", "--non-commercial")` for every on/off flag of the profile."""
+    pairs: list[tuple[str, str]] = []
+    for _, annotation, _ in _OPTIONS:
+        for info in getattr(annotation, "__metadata__", ()):
+            declarations = [getattr(info, "default", None), *(getattr(info, "param_decls", None) or ())]
+            for declaration in (d for d in declarations if isinstance(d, str) and d.startswith("--")):
+                on, _, off = str(declaration).partition("/")
+                if off:
+                    pairs.append((on, off))
+    return pairs
+
+
+def contradictions(context: typer.Context | None) -> None:
+    """Refuse `--commercial --non-commercial`: Click keeps the last silently (issue 14).
+
+    The arguments are the ones the app's group recorded (`ARGS_KEY` in the shared context meta)."""
+    given = list(context.meta.get(ARGS_KEY, ())) if context else []
+    if "--" in given:
+        given = given[: given.index("--")]
+    for on, off in _flag_pairs():
+        if on in given and off in given:
+            raise bad_option(f"{on} and {off} contradict each other", "give one of them")
+
+
 def gave_profile(values: dict[str, Any]) -> bool:
     """Whether any profile flag was given (a command may behave differently without a profile)."""
     return any(values[name] not in (None, []) for name in OPTION_NAMES)
@@ -252,10 +284,12 @@ def profile_options(command: Callable[..., None]) -> Callable[..., None]:
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
         for name, annotation, default in _OPTIONS
     ]
+    added.append(inspect.Parameter(_CONTEXT, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context))
     own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
+        contradictions(kwargs.pop(_CONTEXT))
         values = {name: kwargs.pop(name) for name in OPTION_NAMES}
         if wants_given:
             kwargs["profile_given"] = gave_profile(values)
@@ -263,5 +297,9 @@ def profile_options(command: Callable[..., None]) -> Callable[..., None]:
 
     hints = {k: v for k, v in command.__annotations__.items() if k not in ("service", "profile_given")}
     wrapper.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {**hints, **{name: annotation for name, annotation, _ in _OPTIONS}}
+    wrapper.__annotations__ = {
+        **hints,
+        **{name: annotation for name, annotation, _ in _OPTIONS},
+        _CONTEXT: typer.Context,
+    }
     return wrapper

@@ -32,6 +32,7 @@ from checker.cli.app import (
     boundary,
     examples,
     hub_for,
+    write_output,
 )
 from checker.cli.profile_flags import bad_option, profile_error, profile_options, revenue_amount, use_case, whole_number
 from checker.cli.render_html import matrix_html
@@ -123,7 +124,7 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(text, output)  # a missing folder or a directory: exit 2, not 3
 
 
 @app.command(
@@ -198,7 +199,7 @@ def _print_to(output: Path | None, render: Callable[[Console], None]) -> None:
         return
     console = Console(highlight=False, record=True, file=io.StringIO(), width=200)
     render(console)
-    output.write_text(console.export_text(), encoding="utf-8")
+    write_output(console.export_text(), output)  # a missing folder or a directory: exit 2, not 3
 
 
 @app.command(

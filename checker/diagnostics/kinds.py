@@ -77,6 +77,7 @@ class Kind(Enum):
     YAML_SYNTAX = ("E200", "{problem}", "{help}")
     YAML_TOO_LARGE = ("E201", "{what}", "keep the file small and without deep aliases")
     YAML_DUPLICATE_KEY = ("E202", "key '{key}' is given twice", "the first is on line {first}")
+    EMPTY_PROFILE = ("E204", "the profile file is empty", "write facts such as `commercial: true`, or leave out --profile")
     YAML_TOO_DEEP = ("E203", "the document is nested more than {limit} levels deep", "a profile or policy needs a few levels; flatten the file")
     INVALID_VALUE = ("E210", "{path}: {message}", "{help}")
     UNKNOWN_FIELD = ("E211", "unknown field '{name}'{where}", "{suggestion}")

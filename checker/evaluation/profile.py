@@ -11,9 +11,19 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from checker.diagnostics.suggest import hint
+from checker.terms.numbers import MAX_DIGITS, parse_number, too_large
 from checker.terms.regions import canonical_region, known_region_names
 from checker.terms.vocabulary import Fact, Modality, UseCase
 
@@ -34,6 +44,45 @@ def _region(value: str) -> str:
 
 Region = Annotated[str, AfterValidator(_region)]
 """An ISO 3166-1 alpha-2 country code (`DE`) or a group (`EU`, `EEA`, `WORLD`), upper case."""
+
+
+def whole_figure(value: Any) -> Any:
+    """A count of users as a profile may write it: `800000000`, `800_000_000` or `800M`, exactly.
+
+    Refuses (rather than rounds) a fraction, a float that only approximates what was written and a
+    figure of more than MAX_DIGITS digits, as the command line does (issue 14)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"{value!r} is not a whole number")
+        value = int(value)
+    if isinstance(value, int):
+        if too_large(str(abs(value))):
+            raise ValueError(f"the number is too large (more than {MAX_DIGITS} digits)")
+        return value
+    if isinstance(value, str):
+        if too_large(value):
+            raise ValueError(f"the number is too large (more than {MAX_DIGITS} digits)")
+        number = parse_number(value.strip().replace(",", "_"))
+        if number is None or number != number.to_integral_value():
+            raise ValueError(f"'{value}' is not a whole number; write e.g. 800000000, 800_000_000 or 800M")
+        return int(number)
+    return value
+
+
+def amount(value: Any) -> Any:
+    """An amount in USD: `2500000`, `2.5M` or `USD 2.5M`, exactly; at most MAX_DIGITS digits."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float | str) and too_large(str(value)):
+        raise ValueError(f"the amount is too large (more than {MAX_DIGITS} digits)")
+    if isinstance(value, str):
+        number = parse_number(value.strip().removeprefix("USD").strip().replace(",", "_"))
+        if number is None:
+            raise ValueError(f"'{value}' is not an amount; write e.g. 2500000, 2.5M or USD 2.5M")
+        return number
+    return value
 
 
 class MonthlyActiveUsers(BaseModel):
@@ -65,6 +114,16 @@ class MonthlyActiveUsers(BaseModel):
             months = {k: v for k, v in data.items() if k not in ("current", "now")}
             return {"current": current, "by_month": months}
         return data
+
+    @field_validator("current", mode="before")
+    @classmethod
+    def _current(cls, value: Any) -> Any:
+        return whole_figure(value)
+
+    @field_validator("by_month", mode="before")
+    @classmethod
+    def _figures(cls, value: Any) -> Any:
+        return {k: whole_figure(v) for k, v in value.items()} if isinstance(value, dict) else value
 
     @field_validator("by_month")
     @classmethod
@@ -119,12 +178,14 @@ class ServiceProfile(BaseModel):
     )
     markets: tuple[Region, ...] | None = Field(default=None, description="Where the end users are.")
     uses: tuple[UseCase, ...] | None = Field(default=None, description="The complete list of the service's use cases.")
-    commercial: bool | None = Field(default=None, description="Used in connection with a commercial activity.")
-    distributes: bool | None = Field(default=None, description="Distributes the weights or a derivative.")
-    serves: bool | None = Field(default=None, description="Offers the model as a hosted service or API.")
-    fine_tunes: bool | None = Field(default=None, description="Fine-tunes or otherwise modifies the model.")
-    trains_on_outputs: bool | None = Field(default=None, description="Uses outputs to train or improve another model.")
-    end_user: bool | None = Field(
+    commercial: StrictBool | None = Field(default=None, description="Used in connection with a commercial activity.")
+    distributes: StrictBool | None = Field(default=None, description="Distributes the weights or a derivative.")
+    serves: StrictBool | None = Field(default=None, description="Offers the model as a hosted service or API.")
+    fine_tunes: StrictBool | None = Field(default=None, description="Fine-tunes or otherwise modifies the model.")
+    trains_on_outputs: StrictBool | None = Field(
+        default=None, description="Uses outputs to train or improve another model."
+    )
+    end_user: StrictBool | None = Field(
         default=None, description="Only uses the model as an end user of a third party's integrated product."
     )
     derivative_name: str | None = Field(default=None, description="The name of the derived model.")
@@ -133,8 +194,22 @@ class ServiceProfile(BaseModel):
     @classmethod
     def _snake_case_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {(k.replace("-", "_") if isinstance(k, str) else k): v for k, v in data.items()}
+            snake = {(k.replace("-", "_") if isinstance(k, str) else k): v for k, v in data.items()}
+            if len(snake) < len(data):  # `fine_tunes` and `fine-tunes`: one fact given twice
+                twice = sorted(str(k) for k in data if isinstance(k, str) and "-" in k and k.replace("-", "_") in data)
+                raise ValueError(f"'{twice[0] if twice else '?'}' is given twice (with - and with _)")
+            return snake
         return data
+
+    @field_validator("dau", mode="before")
+    @classmethod
+    def _dau(cls, value: Any) -> Any:
+        return whole_figure(value)
+
+    @field_validator("revenue", mode="before")
+    @classmethod
+    def _revenue(cls, value: Any) -> Any:
+        return amount(value)
 
     @field_validator("uses", "markets", mode="after")
     @classmethod

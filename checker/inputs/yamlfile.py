@@ -67,6 +67,16 @@ class Document:
                 return found
         return None
 
+    def literal(self, path: Path) -> str | None:
+        """The text a single-line scalar at `path` was written as (`1e24`, not the float it reads as)."""
+        span = self.spans.get(tuple(path))
+        if span is None or span.end_line != span.line:
+            return None
+        lines = self.text.splitlines()
+        if not 0 < span.line <= len(lines):
+            return None
+        return lines[span.line - 1][span.column - 1 : span.end_column - 1].strip() or None
+
 
 def _span(file: str, event: yaml.Event) -> Span:
     start, end = event.start_mark, event.end_mark

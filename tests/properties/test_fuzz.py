@@ -18,6 +18,7 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -29,6 +30,7 @@ from checker.language.formatter import format_text
 from checker.language.parser import _lark
 from checker.resources import license_files
 
+from . import fuzz_targets
 from .licence_files import licence_texts, mutated_texts
 
 TERMINALS = {t.name for t in _lark().terminals} | {"$END"}
@@ -165,3 +167,52 @@ def test_command_lines_succeed_or_diagnose(args: list[str]) -> None:
         args = [a for a in args if a != "fmt"]
     code = run_in_process(args)
     assert code in (0, 1, 2), shlex.join(args)
+
+
+# ---- profiles and scan rows, and the corpus of every kind -------------------------------------
+
+
+@st.composite
+def mutated_lines(draw: st.DrawFn, seeds: list[str]) -> str:
+    """A seed with a few lines deleted, duplicated, swapped, re-indented or salted with text."""
+    lines = draw(st.sampled_from(seeds)).splitlines() or [""]
+    for _ in range(draw(st.integers(0, 3))):
+        i = draw(st.integers(0, len(lines) - 1))
+        how = draw(st.sampled_from(["delete", "duplicate", "swap", "text", "value", "indent"]))
+        if how == "delete" and len(lines) > 1:
+            del lines[i]
+        elif how == "duplicate":
+            lines.insert(i, lines[i])
+        elif how == "swap" and i + 1 < len(lines):
+            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+        elif how == "text":
+            at = draw(st.integers(0, len(lines[i])))
+            lines[i] = lines[i][:at] + draw(st.text(max_size=6)) + lines[i][at:]
+        elif how == "value":
+            lines[i] = lines[i].split(":", 1)[0] + ": " + draw(st.sampled_from([*ODD_VALUES, "1e24", "2M", "yes"]))
+        else:
+            lines[i] = draw(st.sampled_from(["", " ", "  ", "\t"])) + lines[i].lstrip()
+    return "\n".join(lines) + draw(st.sampled_from(["\n", ""]))
+
+
+@FUZZ
+@given(mutated_lines(fuzz_targets.corpus("profile")))
+def test_mutated_profiles_succeed_or_diagnose(text: str) -> None:
+    fuzz_targets.profile(text)
+
+
+@FUZZ
+@given(mutated_lines(fuzz_targets.corpus("scan_row")))
+def test_mutated_scan_rows_succeed_or_diagnose(text: str) -> None:
+    fuzz_targets.scan_row(text)
+
+
+@pytest.mark.parametrize("kind", fuzz_targets.KINDS)
+def test_every_input_in_the_fuzz_corpus_succeeds_or_diagnoses(kind: str, tmp_path: Path) -> None:
+    seeds = fuzz_targets.corpus(kind)
+    assert seeds, f"tests/fuzz_corpus/{kind}/ is empty"
+    for seed in seeds:
+        if kind == "policy":
+            fuzz_targets.policy(seed, tmp_path)
+        else:
+            fuzz_targets.TARGETS[kind](seed)
