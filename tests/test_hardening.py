@@ -168,3 +168,10 @@ def test_a_policy_file_symlinked_within_the_repository_is_read(tmp_path: Path) -
     write(tmp_path / "ci" / "policy.yaml", "version: 1\nprofile: {commercial: true}\nmodels:\n  - license: mit\n")
     (tmp_path / "modelterms.yaml").symlink_to(tmp_path / "ci" / "policy.yaml")
     assert run_cli("policy", "--policy", str(tmp_path / "modelterms.yaml")).code == 0
+
+
+def test_a_model_card_path_too_long_for_the_file_system(tmp_path: Path) -> None:
+    # Found by benchmarks/fuzz.py: `is_file()` raised ENAMETOOLONG on Python 3.11 (exit 3).
+    text = "version: 1\nprofile: {commercial: true}\nmodels:\n  - card: " + "a" * 300 + "/README.md\n"
+    run = run_cli("policy", "--policy", str(write(tmp_path / "modelterms.yaml", text)))
+    assert_clean_failure(run, "models[0].card", "no model card at")
