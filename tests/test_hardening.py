@@ -175,3 +175,37 @@ def test_a_model_card_path_too_long_for_the_file_system(tmp_path: Path) -> None:
     text = "version: 1\nprofile: {commercial: true}\nmodels:\n  - card: " + "a" * 300 + "/README.md\n"
     run = run_cli("policy", "--policy", str(write(tmp_path / "modelterms.yaml", text)))
     assert_clean_failure(run, "models[0].card", "no model card at")
+
+
+# ---- 10: scan ---------------------------------------------------------------------------------
+
+
+def test_scan_builds_no_did_you_mean_for_unknown_names_it_only_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 14: each distinct unknown name cost ~1 ms of suggestions that were thrown away (10,000: 9 s).
+    import io  # noqa: PLC0415
+
+    from checker.ci.scan import Output, Scanner, scan_jsonl  # noqa: PLC0415
+    from checker.evaluation.profile import ServiceProfile  # noqa: PLC0415
+    from checker.lookup.bundled import bundled, bundled_index  # noqa: PLC0415
+    from checker.lookup.catalogue import Catalogue  # noqa: PLC0415
+
+    def no_suggestions(*_: object, **__: object) -> None:
+        raise AssertionError("a did-you-mean was built for a name scan only counts")
+
+    monkeypatch.setattr(Catalogue, "unknown", no_suggestions)
+    rows = "".join(json.dumps({"id": f"m{i}", "license": f"zz-unknown-{i}"}) + "\n" for i in range(50))
+    rows += json.dumps({"id": "known", "license": "mit"}) + "\n"
+    scanner = Scanner(ServiceProfile(commercial=True), bundled(), bundled_index)
+    out = io.StringIO()
+    scan_jsonl(io.BytesIO(rows.encode()), "rows.jsonl", scanner, out, output=Output.JSONL)
+    assert len(scanner.summary.unknown_licenses) == 50
+    assert out.getvalue().count('"model"') == 51
+
+
+def test_a_deeply_nested_json_row_is_a_bad_row(tmp_path: Path) -> None:
+    rows = json.dumps({"id": "a", "license": "mit"}) + "\n"
+    rows += '{"id": "b", "license": ' + "[" * 5000 + "]" * 5000 + "}\n"
+    rows += json.dumps({"id": "c", "license": "mit"}) + "\n"
+    run = run_cli("scan", str(write(tmp_path / "rows.jsonl", rows)), "-f", "jsonl", "--commercial")
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    assert "rows.jsonl:2:" in run.err and run.out.count('"model"') == 2, run.out + run.err
