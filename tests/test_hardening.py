@@ -209,3 +209,12 @@ def test_a_deeply_nested_json_row_is_a_bad_row(tmp_path: Path) -> None:
     run = run_cli("scan", str(write(tmp_path / "rows.jsonl", rows)), "-f", "jsonl", "--commercial")
     assert "Traceback" not in run.err and "internal error" not in run.err, run.err
     assert "rows.jsonl:2:" in run.err and run.out.count('"model"') == 2, run.out + run.err
+
+
+def test_a_bad_csv_field_costs_its_row_only(tmp_path: Path) -> None:
+    rows = "id,license\na,mit\nb," + "x" * 200_000 + "\nc,mit\nd,apache-2.0\n"
+    run = run_cli("scan", str(write(tmp_path / "rows.csv", rows)), "-f", "jsonl", "--commercial")
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    assert "not CSV" in run.err, run.err
+    models = [json.loads(line)["model"] for line in run.out.splitlines() if line.startswith('{"model"')]
+    assert models == ["a", "c", "d"], run.out

@@ -422,7 +422,15 @@ def read_csv(stream: IO[bytes], shown: str) -> Iterator[Item]:
         if reader.fieldnames is None or "id" not in reader.fieldnames:
             yield _bad(shown, 1, "the CSV header has no `id` column")
             return
-        for record in reader:
+        rows = iter(reader)
+        while True:
+            try:
+                record = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as error:  # one bad field (too long, a NUL): that row only, the scan goes on
+                yield _bad(shown, reader.line_num or 1, f"not CSV: {error}")
+                continue
             model_id = record.get("id") or ""
             base = record.get("base_model") or ""
             key: Key = (
