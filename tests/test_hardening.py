@@ -218,3 +218,14 @@ def test_a_bad_csv_field_costs_its_row_only(tmp_path: Path) -> None:
     assert "not CSV" in run.err, run.err
     models = [json.loads(line)["model"] for line in run.out.splitlines() if line.startswith('{"model"')]
     assert models == ["a", "c", "d"], run.out
+
+
+def test_a_jsonl_row_without_end_is_read_in_bounded_pieces(tmp_path: Path) -> None:
+    from checker.ci.scan import MAX_ROW_BYTES  # noqa: PLC0415
+
+    rows = json.dumps({"id": "a", "license": "mit"}) + "\n"
+    rows += '{"id": "b", "license": "' + "x" * (3 * MAX_ROW_BYTES) + '"}\n'
+    rows += json.dumps({"id": "c", "license": "mit"})  # the last row has no newline
+    run = run_cli("scan", str(write(tmp_path / "rows.jsonl", rows)), "-f", "jsonl", "--commercial")
+    assert f"rows.jsonl:2:1: error[E240]: the row is longer than {MAX_ROW_BYTES:,} bytes" in run.err, run.err
+    assert [json.loads(line)["model"] for line in run.out.splitlines() if '"model"' in line] == ["a", "c"]

@@ -52,6 +52,9 @@ except ImportError:  # pragma: no cover - depends on the environment
     # The standard parser recurses: a row nested 5,000 levels deep is a bad row, not exit 3 (issue 14).
     _DECODE_ERRORS = (ValueError, RecursionError)
 
+MAX_ROW_BYTES = 1 << 20
+"""The longest JSON Lines row read (a hub row is a few hundred bytes); longer ones are bad rows."""
+
 MEMO_SIZE = 1 << 16
 """Distinct (licence, licence name, base model) combinations remembered at once (bounded memory)."""
 KEEP_BAD_ROWS = 20
@@ -339,7 +342,15 @@ def scan_jsonl(
     block: list[str] = []
     jsonl, text = output is Output.JSONL, output is Output.TEXT
     number = 0
-    for number, line in enumerate(stream, 1):
+    readline = stream.readline
+    for number, line in enumerate(iter(lambda: readline(MAX_ROW_BYTES), b""), 1):
+        if len(line) == MAX_ROW_BYTES and not line.endswith(b"\n"):
+            # A row with no end (a 10 GB line, a file without newlines): read in bounded pieces
+            # and skipped, never held whole (issue 14).
+            while (rest := readline(MAX_ROW_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            summary.bad(_bad(shown, number, f"the row is longer than {MAX_ROW_BYTES:,} bytes"))
+            continue
         try:
             data = _loads(line)
         except _DECODE_ERRORS as error:
