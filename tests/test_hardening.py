@@ -229,3 +229,29 @@ def test_a_jsonl_row_without_end_is_read_in_bounded_pieces(tmp_path: Path) -> No
     run = run_cli("scan", str(write(tmp_path / "rows.jsonl", rows)), "-f", "jsonl", "--commercial")
     assert f"rows.jsonl:2:1: error[E240]: the row is longer than {MAX_ROW_BYTES:,} bytes" in run.err, run.err
     assert [json.loads(line)["model"] for line in run.out.splitlines() if '"model"' in line] == ["a", "c"]
+
+
+# ---- 9: model cards ---------------------------------------------------------------------------
+
+
+def card_policy(tmp_path: Path, front_matter: str) -> Path:
+    (tmp_path / "models").mkdir()
+    write(tmp_path / "models" / "README.md", "---\n" + front_matter + "---\n" + "prose\n" * 10)
+    text = "version: 1\nprofile: {commercial: true}\nmodels:\n  - card: models/README.md\n"
+    return write(tmp_path / "modelterms.yaml", text)
+
+
+def test_a_2_mb_card_front_matter_is_refused(tmp_path: Path) -> None:
+    policy = card_policy(tmp_path, "license: mit\n" + "".join(f"k{i}: {'x' * 100}\n" for i in range(20_000)))
+    assert_clean_failure(run_cli("policy", "--policy", str(policy)), "error[E201]", "front matter is larger")
+
+
+def test_a_card_nested_600_levels_is_refused(tmp_path: Path) -> None:
+    policy = card_policy(tmp_path, "license: mit\nx: " + "[" * 600 + "]" * 600 + "\n")
+    assert_clean_failure(run_cli("policy", "--policy", str(policy)), "E203")
+
+
+def test_a_card_with_a_small_front_matter_is_read(tmp_path: Path) -> None:
+    policy = card_policy(tmp_path, "license: mit\n")
+    run = run_cli("policy", "--policy", str(policy))
+    assert run.code == 0, run.out + run.err

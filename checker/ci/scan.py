@@ -500,8 +500,9 @@ def _card(card: Path | None, model_id: str, read: Callable[[Path], dict[str, Any
     if card is None or not card.is_file():
         return (model_id, (None, None, None), shown, 1) if required else None
     try:
-        if not required and card.read_bytes()[:3] != b"---":
-            return None
+        with card.open("rb") as stream:  # three bytes, not the whole README
+            if not required and stream.read(3) != b"---":
+                return None
         fields = read(card)
     except DiagnosticError as error:
         return error.diagnostics[0]
