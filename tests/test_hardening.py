@@ -168,3 +168,90 @@ def test_a_policy_file_symlinked_within_the_repository_is_read(tmp_path: Path) -
     write(tmp_path / "ci" / "policy.yaml", "version: 1\nprofile: {commercial: true}\nmodels:\n  - license: mit\n")
     (tmp_path / "modelterms.yaml").symlink_to(tmp_path / "ci" / "policy.yaml")
     assert run_cli("policy", "--policy", str(tmp_path / "modelterms.yaml")).code == 0
+
+
+def test_a_model_card_path_too_long_for_the_file_system(tmp_path: Path) -> None:
+    # Found by benchmarks/fuzz.py: `is_file()` raised ENAMETOOLONG on Python 3.11 (exit 3).
+    text = "version: 1\nprofile: {commercial: true}\nmodels:\n  - card: " + "a" * 300 + "/README.md\n"
+    run = run_cli("policy", "--policy", str(write(tmp_path / "modelterms.yaml", text)))
+    assert_clean_failure(run, "models[0].card", "no model card at")
+
+
+# ---- 10: scan ---------------------------------------------------------------------------------
+
+
+def test_scan_builds_no_did_you_mean_for_unknown_names_it_only_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 14: each distinct unknown name cost ~1 ms of suggestions that were thrown away (10,000: 9 s).
+    import io  # noqa: PLC0415
+
+    from checker.ci.scan import Output, Scanner, scan_jsonl  # noqa: PLC0415
+    from checker.evaluation.profile import ServiceProfile  # noqa: PLC0415
+    from checker.lookup.bundled import bundled, bundled_index  # noqa: PLC0415
+    from checker.lookup.catalogue import Catalogue  # noqa: PLC0415
+
+    def no_suggestions(*_: object, **__: object) -> None:
+        raise AssertionError("a did-you-mean was built for a name scan only counts")
+
+    monkeypatch.setattr(Catalogue, "unknown", no_suggestions)
+    rows = "".join(json.dumps({"id": f"m{i}", "license": f"zz-unknown-{i}"}) + "\n" for i in range(50))
+    rows += json.dumps({"id": "known", "license": "mit"}) + "\n"
+    scanner = Scanner(ServiceProfile(commercial=True), bundled(), bundled_index)
+    out = io.StringIO()
+    scan_jsonl(io.BytesIO(rows.encode()), "rows.jsonl", scanner, out, output=Output.JSONL)
+    assert len(scanner.summary.unknown_licenses) == 50
+    assert out.getvalue().count('"model"') == 51
+
+
+def test_a_deeply_nested_json_row_is_a_bad_row(tmp_path: Path) -> None:
+    rows = json.dumps({"id": "a", "license": "mit"}) + "\n"
+    rows += '{"id": "b", "license": ' + "[" * 5000 + "]" * 5000 + "}\n"
+    rows += json.dumps({"id": "c", "license": "mit"}) + "\n"
+    run = run_cli("scan", str(write(tmp_path / "rows.jsonl", rows)), "-f", "jsonl", "--commercial")
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    assert "rows.jsonl:2:" in run.err and run.out.count('"model"') == 2, run.out + run.err
+
+
+def test_a_bad_csv_field_costs_its_row_only(tmp_path: Path) -> None:
+    rows = "id,license\na,mit\nb," + "x" * 200_000 + "\nc,mit\nd,apache-2.0\n"
+    run = run_cli("scan", str(write(tmp_path / "rows.csv", rows)), "-f", "jsonl", "--commercial")
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    assert "not CSV" in run.err, run.err
+    models = [json.loads(line)["model"] for line in run.out.splitlines() if line.startswith('{"model"')]
+    assert models == ["a", "c", "d"], run.out
+
+
+def test_a_jsonl_row_without_end_is_read_in_bounded_pieces(tmp_path: Path) -> None:
+    from checker.ci.scan import MAX_ROW_BYTES  # noqa: PLC0415
+
+    rows = json.dumps({"id": "a", "license": "mit"}) + "\n"
+    rows += '{"id": "b", "license": "' + "x" * (3 * MAX_ROW_BYTES) + '"}\n'
+    rows += json.dumps({"id": "c", "license": "mit"})  # the last row has no newline
+    run = run_cli("scan", str(write(tmp_path / "rows.jsonl", rows)), "-f", "jsonl", "--commercial")
+    assert f"rows.jsonl:2:1: error[E240]: the row is longer than {MAX_ROW_BYTES:,} bytes" in run.err, run.err
+    assert [json.loads(line)["model"] for line in run.out.splitlines() if '"model"' in line] == ["a", "c"]
+
+
+# ---- 9: model cards ---------------------------------------------------------------------------
+
+
+def card_policy(tmp_path: Path, front_matter: str) -> Path:
+    (tmp_path / "models").mkdir()
+    write(tmp_path / "models" / "README.md", "---\n" + front_matter + "---\n" + "prose\n" * 10)
+    text = "version: 1\nprofile: {commercial: true}\nmodels:\n  - card: models/README.md\n"
+    return write(tmp_path / "modelterms.yaml", text)
+
+
+def test_a_2_mb_card_front_matter_is_refused(tmp_path: Path) -> None:
+    policy = card_policy(tmp_path, "license: mit\n" + "".join(f"k{i}: {'x' * 100}\n" for i in range(20_000)))
+    assert_clean_failure(run_cli("policy", "--policy", str(policy)), "error[E201]", "front matter is larger")
+
+
+def test_a_card_nested_600_levels_is_refused(tmp_path: Path) -> None:
+    policy = card_policy(tmp_path, "license: mit\nx: " + "[" * 600 + "]" * 600 + "\n")
+    assert_clean_failure(run_cli("policy", "--policy", str(policy)), "E203")
+
+
+def test_a_card_with_a_small_front_matter_is_read(tmp_path: Path) -> None:
+    policy = card_policy(tmp_path, "license: mit\n")
+    run = run_cli("policy", "--policy", str(policy))
+    assert run.code == 0, run.out + run.err

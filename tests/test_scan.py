@@ -189,10 +189,13 @@ class Endless(io.RawIOBase):
 
     def __iter__(self) -> Iterator[bytes]:
         while True:
-            self.served += 1
-            if self.served > self.limit:
-                raise RuntimeError("read past the limit")
-            yield b'{"id": "m/%d", "license": "mit"}\n' % self.served
+            yield self.readline()
+
+    def readline(self, size: int | None = -1) -> bytes:  # scan reads rows with a length bound
+        self.served += 1
+        if self.served > self.limit:
+            raise RuntimeError("read past the limit")
+        return b'{"id": "m/%d", "license": "mit"}\n' % self.served
 
 
 def test_rows_are_written_while_reading() -> None:

@@ -52,6 +52,9 @@ except ImportError:  # pragma: no cover - depends on the environment
     # The standard parser recurses: a row nested 5,000 levels deep is a bad row, not exit 3 (issue 14).
     _DECODE_ERRORS = (ValueError, RecursionError)
 
+MAX_ROW_BYTES = 1 << 20
+"""The longest JSON Lines row read (a hub row is a few hundred bytes); longer ones are bad rows."""
+
 MEMO_SIZE = 1 << 16
 """Distinct (licence, licence name, base model) combinations remembered at once (bounded memory)."""
 KEEP_BAD_ROWS = 20
@@ -339,7 +342,15 @@ def scan_jsonl(
     block: list[str] = []
     jsonl, text = output is Output.JSONL, output is Output.TEXT
     number = 0
-    for number, line in enumerate(stream, 1):
+    readline = stream.readline
+    for number, line in enumerate(iter(lambda: readline(MAX_ROW_BYTES), b""), 1):
+        if len(line) == MAX_ROW_BYTES and not line.endswith(b"\n"):
+            # A row with no end (a 10 GB line, a file without newlines): read in bounded pieces
+            # and skipped, never held whole (issue 14).
+            while (rest := readline(MAX_ROW_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            summary.bad(_bad(shown, number, f"the row is longer than {MAX_ROW_BYTES:,} bytes"))
+            continue
         try:
             data = _loads(line)
         except _DECODE_ERRORS as error:
@@ -422,7 +433,15 @@ def read_csv(stream: IO[bytes], shown: str) -> Iterator[Item]:
         if reader.fieldnames is None or "id" not in reader.fieldnames:
             yield _bad(shown, 1, "the CSV header has no `id` column")
             return
-        for record in reader:
+        rows = iter(reader)
+        while True:
+            try:
+                record = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as error:  # one bad field (too long, a NUL): that row only, the scan goes on
+                yield _bad(shown, reader.line_num or 1, f"not CSV: {error}")
+                continue
             model_id = record.get("id") or ""
             base = record.get("base_model") or ""
             key: Key = (
@@ -481,8 +500,9 @@ def _card(card: Path | None, model_id: str, read: Callable[[Path], dict[str, Any
     if card is None or not card.is_file():
         return (model_id, (None, None, None), shown, 1) if required else None
     try:
-        if not required and card.read_bytes()[:3] != b"---":
-            return None
+        with card.open("rb") as stream:  # three bytes, not the whole README
+            if not required and stream.read(3) != b"---":
+                return None
         fields = read(card)
     except DiagnosticError as error:
         return error.diagnostics[0]

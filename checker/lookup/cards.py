@@ -32,18 +32,38 @@ def card_fields(fields: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, 
     return licenses, _names(fields.get("base_model"), "base_model")
 
 
+MAX_FRONT_MATTER_BYTES = 262_144
+"""The most of a model card's front matter read: a card from a pull request is hostile input. Cards
+with a long `model-index` reach tens of KB; the prose after the front matter is never read."""
+
+
 def read_model_card(path: Path) -> dict[str, Any]:
-    """The YAML front matter of a model card (README.md between `---` lines), strictly read."""
+    """The YAML front matter of a model card (README.md between `---` lines), strictly read.
+
+    Reads line by line up to the closing `---`, at most MAX_FRONT_MATTER_BYTES; the YAML then has
+    the depth and value caps of every YAML document (`checker.inputs.yamlfile`)."""
+    from checker.diagnostics import Kind  # noqa: PLC0415
+    from checker.errors import ProfileError  # noqa: PLC0415
     from checker.inputs.yamlfile import load_yaml  # noqa: PLC0415 - YAML only when a card is read
 
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return {}
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
-    if end is None:
-        return {}
-    data = load_yaml("\n".join(lines[1:end]) + "\n", str(path)).data
+    lines: list[bytes] = []
+    read = 0
+    with path.open("rb") as stream:
+        first = stream.readline(MAX_FRONT_MATTER_BYTES)
+        if first.strip().removeprefix(b"\xef\xbb\xbf") != b"---":
+            return {}
+        while True:
+            line = stream.readline(MAX_FRONT_MATTER_BYTES - read + 1)
+            if not line:
+                return {}  # no closing `---`: not front matter
+            if line.strip() == b"---":
+                break
+            read += len(line)
+            if read > MAX_FRONT_MATTER_BYTES:
+                what = f"{path}: the front matter is larger than {MAX_FRONT_MATTER_BYTES:,} bytes"
+                raise ProfileError([Kind.YAML_TOO_LARGE(what=what)])
+            lines.append(line)
+    data = load_yaml(b"".join(lines).decode("utf-8"), str(path)).data
     return data if isinstance(data, dict) else {}
 
 

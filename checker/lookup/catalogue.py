@@ -203,6 +203,11 @@ class Catalogue:
         suggestion = hint(name, self.names()) or "`modelterms list` lists the catalogue"
         return Kind.UNKNOWN_LICENSE(name=name, suggestion=suggestion)
 
+    def knows(self, name: str) -> bool:
+        """Whether a licence id, alias or family names something here: what `resolve` accepts,
+        without building the "did you mean" an unknown name gets (for `scan`, which only counts them)."""
+        return name.lower() in self._families or name.lower() in self._names
+
     def resolve(self, names: Sequence[str]) -> list[Resolved]:
         """The licences the given names stand for, in order, each once, with companions after.
 

@@ -7,6 +7,11 @@ the default). A longer run, e.g. before a release:
 
     MODELTERMS_FUZZ_EXAMPLES=5000 python -m pytest tests/properties/test_fuzz.py
 
+There is one target per input kind (licence file, profile, policy, scan row, command line) in
+`fuzz_targets.py`; each kind's seeds, and every input that once crashed, are under
+tests/fuzz_corpus/<kind>/ and replayed on every run. The long run is `benchmarks/fuzz.py`
+(in-process, random mutations of the corpus; figures in benchmarks/README.md).
+
 Round trip: for every generated valid file, `parse(fmt(x))` means the same as `parse(x)`, and
 `fmt` is idempotent.
 """
