@@ -82,7 +82,9 @@ def scan(
     # Imported here: registering the command must not cost every other command's start.
     from checker.ci.scan import Output, Scanner, SourceKind, read_csv, read_folder, scan_items, scan_jsonl  # noqa: PLC0415
 
-    scanner = Scanner(service, _catalogue(licenses_dir), _index)
+    catalogue = _catalogue(licenses_dir)
+    catalogue.check_ids(service)
+    scanner = Scanner(service, catalogue, _index)
     bom = output_format is ScanFormat.CYCLONEDX
     if bom and summary_only:
         raise bad_option("--summary prints only the summary: it cannot be given with --format cyclonedx")

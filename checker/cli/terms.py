@@ -103,7 +103,9 @@ def compare(
     or the `check` flags): each licence's outcome, deciding clause, obligations and nearest flip
     point, best first.
     """
-    chosen = _licenses(_catalogue(licenses_dir), license)
+    catalogue = _catalogue(licenses_dir)
+    catalogue.check_ids(service)
+    chosen = _licenses(catalogue, license)
     renderers: dict[CompareFormat, Callable[[], str]]
     if profile_given:
         ranked = standings(chosen, service)
@@ -255,7 +257,9 @@ def explain_command(
     """
     if not license:
         raise bad_option("give --license", "e.g. modelterms explain --license llama-3.1 --mau 800M")
-    chosen = _licenses(_catalogue(licenses_dir), license)
+    catalogue = _catalogue(licenses_dir)
+    catalogue.check_ids(service)
+    chosen = _licenses(catalogue, license)
     profile = _assumed(service, assume)
     explanations = [explain(lic, profile) for lic in chosen]
     if output_format is OutputFormat.JSON:
