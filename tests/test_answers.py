@@ -199,3 +199,76 @@ def test_every_question_answered_yes_or_no_leaves_its_clause_decided(
             assert verdict.outcome.refuses or doubted, verdict.outcome
         else:
             assert reason is None
+
+
+# ---- obligations reported done ----------------------------------------------------------------
+
+APACHE_DUTIES = ["apache-2.0/license-copy", "apache-2.0/modified-files", "apache-2.0/retain-notices"]
+APACHE_DUTIES += ["apache-2.0/trademarks"]
+
+
+def test_obligations_carry_ids_and_done_reports() -> None:
+    profile = {"distributes": True, "commercial": True, "done": {"apache-2.0/license-copy": {"evidence": "LICENSE"}}}
+    (verdict,) = checker.check("apache-2.0", profile)
+    items = {o.obligation_id: o for o in verdict.obligations}
+    assert sorted(items) == sorted(APACHE_DUTIES)
+    assert items["apache-2.0/license-copy"].done and items["apache-2.0/license-copy"].evidence == "LICENSE"
+    assert not items["apache-2.0/retain-notices"].done
+
+
+def test_check_fails_on_open_obligations_until_all_are_done() -> None:
+    base = ["check", "-l", "apache-2.0", "--distribute", "--commercial", "--fail-on", "open-obligations"]
+    assert run_cli(*base[:-2]).code == 0  # conditional: passes by default
+    open_run = run_cli(*base)
+    assert open_run.code == 1 and "obligations (open):" in open_run.out
+    done = [a for duty in APACHE_DUTIES for a in ("--done", duty)]
+    assert run_cli(*base, *done).code == 0
+    data = json.loads(run_cli(*base, *done[:-2], "--format", "json").out)
+    assert data["results"][0]["open_obligations"] == ["apache-2.0/trademarks"]
+    assert len(data["results"][0]["done_obligations"]) == 3
+
+
+def test_an_unknown_obligation_id_is_exit_2_with_a_suggestion() -> None:
+    run = run_cli("check", "-l", "apache-2.0", "--done", "apache-2.0/licence-copy")
+    assert run.code == 2 and "error[E223]: unknown obligation 'apache-2.0/licence-copy'" in run.err
+    assert "did you mean 'apache-2.0/license-copy'" in run.err
+
+
+def _policy(tmp_path: Any, done: str) -> Any:
+    path = tmp_path / "modelterms.yaml"
+    path.write_text(
+        "version: 1\n"
+        "profile: {distributes: true, commercial: true}\n"
+        "fail-on: [forbidden, needs-license, undetermined, open-obligations]\n"
+        "done:\n  apache-2.0/retain-notices: {evidence: NOTICE}\n"
+        f"models:\n  - license: apache-2.0\n    done: [{done}]\n"
+    )
+    return path
+
+
+def test_a_policy_with_every_obligation_done_passes(tmp_path: Any) -> None:
+    done = "apache-2.0/license-copy, apache-2.0/modified-files, apache-2.0/trademarks"
+    run = run_cli("policy", "--policy", str(_policy(tmp_path, done)))
+    assert run.code == 0, run.out
+    assert "fails on: forbidden, needs-license, undetermined, open-obligations" in run.out
+
+
+def test_a_policy_with_one_obligation_open_fails(tmp_path: Any) -> None:
+    run = run_cli("policy", "--policy", str(_policy(tmp_path, "apache-2.0/license-copy, apache-2.0/modified-files")))
+    assert run.code == 1 and "apache-2.0/trademarks" in run.out
+
+
+def test_a_policy_answers_per_model_and_names_an_unknown_id_where_it_stands(tmp_path: Any) -> None:
+    path = tmp_path / "modelterms.yaml"
+    facts = "{uses: [impersonation], commercial: true, distributes: false, serves: true, fine-tunes: false, "
+    facts += "trains-on-outputs: false, domicile: US, markets: [US], mau: 10}"
+    path.write_text(
+        f"version: 1\nprofile: {facts}\n"
+        f"answers:\n  llama-3.1/aup-human-generated: no\n"
+        "models:\n  - license: llama-3.1\n    answers:\n"
+        f"      {IMPERSONATION}: {{answer: no, reason: licensed voice}}\n"
+    )
+    assert run_cli("policy", "--policy", str(path)).code == 0
+    path.write_text(path.read_text().replace(IMPERSONATION, "llama-3.1/aup-impersonate"))
+    run = run_cli("policy", "--policy", str(path))
+    assert run.code == 2 and "modelterms.yaml:8:7: error[E222]" in run.err and IMPERSONATION in run.err

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from checker.ci.policy import PolicyReport
-from checker.ci.report import Report
+from checker.ci.report import OPEN_OBLIGATIONS, Report, open_obligations
 from checker.terms.verdict import DISCLAIMER, LicenseVerdict, MissingFact, ObligationItem, Reason
 from checker.terms.vocabulary import Outcome, Verification
 
@@ -154,7 +154,9 @@ def print_policy_text(report: PolicyReport, console: Console) -> None:
         )
     console.print(table)
     for finding in report.findings:
-        if finding.verdict.outcome in report.fail_on:
+        if finding.verdict.outcome in report.fail_on or (
+            report.fail_on_open_obligations and open_obligations(finding.verdict)
+        ):
             console.print()
             console.print(Text(f"{finding.location}: {finding.entry.label}", style="bold"))
             for use in finding.occurrences:
@@ -177,7 +179,7 @@ def print_policy_text(report: PolicyReport, console: Console) -> None:
             )
     console.print()
     verdict_line = "FAILED" if report.failed else "passed"
-    failing = ", ".join(o.value for o in report.fail_on)
+    failing = ", ".join([o.value for o in report.fail_on] + [OPEN_OBLIGATIONS] * report.fail_on_open_obligations)
     console.print(
         Text(f"policy {verdict_line} (fails on: {failing})", style="bold red" if report.failed else "bold green")
     )

@@ -218,28 +218,31 @@ class Catalogue:
             if isinstance(c.effect, model.Obligation)
         ]
 
-    def unknown_ids(self, profile: ServiceProfile, where: str = "") -> list[Diagnostic]:
-        """A diagnostic for each answer or done report naming no question or obligation of the catalogue."""
-        found: list[Diagnostic] = []
+    def unknown_ids(self, profile: ServiceProfile, where: str = "") -> list[tuple[str, str, Diagnostic]]:
+        """Each answer or done report naming no question or obligation of the catalogue: the
+        profile field (`answers`, `done`), the id and the diagnostic."""
+        found: list[tuple[str, str, Diagnostic]] = []
         if profile.answers:
             questions = set(self.question_ids())
             for name in profile.answers:
                 if name not in questions:
                     suggestion = hint(name, questions) or "`modelterms explain LICENCE` shows a licence's question ids"
-                    found.append(Kind.UNKNOWN_QUESTION(name=name, where=where, suggestion=suggestion))
+                    found.append(
+                        ("answers", name, Kind.UNKNOWN_QUESTION(name=name, where=where, suggestion=suggestion))
+                    )
         if profile.done:
             obligations = set(self.obligation_ids())
             for name in profile.done:
                 if name not in obligations:
                     suggestion = hint(name, obligations) or "`modelterms check` lists each obligation with its id"
-                    found.append(Kind.UNKNOWN_OBLIGATION(name=name, where=where, suggestion=suggestion))
+                    found.append(("done", name, Kind.UNKNOWN_OBLIGATION(name=name, where=where, suggestion=suggestion)))
         return found
 
     def check_ids(self, profile: ServiceProfile) -> None:
         """Raise `ProfileError` when an answer or done report names an unknown id."""
         found = self.unknown_ids(profile)
         if found:
-            raise ProfileError(found)
+            raise ProfileError([d for _, _, d in found])
 
     def unknown(self, name: str) -> Diagnostic:
         suggestion = hint(name, self.names()) or "`modelterms list` lists the catalogue"
