@@ -272,3 +272,17 @@ def test_a_policy_answers_per_model_and_names_an_unknown_id_where_it_stands(tmp_
     path.write_text(path.read_text().replace(IMPERSONATION, "llama-3.1/aup-impersonate"))
     run = run_cli("policy", "--policy", str(path))
     assert run.code == 2 and "modelterms.yaml:8:7: error[E222]" in run.err and IMPERSONATION in run.err
+
+
+def test_a_question_whose_no_refuses_is_decided_by_no() -> None:
+    """`unclear "Is this use non-commercial research …?" if no forbidden`: no refuses, yes does not."""
+    qid = "opt-175b/research-only"
+    clause = CATALOGUE.get("opt-175b").clause("research-only")
+    assert isinstance(clause.effect, model.Unclear) and clause.effect.refusing_answer is False
+    facts = ["-l", "opt-175b", "--non-commercial", "--no-serve", "--no-distribute", "--use", "chatbot"]
+    no = run_cli("check", *facts, "--answer", f"{qid}=no", "--format", "json")
+    yes = run_cli("check", *facts, "--answer", f"{qid}=yes", "--format", "json")
+    assert json.loads(no.out)["results"][0]["outcome"] == "forbidden", no.out
+    answered_yes = json.loads(yes.out)["results"][0]
+    assert "research-only" not in [r["clause"] for r in answered_yes["reasons"]]
+    assert answered_yes["outcome"] != "forbidden"
