@@ -23,7 +23,7 @@ from functools import cached_property
 from checker.analysis.engine import ENUMERATION, Engine, solver_available, solver_engine
 from checker.analysis.space import Axis, AxisSpace, Choice, Space, missing_axis, read, space_of, value_text, write
 from checker.evaluation.compiled import CompiledLicense, compile_license
-from checker.evaluation.evaluate import evaluate
+from checker.evaluation.evaluate import evaluate, with_answers
 from checker.evaluation.profile import ServiceProfile
 from checker.terms import model
 from checker.terms.verdict import LicenseVerdict
@@ -174,8 +174,9 @@ def flip_points(
     changes first, per fact the nearest change to each other outcome; only when no single change
     flips the outcome are pairs tried (`max_changes`, default 2).
     """
-    space = space or space_of([license])
     verdict = verdict or evaluate(license, profile)
+    license = with_answers(license, profile)  # an answered question is decided: no flip reopens it
+    space = space or space_of([license])
     if solver_available():
         return _Search(license, profile, space, verdict).flips(max_changes)
     max_changes = MAX_FLIP_CHANGES if max_changes is None else max_changes
@@ -239,8 +240,9 @@ def questions(
     added only when they decide the verdict and no smaller set within them does. Returns the
     questions and whether the search was bounded (a message, or empty).
     """
-    space = space or space_of([license])
     verdict = verdict or evaluate(license, profile)
+    license = with_answers(license, profile)
+    space = space or space_of([license])
     if verdict.outcome is not Outcome.UNDETERMINED:
         return (), ()
     if solver_available():
@@ -282,15 +284,22 @@ def _ask(
 
 def explain(license: model.License, profile: ServiceProfile) -> Explanation:
     """The verdict of a licence on a profile, with its flip points and (if undetermined) its questions."""
-    space = space_of([license])
     verdict = evaluate(license, profile)
-    open_questions = tuple(dict.fromkeys(r.question for r in verdict.reasons if r.question))
+    decided = with_answers(license, profile)  # the analyses search the licence as answered
+    space = space_of([decided])
+    open_questions = tuple(
+        dict.fromkeys(
+            r.question + (f" [--answer {r.question_id}=yes|no]" if r.question_id else "")
+            for r in verdict.reasons
+            if r.question and not r.answered
+        )
+    )
     if solver_available():
-        search = _Search(license, profile, space, verdict)
+        search = _Search(decided, profile, space, verdict)
         asked = search.questions() if verdict.outcome is Outcome.UNDETERMINED else ()
         return Explanation(license, profile, verdict, search.flips(), asked, open_questions, (), solver_engine())
-    flips = flip_points(license, profile, space=space, verdict=verdict)
-    asked, bounded = questions(license, profile, space=space, verdict=verdict)
+    flips = flip_points(decided, profile, space=space, verdict=verdict)
+    asked, bounded = questions(decided, profile, space=space, verdict=verdict)
     # The bound on combinations of uses or markets matters only where such a question was asked.
     asked_facts = {a.fact for q in asked for a in q.axes}
     bounded += tuple(a.bounded for a in space.axes if a.bounded and a.axis.fact in asked_facts)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.ci.policy import PolicyFinding, PolicyReport, WaiverResult, WaiverStatus
+from checker.ci.report import OPEN_OBLIGATIONS
 from checker.diagnostics.span import Span
 from checker.discovery import Finding
 from checker.terms.verdict import DISCLAIMER, LicenseVerdict, Reason, json_envelope
@@ -122,7 +123,7 @@ def policy_json(report: PolicyReport, version: str) -> dict[str, Any]:
         **json_envelope(version),
         "policy": report.path,
         "passed": not report.failed,
-        "fail_on": [o.value for o in report.fail_on],
+        "fail_on": [o.value for o in report.fail_on] + [OPEN_OBLIGATIONS] * report.fail_on_open_obligations,
         "profile": report.profile.model_dump(mode="json", exclude_none=True),
         "results": results,
         "waivers": [
@@ -220,7 +221,7 @@ def _verdict_section(verdict: LicenseVerdict) -> list[str]:
 def markdown(report: PolicyReport) -> str:
     """A PR comment or GitHub step summary: the table, then the details of each result that is not clean."""
     status = "❌ failed" if report.failed else "✅ passed"
-    failing = ", ".join(o.value for o in report.fail_on)
+    failing = ", ".join([o.value for o in report.fail_on] + [OPEN_OBLIGATIONS] * report.fail_on_open_obligations)
     lines = [
         f"## modelterms policy {status}",
         "",

@@ -15,12 +15,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from checker.ci.report import OPEN_OBLIGATIONS, open_obligations
 from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.span import Span
 from checker.diagnostics.suggest import hint
 from checker.discovery import Discovery, Finding, ReferenceKind, discover
 from checker.errors import ProfileError, UnknownLicenseError
-from checker.evaluation.profile import ServiceProfile
+from checker.evaluation.profile import Answer, Done, ServiceProfile
 from checker.evaluation.profile_file import exact_figures, profile_duplicates, validation_diagnostics
 from checker.inputs.yamlfile import Document, load_yaml, read_yaml_text
 from checker.lookup.bundled import bundled, bundled_index
@@ -59,6 +60,17 @@ class ModelRef(_Strict):
         description="Path (relative to the policy file) of a model card: README.md with YAML front matter.",
     )
     name: str | None = Field(default=None, description="A label for reports.")
+    answers: dict[str, Answer] | None = Field(
+        default=None, description="Answers to open questions for this model only, by question id."
+    )
+    done: dict[str, Done] | None = Field(
+        default=None, description="Obligations done for this model only: ids, or id → {evidence: …}."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _done_list(cls, data: Any) -> Any:
+        return _done_as_mapping(data)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ModelRef:
@@ -127,6 +139,37 @@ class PolicyFile(_Strict):
         description="Outcomes that fail the run.",
     )
     waivers: tuple[Waiver, ...] = ()
+    answers: dict[str, Answer] | None = Field(
+        default=None, description="Answers to the questions licences leave open, by question id (every model)."
+    )
+    done: dict[str, Done] | None = Field(
+        default=None, description="Obligations reported done (every model): ids, or id → {evidence: …}."
+    )
+    fail_on_open_obligations: bool = Field(
+        default=False,
+        exclude=True,
+        description="`open-obligations` in fail-on: fail while an obligation is not reported done.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fail_on_words(cls, data: Any) -> Any:
+        data = _done_as_mapping(data)
+        if isinstance(data, dict) and isinstance(data.get("fail-on"), list) and OPEN_OBLIGATIONS in data["fail-on"]:
+            rest = [v for v in data["fail-on"] if v != OPEN_OBLIGATIONS]
+            data = {**data, "fail_on_open_obligations": True}
+            if rest:
+                data["fail-on"] = rest
+            else:
+                del data["fail-on"]  # only open obligations named: the default outcomes still fail
+        return data
+
+    def profile_for(self, entry: ModelRef) -> ServiceProfile:
+        """The profile one model is checked with: the profile, the policy's answers and done reports,
+        then the model's own."""
+        answers = {**(self.profile.answers or {}), **(self.answers or {}), **(entry.answers or {})}
+        done = {**(self.profile.done or {}), **(self.done or {}), **(entry.done or {})}
+        return self.profile.model_copy(update={"answers": answers or None, "done": done or None})
 
     @model_validator(mode="after")
     def _known_version(self) -> PolicyFile:
@@ -195,10 +238,14 @@ class PolicyReport:
     dynamic: list[Finding] = field(default_factory=list)  # models the code names at run time: not checkable
     discovery: Discovery | None = None  # what `discover:` found, if the policy has it
 
+    fail_on_open_obligations: bool = False
+
     @property
     def failed(self) -> bool:
-        return any(f.verdict.outcome in self.fail_on for f in self.findings) or any(
-            w.status is WaiverStatus.EXPIRED for w in self.waivers
+        return (
+            any(f.verdict.outcome in self.fail_on for f in self.findings)
+            or any(w.status is WaiverStatus.EXPIRED for w in self.waivers)
+            or (self.fail_on_open_obligations and any(open_obligations(f.verdict) for f in self.findings))
         )
 
 
@@ -270,6 +317,7 @@ def load_policy(path: str | Path, hub: Hub | None = None) -> LoadedPolicy:
     catalogue = Catalogue(licenses) if len(licenses) != len(bundled().licenses) else bundled()
     index = bundled_index()
     problems += _check_references(policy, document, catalogue, index, base, online=hub is not None)
+    problems += _check_ids(policy, document, catalogue)
     found: Discovery | None = None
     if policy.discover_spec is not None:
         found, more, code = _discover(policy, policy.discover_spec, document, index, base, online=hub is not None)
@@ -370,6 +418,21 @@ def _check_references(
     return problems
 
 
+def _check_ids(policy: PolicyFile, document: Document, catalogue: Catalogue) -> list[Diagnostic]:
+    """Every answer and done report must name a question or obligation of the catalogue."""
+    sources: list[tuple[tuple[str | int, ...], ServiceProfile]] = [
+        (("profile",), policy.profile),
+        ((), ServiceProfile(answers=policy.answers, done=policy.done)),
+    ]
+    sources += [(("models", i), ServiceProfile(answers=m.answers, done=m.done)) for i, m in enumerate(policy.models)]
+    found: list[Diagnostic] = []
+    for prefix, profile in sources:
+        for key, name, diagnostic in catalogue.unknown_ids(profile):
+            span = document.key_spans.get((*prefix, key, name)) or document.span((*prefix, key))
+            found.append(diagnostic.model_copy(update={"span": span}))
+    return found
+
+
 def _outside(root: Path, *paths: Path) -> Path | None:
     """The first path that lies outside `root` once `..` and symlinks are resolved, if any.
 
@@ -459,6 +522,7 @@ def evaluate_policy(loaded: LoadedPolicy, today: dt.date | None = None) -> Polic
     policy, document = loaded.policy, loaded.document
     today = today or dt.date.today()
     report = PolicyReport(document.file, policy.profile, policy.fail_on)
+    report.fail_on_open_obligations = policy.fail_on_open_obligations
     active = [
         (i, w) for i, w in enumerate(policy.waivers)
         if w.expires >= today and _matches(w, loaded.catalogue.get(w.license).clause(w.clause))
@@ -558,8 +622,15 @@ def _without(catalogue: Catalogue, waivers: list[Waiver]) -> Catalogue:
     return Catalogue(licenses)
 
 
+def _done_as_mapping(data: Any) -> Any:
+    """`done: [id, …]` as `done: {id: {}, …}`."""
+    if isinstance(data, dict) and isinstance(data.get("done"), list):
+        return {**data, "done": {str(item): {} for item in data["done"]}}
+    return data
+
+
 def _verdicts(entry: ModelRef, loaded: LoadedPolicy, catalogue: Catalogue) -> list[LicenseVerdict]:
-    profile, hub = loaded.policy.profile, loaded.hub
+    profile, hub = loaded.policy.profile_for(entry), loaded.hub
     if entry.license:
         return run_check([entry.license], [], profile, catalogue, lambda: loaded.index)
     if entry.model:

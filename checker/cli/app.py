@@ -27,7 +27,7 @@ import typer.core
 from pydantic import ValidationError
 
 from checker._version import __version__
-from checker.ci.report import Report, json_text
+from checker.ci.report import FailOn, Report, json_text, split_fail_on
 from checker.cli.profile_flags import ARGS_KEY, bad_option, profile_options
 from checker.diagnostics.suggest import hint
 from checker.errors import CheckerError, DiagnosticError
@@ -278,6 +278,14 @@ FailOnOption = Annotated[
         help="Outcomes that make the exit code 1 (repeatable). Default: forbidden, needs-license, undetermined.",
     ),
 ]
+CheckFailOnOption = Annotated[
+    list[FailOn] | None,
+    typer.Option(
+        "--fail-on",
+        help="Outcomes that make the exit code 1 (repeatable), and/or open-obligations: any obligation not "
+        "reported done (--done). Default outcomes: forbidden, needs-license, undetermined.",
+    ),
+]
 OfflineOption = Annotated[
     bool,
     typer.Option(
@@ -347,7 +355,7 @@ def check(
             "models, with their licences, base models and verdicts; needs modelterms[bom]).",
         ),
     ] = CheckFormat.TEXT,
-    fail_on: FailOnOption = None,
+    fail_on: CheckFailOnOption = None,
     details: Annotated[
         bool, typer.Option("--details", help="Text: every deciding clause with its facts, notes and source.")
     ] = False,
@@ -377,7 +385,8 @@ def check(
         from checker.cli.render import print_text  # noqa: PLC0415 - rich only for text output
 
         print_text(report, _console(), details=details)
-    if report.fails(fail_on or DEFAULT_FAIL_ON):
+    outcomes, on_open = split_fail_on(fail_on or ())
+    if report.fails(outcomes or DEFAULT_FAIL_ON, on_open_obligations=on_open):
         raise typer.Exit(EXIT_FAILED)
 
 

@@ -88,6 +88,28 @@ def use_case(text: str, option: str = "--use") -> UseCase:
         ) from None
 
 
+def answers(values: list[str], option: str = "--answer") -> dict[str, Any] | None:
+    """`--answer llama-3.1/aup-impersonation=no`: question id → yes or no."""
+    if not values:
+        return None
+    result: dict[str, Any] = {}
+    for value in values:
+        question, sep, answer = value.rpartition("=")
+        answer = answer.strip().lower()
+        if not sep or not question.strip() or answer not in ("yes", "no"):
+            raise bad_option(
+                f"{option}: '{value}' is not QUESTION_ID=yes or QUESTION_ID=no",
+                "e.g. --answer llama-3.1/aup-impersonation=no; the ids are shown beside each open question",
+            )
+        result[question.strip()] = {"value": answer == "yes"}
+    return result
+
+
+def done_reports(values: list[str]) -> dict[str, Any] | None:
+    """`--done llama-3.1/built-with-llama`: obligation ids reported done."""
+    return {v.strip(): {} for v in values} or None
+
+
 def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
     """The profile file (if any) with the command-line facts laid over it."""
     base = load_profile(profile_file) if profile_file else ServiceProfile()
@@ -216,6 +238,33 @@ _OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ),
 )
 
+_OPTIONS += (
+    (
+        "answer",
+        Annotated[
+            list[str],
+            typer.Option(
+                "--answer",
+                help="Answer a question a licence leaves open: QUESTION_ID=yes|no (repeatable); the ids are "
+                "shown beside each open question, e.g. llama-3.1/aup-impersonation=no.",
+            ),
+        ],
+        [],
+    ),
+    (
+        "done",
+        Annotated[
+            list[str],
+            typer.Option(
+                "--done",
+                help="Report an obligation done: OBLIGATION_ID (repeatable), shown beside each obligation, "
+                "e.g. llama-3.1/built-with-llama.",
+            ),
+        ],
+        [],
+    ),
+)
+
 OPTION_NAMES = tuple(name for name, _, _ in _OPTIONS)
 
 
@@ -238,6 +287,8 @@ def service_from_flags(values: dict[str, Any]) -> ServiceProfile:
         fine_tunes=values["fine_tunes"],
         trains_on_outputs=values["trains_on_outputs"],
         end_user=values["end_user"],
+        answers=answers(values["answer"]),
+        done=done_reports(values["done"]),
     )
 
 

@@ -13,8 +13,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from checker.ci.report import Report
-from checker.terms.verdict import DISCLAIMER, LicenseVerdict, ObligationItem, Reason
+from checker.ci.report import OPEN_OBLIGATIONS, Report, open_obligations
+from checker.terms.verdict import DISCLAIMER, LicenseVerdict, MissingFact, ObligationItem, Reason
 from checker.terms.vocabulary import Outcome, Verification
 
 if TYPE_CHECKING:  # `check` renders without the policy stage (≈ 60 ms of imports: policies, discovery)
@@ -56,9 +56,15 @@ def _reason_lines(reason: Reason) -> list[Text]:
     lines = [Text(title, style="bold"), Text(reason.explanation), Text(f"“{reason.quote}”", style="italic dim")]
     if reason.facts:
         lines.append(Text("facts: " + "; ".join(f"{k} = {v}" for k, v in reason.facts.items())))
-    if reason.question:
-        lines.append(Text(f"open question: {reason.question}", style="yellow"))
-    lines += [Text(f"missing: {m.fact} — {m.question}", style="yellow") for m in reason.missing_facts]
+    if reason.question and reason.answered:
+        lines.append(Text(f"question [{reason.question_id}]: {reason.question}"))
+        lines.append(Text(f"answered by you: {reason.answered}", style="cyan"))
+    elif reason.question:
+        tag = f" [{reason.question_id}]" if reason.question_id else ""
+        lines.append(Text(f"open question{tag}: {reason.question}", style="yellow"))
+        if reason.question_id:
+            lines.append(Text(f"answer it: --answer {reason.question_id}=yes|no", style="dim"))
+    lines += [Text(f"missing: {m.fact} — {m.question}{_answered_by(m)}", style="yellow") for m in reason.missing_facts]
     lines += [Text(f"ambiguous: {a}", style="yellow") for a in reason.ambiguities]
     lines += [Text(f"UNVERIFIED: {u}", style="bold yellow") for u in reason.unverified]
     lines += [Text(f"note: {n}", style="dim") for n in reason.notes]
@@ -66,12 +72,22 @@ def _reason_lines(reason: Reason) -> list[Text]:
     return lines
 
 
+def _answered_by(missing: MissingFact) -> str:
+    """Where a missing fact is given: the flag and the profile key."""
+    ways = [w for w in (missing.flag, missing.profile_key) if w]
+    return f" (give {' or '.join(ways)})" if ways else ""
+
+
 def _obligation_lines(item: ObligationItem) -> list[Text]:
-    head = f"• §{item.section} {item.duty.value}" + (f" “{item.text}”" if item.text else "")
+    mark = "✓" if item.done else "•"
+    head = f"{mark} §{item.section} {item.duty.value}" + (f" “{item.text}”" if item.text else "")
     if item.applies is None and item.condition:
         head += f" — applies if {item.condition}"
     if item.met is False:
         head += " — NOT MET"
+    head += f" [{item.obligation_id}]"
+    if item.done:
+        head += " — done" + (f": {item.evidence}" if item.evidence else "")
     lines = [Text(head), Text(f"  “{item.quote}”", style="italic dim")]
     lines += [Text(f"  ambiguous: {a}", style="yellow") for a in item.ambiguities]
     lines += [Text(f"  UNVERIFIED: {u}", style="bold yellow") for u in item.unverified]
@@ -90,13 +106,19 @@ def _details(result: LicenseVerdict) -> Group:
     for reason in result.deciding_reasons:
         parts.append(Padding(Group(*_reason_lines(reason)), (0, 0, 0, 2)))
     if result.obligations and not result.outcome.refuses:
-        parts.append(Padding(Text("obligations:", style="bold"), (0, 0, 0, 2)))
-        for item in result.obligations:
-            parts.append(Padding(Group(*_obligation_lines(item)), (0, 0, 0, 4)))
+        open_items = [o for o in result.obligations if not o.done]
+        done_items = [o for o in result.obligations if o.done]
+        for title, items in (("obligations (open):", open_items), ("obligations (done):", done_items)):
+            if items:
+                parts.append(Padding(Text(title, style="bold"), (0, 0, 0, 2)))
+                for item in items:
+                    parts.append(Padding(Group(*_obligation_lines(item)), (0, 0, 0, 4)))
+        if open_items:
+            parts.append(Padding(Text("report one done: --done OBLIGATION_ID", style="dim"), (0, 0, 0, 4)))
     if result.missing_facts and result.outcome is Outcome.UNDETERMINED:
         parts.append(Padding(Text("to decide, answer:", style="bold"), (0, 0, 0, 2)))
         for missing in result.missing_facts:
-            parts.append(Padding(Text(f"• {missing.question} ({missing.fact})"), (0, 0, 0, 4)))
+            parts.append(Padding(Text(f"• {missing.question} ({missing.fact}){_answered_by(missing)}"), (0, 0, 0, 4)))
     return Group(*parts)
 
 
@@ -232,7 +254,9 @@ def print_policy_text(report: PolicyReport, console: Console) -> None:
         )
     console.print(table)
     for finding in report.findings:
-        if finding.verdict.outcome in report.fail_on:
+        if finding.verdict.outcome in report.fail_on or (
+            report.fail_on_open_obligations and open_obligations(finding.verdict)
+        ):
             console.print()
             console.print(Text(f"{finding.location}: {finding.entry.label}", style="bold"))
             for use in finding.occurrences:
@@ -255,7 +279,7 @@ def print_policy_text(report: PolicyReport, console: Console) -> None:
             )
     console.print()
     verdict_line = "FAILED" if report.failed else "passed"
-    failing = ", ".join(o.value for o in report.fail_on)
+    failing = ", ".join([o.value for o in report.fail_on] + [OPEN_OBLIGATIONS] * report.fail_on_open_obligations)
     console.print(
         Text(f"policy {verdict_line} (fails on: {failing})", style="bold red" if report.failed else "bold green")
     )

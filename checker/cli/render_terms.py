@@ -541,6 +541,10 @@ def print_explanation(explanation: Explanation, console: Console) -> None:
         because = f" because {facts}" if facts else ""
         console.print(Text(f"• {reason.outcome.value}{because}: {reason.explanation} (§{reason.section})"))
         console.print(Text(f"  “{reason.quote}”", style="italic dim"))
+        if reason.question_id and reason.answered:
+            console.print(Text(f"  [{reason.question_id}] answered by you: {reason.answered}", style="cyan"))
+        elif reason.question_id:
+            console.print(Text(f"  open question: --answer {reason.question_id}=yes|no", style="yellow"))
         for ambiguity in reason.ambiguities:
             console.print(Text(f"  ambiguous: {ambiguity}", style="yellow"))
     if verdict.obligations and not verdict.outcome.refuses:
@@ -548,7 +552,9 @@ def print_explanation(explanation: Explanation, console: Console) -> None:
         console.print(Text("obligations", style="bold"))
         for o in verdict.obligations:
             when = f" (if {o.condition})" if o.applies is None and o.condition else ""
-            console.print(Text(f"• §{o.section} {o.duty.value}" + (f" “{o.text}”" if o.text else "") + when))
+            done = " — done" + (f": {o.evidence}" if o.evidence else "") if o.done else ""
+            head = f"{'✓' if o.done else '•'} §{o.section} {o.duty.value}" + (f" “{o.text}”" if o.text else "")
+            console.print(Text(head + when + f" [{o.obligation_id}]" + done))
     console.print()
     console.print(Text("flip points (the smallest changes that change the outcome)", style="bold"))
     if not explanation.flips and explanation.engine.exact:

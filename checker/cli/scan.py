@@ -101,7 +101,9 @@ def scan(
     from checker.ci.scan import Output, Scanner, SourceKind, read_csv, read_folder, scan_items, scan_jsonl  # noqa: PLC0415
 
     looked_up = hub_for(offline=False, refresh=refresh) if hub else None
-    scanner = Scanner(service, _catalogue(licenses_dir), _index, looked_up)
+    catalogue = _catalogue(licenses_dir)
+    catalogue.check_ids(service)
+    scanner = Scanner(service, catalogue, _index, looked_up)
     bom = output_format is ScanFormat.CYCLONEDX
     if bom and summary_only:
         raise bad_option("--summary prints only the summary: it cannot be given with --format cyclonedx")

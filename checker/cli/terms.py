@@ -166,7 +166,9 @@ def compare(
     or the `check` flags): each licence's outcome, deciding clause, obligations and nearest flip
     point, best first.
     """
-    chosen = _licenses(_catalogue(licenses_dir), license, model, offline=offline)
+    catalogue = _catalogue(licenses_dir)
+    catalogue.check_ids(service)
+    chosen = _licenses(catalogue, license, model, offline=offline)
     renderers: dict[CompareFormat, Callable[[], str]]
     if profile_given:
         ranked = standings(chosen, service)
@@ -327,7 +329,9 @@ def explain_command(
     """
     if not license and not model:
         raise bad_option("give --license or --model", "e.g. modelterms explain --license llama-3.1 --mau 800M")
-    chosen = _licenses_with_modality(_catalogue(licenses_dir), license, model, offline=offline)
+    catalogue = _catalogue(licenses_dir)
+    catalogue.check_ids(service)
+    chosen = _licenses_with_modality(catalogue, license, model, offline=offline)
     profile = _assumed(service, assume)
     # A model's stated modality fills in an unknown one, as in `check --model`.
     explanations = [

@@ -83,6 +83,8 @@ class Kind(Enum):
     UNKNOWN_FIELD = ("E211", "unknown field '{name}'{where}", "{suggestion}")
     UNKNOWN_LICENSE = ("E220", "unknown licence '{name}'", "{suggestion}")
     UNKNOWN_MODEL = ("E221", "unknown model '{name}'", "{suggestion}")
+    UNKNOWN_QUESTION = ("E222", "unknown question '{name}'{where}", "{suggestion}")
+    UNKNOWN_OBLIGATION = ("E223", "unknown obligation '{name}'{where}", "{suggestion}")
     BAD_OPTION = ("E230", "{message}", "{help}")
     # Scanning model metadata (`modelterms scan`): a row is skipped, the scan goes on.
     BAD_ROW = ("E240", "{message}", "the row is skipped; the scan goes on")

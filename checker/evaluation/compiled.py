@@ -19,7 +19,7 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from checker.evaluation.evaluate import evaluate
+from checker.evaluation.evaluate import evaluate, question_id, with_answers
 from checker.evaluation.profile import ServiceProfile, field_for
 from checker.terms import model
 from checker.terms.regions import countries, groups, members
@@ -252,6 +252,16 @@ def _generate(license: model.License) -> tuple[str, dict[str, object]]:
     combine = _combine_source(license, effective, src)
 
     reads = [f"    {local} = p.{name}" for name, local in src.fields.items()]
+    # A profile that answers one of the licence's questions is decided by the licence as answered
+    # (`CompiledLicense._answered`, compiled once per set of answers).
+    answered: list[str] = []
+    if any(isinstance(c.effect, model.Unclear) for c in license.clauses):
+        answered = [
+            "    if p.answers:",
+            "        answered = ANSWERED(p)",
+            "        if answered is not None:",
+            "            return answered",
+        ]
     # `(a,)` for one clause, `()` for none: `(,)` is a syntax error (issue 14, a licence with no clauses).
     truths = "".join(f"{raw[c.id]}, " for c in license.clauses)
     source = "\n".join(
@@ -263,6 +273,7 @@ def _generate(license: model.License) -> tuple[str, dict[str, object]]:
             f"    return ({truths})",
             "",
             "def outcome(p):",
+            *answered,
             *reads,
             *body,
             *src.lines,
@@ -389,11 +400,31 @@ class CompiledLicense:
         # exec of generated code: text from a licence file enters it only as a repr() literal (a
         # prefix, a month) or as a named constant; names come from closed vocabularies. Nothing a
         # licence file says is spliced into the source raw.
-        namespace: dict[str, Any] = dict(constants)
+        namespace: dict[str, Any] = {**constants, "ANSWERED": self._answered_outcome}
+        self._questions = frozenset(
+            question_id(license, c) for c in license.clauses if isinstance(c.effect, model.Unclear)
+        )
+        self._decided: dict[tuple[tuple[str, bool], ...], CompiledLicense] = {}
         exec(compile(self.source, f"<modelterms {license.id}>", "exec"), namespace)
         self.outcome: Callable[[ServiceProfile], Outcome] = namespace["outcome"]
         self._truths: Callable[[ServiceProfile], tuple[Truth, ...]] = namespace["truths"]
         self._explainers: dict[str, _Explain] | None = None  # built on the first `decide`
+
+    def _answered(self, profile: ServiceProfile) -> CompiledLicense | None:
+        """The licence as the profile's answers decide it, compiled (once per set of answers); None
+        when no answer concerns this licence."""
+        answers = profile.answers or {}
+        key = tuple(sorted((q, answers[q].value) for q in self._questions & answers.keys()))
+        if not key:
+            return None
+        decided = self._decided.get(key)
+        if decided is None:
+            decided = self._decided[key] = CompiledLicense(with_answers(self.license, profile))
+        return decided
+
+    def _answered_outcome(self, profile: ServiceProfile) -> Outcome | None:
+        decided = self._answered(profile)
+        return decided.outcome(profile) if decided is not None else None
 
     def _explain(self) -> dict[str, _Explain]:
         if self._explainers is None:
@@ -406,6 +437,8 @@ class CompiledLicense:
 
     def decide(self, profile: ServiceProfile) -> Decision:
         """The outcome, deciding clauses and missing facts, following `checker.evaluation.evaluate.combine`."""
+        if profile.answers and (decided := self._answered(profile)) is not None:
+            return decided.decide(profile)
         license = self.license
         clauses = license.clauses
         raw = dict(zip((c.id for c in clauses), self._truths(profile), strict=True))

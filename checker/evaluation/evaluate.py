@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
-from checker.evaluation.profile import ServiceProfile
+from checker.evaluation.profile import ServiceProfile, field_for, flag_for
 from checker.evaluation.wording import condition_text, effect_text, month_name, question
 from checker.terms import model
 from checker.terms.regions import members
@@ -78,9 +78,45 @@ def _truth(value: bool) -> Truth:
 
 
 def _unknown(fact: Fact, detail: str | None = None) -> Finding:
-    return Finding(
-        Truth.UNKNOWN, missing=(MissingFact(fact=fact.value, detail=detail, question=question(fact, detail)),)
+    missing = MissingFact(
+        fact=fact.value,
+        detail=detail,
+        question=question(fact, detail),
+        flag=flag_for(fact),
+        profile_key=f"{field_for(fact)}:",
     )
+    return Finding(Truth.UNKNOWN, missing=(missing,))
+
+
+def question_id(license: model.License, clause: model.Clause) -> str:
+    """The stable id of an `unclear` clause's question: `<licence>/<clause>` (clause names are
+    unique in a licence)."""
+    return f"{license.id}/{clause.id}"
+
+
+def obligation_id(license: model.License, clause: model.Clause) -> str:
+    """The stable id of an obligation: `<licence>/<clause>`."""
+    return f"{license.id}/{clause.id}"
+
+
+def with_answers(license: model.License, profile: ServiceProfile) -> model.License:
+    """The licence as the profile's answers decide it: an answered `unclear` clause becomes its
+    refusal (the refusing answer) or is dropped (the other answer). The licence itself when no
+    answer concerns it. What the analyses and the fast path evaluate; `combine` decides the same."""
+    if not profile.answers:
+        return license
+    clauses: list[model.Clause] = []
+    changed = False
+    for clause in license.clauses:
+        effect = clause.effect
+        answer = profile.answer(question_id(license, clause)) if isinstance(effect, model.Unclear) else None
+        if answer is None or not isinstance(effect, model.Unclear):
+            clauses.append(clause)
+            continue
+        changed = True
+        if answer.value is effect.refusing_answer:
+            clauses.append(clause.model_copy(update={"effect": effect.refusal}))
+    return license.model_copy(update={"clauses": tuple(clauses)}) if changed else license
 
 
 def _compare(condition: model.Compare, profile: ServiceProfile, license: model.License) -> Finding:
@@ -212,6 +248,7 @@ def _reason(
         facts=dict(finding.used),
         missing_facts=finding.missing,
         question=clause.effect.question if isinstance(clause.effect, model.Unclear) else None,
+        question_id=question_id(license, clause) if isinstance(clause.effect, model.Unclear) else None,
         notes=clause.notes,
         ambiguities=clause.ambiguities,
         unverified=_unverified(license, clause),
@@ -269,6 +306,7 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
        conditional if any obligation applies or may apply, else permitted. The deciding clauses
        are those that contributed the outcome (for conditional: the grant and the obligations).
     """
+    original, license = license, with_answers(license, profile)
     effective, pending = _findings(license, profile)
     tally = _Tally()
     grant_findings: list[tuple[model.Clause, Finding]] = []
@@ -300,6 +338,8 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
             ]
     else:
         reasons = [r for o, r in tally.contributions if o is worst]
+    if license is not original:
+        reasons = [_answered(original, r, profile) for r in reasons]
 
     missing: dict[tuple[str, str | None], MissingFact] = {}
     assumptions: dict[str, None] = {}
@@ -326,6 +366,20 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
         missing_facts=tuple(missing.values()),
         assumptions=tuple(assumptions),
     )
+
+
+def _answered(license: model.License, reason: Reason, profile: ServiceProfile) -> Reason:
+    """A reason from a clause the user's answer decided: the question, its id and the answer, shown
+    as the user's (never as the licence's words)."""
+    clause = license.clause(reason.clause)
+    effect = clause.effect
+    if not isinstance(effect, model.Unclear):
+        return reason
+    answer = profile.answer(question_id(license, clause))
+    if answer is None:
+        return reason
+    update = {"question": effect.question, "question_id": question_id(license, clause), "answered": answer.text}
+    return reason.model_copy(update=update)
 
 
 def _refusal(
@@ -421,10 +475,14 @@ def _obligation(
                 finding.truth, (*finding.used, ("derivative-name", profile.derivative_name)), finding.missing
             )
             tally.contributions.append((outcome, _reason(license, clause, used, outcome, words)))
+    done = profile.done_item(obligation_id(license, clause))
     tally.obligations.append(
         ObligationItem(
             duty=effect.duty,
             text=effect.text,
+            obligation_id=obligation_id(license, clause),
+            done=done is not None,
+            evidence=done.evidence if done else None,
             clause=clause.id,
             section=clause.section,
             quote=clause.quote,

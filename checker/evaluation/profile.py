@@ -159,6 +159,62 @@ _MAU_SCHEMA: dict[str, Any] = {
 }
 
 
+def _yes_no(value: Any) -> Any:
+    """`yes` / `no` (and YAML's booleans) as a bool; anything else is left for validation to reject."""
+    if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+        return value.strip().lower() == "yes"
+    return value
+
+
+class Answer(BaseModel):
+    """The user's answer to a question the licence text leaves open (an `unclear` clause)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    value: bool = Field(description="yes (true) or no (false).")
+    reason: str | None = Field(default=None, description="Why: shown beside the answer.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data: Any) -> Any:
+        # `id: yes` or `id: {answer: yes, reason: "…"}`.
+        if isinstance(data, bool | str):
+            return {"value": _yes_no(data)}
+        if isinstance(data, dict) and "answer" in data:
+            data = {("value" if k == "answer" else k): v for k, v in data.items()}
+            data["value"] = _yes_no(data["value"])
+        return data
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _strict_yes_no(cls, value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise ValueError("answer yes or no")
+        return value
+
+    @property
+    def text(self) -> str:
+        """`yes`, or `no — <reason>`: how the answer is shown."""
+        return ("yes" if self.value else "no") + (f" — {self.reason}" if self.reason else "")
+
+
+class Done(BaseModel):
+    """An obligation the user reports done, with optional evidence (a path, a URL)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    evidence: str | None = Field(default=None, description="Where it can be seen done: a path, a URL.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data: Any) -> Any:
+        if data is None or data is True:
+            return {}
+        if isinstance(data, str):
+            return {"evidence": data}
+        return data
+
+
 class ServiceProfile(BaseModel):
     """Facts about a service. Every field is optional; `None` means unknown."""
 
@@ -189,6 +245,13 @@ class ServiceProfile(BaseModel):
         default=None, description="Only uses the model as an end user of a third party's integrated product."
     )
     derivative_name: str | None = Field(default=None, description="The name of the derived model.")
+    answers: dict[str, Answer] | None = Field(
+        default=None,
+        description="Answers to the questions licences leave open, by question id (`<licence>/<clause>`).",
+    )
+    done: dict[str, Done] | None = Field(
+        default=None, description="Obligations reported done, by obligation id (`<licence>/<clause>`)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -198,8 +261,18 @@ class ServiceProfile(BaseModel):
             if len(snake) < len(data):  # `fine_tunes` and `fine-tunes`: one fact given twice
                 twice = sorted(str(k) for k in data if isinstance(k, str) and "-" in k and k.replace("-", "_") in data)
                 raise ValueError(f"'{twice[0] if twice else '?'}' is given twice (with - and with _)")
+            if isinstance(snake.get("done"), list | tuple):  # `done: [id, …]`
+                snake["done"] = {str(item): {} for item in snake["done"]}
             return snake
         return data
+
+    def answer(self, question_id: str) -> Answer | None:
+        """The user's answer to a question, if given."""
+        return self.answers.get(question_id) if self.answers else None
+
+    def done_item(self, obligation_id: str) -> Done | None:
+        """The user's report that an obligation is done, if given."""
+        return self.done.get(obligation_id) if self.done else None
 
     @field_validator("dau", mode="before")
     @classmethod
@@ -223,6 +296,11 @@ class ServiceProfile(BaseModel):
     def merged(self, **overrides: object) -> ServiceProfile:
         """A copy with the given fields replaced where the override is not None (validated)."""
         data = self.model_dump(exclude_none=True)
+        for key in ("answers", "done"):  # merged id by id: a flag overrides the file's entry for its id
+            given = overrides.pop(key, None)
+            if given:
+                assert isinstance(given, dict)
+                data[key] = {**data.get(key, {}), **given}
         data.update({k: v for k, v in overrides.items() if v is not None and v != []})
         return ServiceProfile.model_validate(data)
 
@@ -243,6 +321,31 @@ _FIELDS: dict[Fact, str] = {
     Fact.END_USER: "end_user",
     Fact.DERIVATIVE_NAME: "derivative_name",
 }
+
+
+# The command-line flag that gives each fact (`checker.cli.profile_flags` defines them; a test holds
+# the two together): a missing fact names it, so that the user knows how to answer.
+_FLAGS: dict[Fact, str] = {
+    Fact.MAU: "--mau",
+    Fact.DAU: "--dau",
+    Fact.REVENUE: "--revenue",
+    Fact.DOMICILE: "--domicile",
+    Fact.MARKET: "--market",
+    Fact.USE: "--use",
+    Fact.MODALITY: "--modality",
+    Fact.COMMERCIAL: "--commercial/--non-commercial",
+    Fact.DISTRIBUTES: "--distribute/--no-distribute",
+    Fact.SERVES: "--serve/--no-serve",
+    Fact.FINE_TUNES: "--fine-tune/--no-fine-tune",
+    Fact.TRAINS_ON_OUTPUTS: "--train-on-outputs/--no-train-on-outputs",
+    Fact.END_USER: "--end-user/--no-end-user",
+    Fact.DERIVATIVE_NAME: "--derivative-name",
+}
+
+
+def flag_for(fact: Fact) -> str:
+    """The command-line flag that gives a fact."""
+    return _FLAGS[fact]
 
 
 def field_for(fact: Fact) -> str:

@@ -89,7 +89,13 @@ class _Builder:
             case "needs-license":
                 return model.NeedsLicense(licensor=text or "", span=node.span)
             case "unclear":
-                return model.Unclear(question=text or "", span=node.span)
+                if node.answer is None or node.refusal is None:
+                    return model.Unclear(question=text or "", span=node.span)
+                refusal = self.effect(node.refusal)
+                assert isinstance(refusal, model.Forbidden | model.NeedsLicense)  # the grammar allows no other
+                return model.Unclear(
+                    question=text or "", refusing_answer=node.answer.text == "yes", refusal=refusal, span=node.span
+                )
             case "exempts":
                 return model.Exempts(clauses=tuple(a.text for a in node.args), span=node.span)
         return model.Obligation(duty=ObligationKind(node.kind), text=text, span=node.span)

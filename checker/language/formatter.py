@@ -97,8 +97,10 @@ def _starts_line(token: Lexeme, previous: Lexeme | None, context: str) -> tuple[
             return True, context
         if context == "clause" and (token.text == "when" or token.text in _CLAUSE_NOTES):
             return True, context
-        # `not` inside `must not endorse` and `license` inside `needs license` follow their keyword.
-        if context == "clause" and token.text in _EFFECTS and not (previous and previous.text == "must"):
+        # `not` inside `must not endorse` and `license` inside `needs license` follow their keyword;
+        # so does the refusal in `unclear "…" if no forbidden`.
+        follows = previous is not None and previous.text in ("must", "yes", "no")
+        if context == "clause" and token.text in _EFFECTS and not follows:
             return True, context
     if token.kind == "quote":
         return True, context

@@ -265,6 +265,14 @@ class _ToTree(Transformer[Token, AnyType]):
         assert rule in _HEADER_FIELDS, rule
         return tree.HeaderField(rule.replace("_", "-"), words, span)
 
+    def unclear(self, meta: AnyType, children: list[AnyType]) -> tree.Effect:
+        question, *rest = children
+        span = _span(self.filename, meta)
+        if not rest:
+            return tree.Effect("unclear", (self._word(question),), span)
+        answer, refusal = rest
+        return tree.Effect("unclear", (self._word(question),), span, self._word(answer), refusal)
+
     def param(self, meta: AnyType, children: list[AnyType]) -> tree.Param:
         name, quantity, section, *quotes = children
         return tree.Param(self._word(name), quantity, section, self._quote(quotes), _span(self.filename, meta))

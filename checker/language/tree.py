@@ -164,6 +164,8 @@ class Effect:
     kind: str
     args: tuple[Word, ...]
     span: Span
+    answer: Word | None = None  # `unclear "…" if yes|no …`: the answer that refuses
+    refusal: Effect | None = None  # … and what it makes of the clause
 
 
 @dataclass(frozen=True)

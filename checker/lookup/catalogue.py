@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.suggest import hint
-from checker.errors import LicenseFileError, UnknownLicenseError
+from checker.errors import LicenseFileError, ProfileError, UnknownLicenseError
 from checker.language.load import parse_license, read_license_text
 from checker.resources import license_files
 from checker.terms import model
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
     from checker.evaluation.compiled import CompiledLicense
+    from checker.evaluation.profile import ServiceProfile
 
 LICENSE_SUFFIX = ".terms"
 
@@ -198,6 +199,51 @@ class Catalogue:
 
             found = self._compiled[license.id] = compile_license(license)
         return found
+
+    def question_ids(self) -> list[str]:
+        """The id of every question the catalogue's licences leave open (`<licence>/<clause>`)."""
+        from checker.evaluation.evaluate import question_id  # noqa: PLC0415 - only answers need it
+
+        return [
+            question_id(lic, c) for lic in self.licenses for c in lic.clauses if isinstance(c.effect, model.Unclear)
+        ]
+
+    def obligation_ids(self) -> list[str]:
+        """The id of every obligation of the catalogue's licences (`<licence>/<clause>`)."""
+        from checker.evaluation.evaluate import obligation_id  # noqa: PLC0415 - only done reports need it
+
+        return [
+            obligation_id(lic, c)
+            for lic in self.licenses
+            for c in lic.clauses
+            if isinstance(c.effect, model.Obligation)
+        ]
+
+    def unknown_ids(self, profile: ServiceProfile, where: str = "") -> list[tuple[str, str, Diagnostic]]:
+        """Each answer or done report naming no question or obligation of the catalogue: the
+        profile field (`answers`, `done`), the id and the diagnostic."""
+        found: list[tuple[str, str, Diagnostic]] = []
+        if profile.answers:
+            questions = set(self.question_ids())
+            for name in profile.answers:
+                if name not in questions:
+                    suggestion = hint(name, questions) or "`modelterms explain LICENCE` shows a licence's question ids"
+                    found.append(
+                        ("answers", name, Kind.UNKNOWN_QUESTION(name=name, where=where, suggestion=suggestion))
+                    )
+        if profile.done:
+            obligations = set(self.obligation_ids())
+            for name in profile.done:
+                if name not in obligations:
+                    suggestion = hint(name, obligations) or "`modelterms check` lists each obligation with its id"
+                    found.append(("done", name, Kind.UNKNOWN_OBLIGATION(name=name, where=where, suggestion=suggestion)))
+        return found
+
+    def check_ids(self, profile: ServiceProfile) -> None:
+        """Raise `ProfileError` when an answer or done report names an unknown id."""
+        found = self.unknown_ids(profile)
+        if found:
+            raise ProfileError([d for _, _, d in found])
 
     def unknown(self, name: str) -> Diagnostic:
         suggestion = hint(name, self.names()) or "`modelterms list` lists the catalogue"

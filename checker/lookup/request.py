@@ -38,6 +38,7 @@ def run_check(
     never loads the model index. A model the index lacks is looked up on the Hub when `hub` is given.
     Raises `UnknownLicenseError` naming every unknown licence or model.
     """
+    catalogue.check_ids(profile)
     resolver = Resolver(catalogue, index, hub)
     unknown: list[Diagnostic] = []
     results: list[LicenseVerdict] = []

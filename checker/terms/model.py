@@ -180,10 +180,17 @@ class NeedsLicense(Node):
 
 class Unclear(Node):
     """The licence text leaves the answer open: the condition holding makes the result undetermined,
-    with this question for a human to answer."""
+    with this question for a human to answer.
+
+    A user may answer it (`--answer LICENCE/CLAUSE=yes|no`). The answer `refusing_answer` (yes,
+    unless the file says `if no …`) makes the clause act as `refusal` with the same condition; the
+    other answer switches the clause off.
+    """
 
     kind: Literal["unclear"] = "unclear"
     question: str
+    refusing_answer: bool = True
+    refusal: Forbidden | NeedsLicense = Field(default_factory=Forbidden, discriminator="kind")
 
 
 class Exempts(Node):

@@ -26,6 +26,8 @@ class MissingFact(_Frozen):
     fact: str
     detail: str | None = None
     question: str
+    flag: str | None = Field(default=None, description="The command-line flag that answers it, e.g. `--use`.")
+    profile_key: str | None = Field(default=None, description="The profile key that answers it, e.g. `uses:`.")
 
 
 class Reason(_Frozen):
@@ -44,6 +46,14 @@ class Reason(_Frozen):
     facts: dict[str, str] = Field(default_factory=dict, description="The facts the clause used.")
     missing_facts: tuple[MissingFact, ...] = ()
     question: str | None = Field(default=None, description="For an unclear clause: what a human must answer.")
+    question_id: str | None = Field(
+        default=None,
+        description="For an unclear clause: `<licence>/<clause>`, what `--answer ID=yes|no` or `answers:` names.",
+    )
+    answered: str | None = Field(
+        default=None,
+        description="The user's own answer to the question (`yes`, `no`, with its reason): never the licence's words.",
+    )
     notes: tuple[str, ...] = ()
     ambiguities: tuple[str, ...] = ()
     unverified: tuple[str, ...] = Field(default=(), description="What in this clause could not be verified.")
@@ -54,12 +64,15 @@ class ObligationItem(_Frozen):
 
     duty: ObligationKind
     text: str | None = None
+    obligation_id: str = Field(description="`<licence>/<clause>`: what `--done ID` or `done:` names.")
     clause: str
     section: str
     quote: str
     applies: bool | None = Field(description="True: applies; None: applies only if `condition` holds.")
     condition: str | None = Field(default=None, description="When it applies, if that is not known yet.")
     met: bool | None = Field(default=None, description="False when the profile shows the duty is not met.")
+    done: bool = Field(default=False, description="The user reports the duty done (`--done`, `done:`).")
+    evidence: str | None = Field(default=None, description="What the user gave as evidence that it is done.")
     ambiguities: tuple[str, ...] = ()
     unverified: tuple[str, ...] = ()
 

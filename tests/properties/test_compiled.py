@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import checker
 from checker import ServiceProfile
 from checker.evaluation.compiled import compile_license
+from checker.evaluation.profile import Answer
 
 from .strategies import profiles
 
@@ -49,3 +51,25 @@ def test_a_licence_without_clauses_compiles_and_agrees_with_the_reference() -> N
     profile = ServiceProfile(commercial=True)
     assert compiled.outcome(profile) is checker.evaluate(license, profile).outcome
     assert compiled.decide(profile).deciding == ()
+
+
+QUESTIONS = {lic.id: [f"{lic.id}/{c.id}" for c in lic.clauses if c.effect.kind == "unclear"] for lic in LICENSES}
+ASKING = [lic for lic in LICENSES if QUESTIONS[lic.id]]
+
+
+@pytest.mark.parametrize("license", ASKING, ids=[lic.id for lic in ASKING])
+@settings(max_examples=20, deadline=None)
+@given(profile=profiles(), data=st.data())
+def test_compiled_matches_the_reference_evaluator_with_answers(
+    license: checker.License, profile: ServiceProfile, data: st.DataObject
+) -> None:
+    ids = QUESTIONS[license.id]
+    answered = data.draw(st.dictionaries(st.sampled_from(ids), st.booleans(), min_size=1))
+    profile = profile.model_copy(update={"answers": {q: Answer(value=v) for q, v in answered.items()}})
+    compiled = CATALOGUE.compiled(license.id)
+    expected = checker.evaluate(license, profile)
+    decision = compiled.decide(profile)
+    assert compiled.outcome(profile) is expected.outcome
+    assert decision.outcome is expected.outcome
+    assert decision.deciding == tuple(r.clause for r in expected.reasons)
+    assert decision.missing == tuple((m.fact, m.detail) for m in expected.missing_facts)
