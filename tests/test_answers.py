@@ -47,8 +47,10 @@ def test_an_open_question_carries_its_id() -> None:
 
 
 def test_the_text_and_json_show_the_question_id() -> None:
-    text = run_cli("check", "-l", "llama-3.1", *FLAGS)
-    assert text.code == 1 and f"[{IMPERSONATION}]" in text.out and f"--answer {IMPERSONATION}=yes|no" in text.out
+    text = run_cli("check", "-l", "llama-3.1", *FLAGS)  # the short answer: how to answer it
+    assert text.code == 1 and f"--answer {IMPERSONATION}=yes|no" in text.out
+    full = run_cli("check", "-l", "llama-3.1", *FLAGS, "--details")
+    assert f"[{IMPERSONATION}]" in full.out and f"--answer {IMPERSONATION}=yes|no" in full.out
     data = json.loads(run_cli("check", "-l", "llama-3.1", *FLAGS, "--format", "json").out)
     ids = [r.get("question_id") for r in data["results"][0]["reasons"]]
     assert IMPERSONATION in ids
@@ -114,6 +116,8 @@ def test_a_missing_fact_names_the_flag_and_the_profile_key() -> None:
     missing = {m.fact: m for m in verdict.missing_facts}
     assert missing["use"].flag == "--use" and missing["use"].profile_key == "uses:"
     run = run_cli("check", "-l", "llama-3.1")
+    assert "(use: give --use or uses:; llama-3.1)" in " ".join(run.out.split())
+    run = run_cli("check", "-l", "llama-3.1", "--details")
     assert "(give --use or uses:)" in " ".join(run.out.split())
 
 

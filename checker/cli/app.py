@@ -70,6 +70,7 @@ _METAVARS = {
     "--assume": "FACT=VALUE",
     "--input": "FILE",
     "--write-hashes": "FILE",
+    "--fail-on": "OUTCOME",  # with open-obligations the choices would not fit 80 columns: the help lists them
 }
 
 
@@ -275,15 +276,17 @@ FailOnOption = Annotated[
     list[Outcome] | None,
     typer.Option(
         "--fail-on",
-        help="Outcomes that make the exit code 1 (repeatable). Default: forbidden, needs-license, undetermined.",
+        help="Outcomes that make the exit code 1 (repeatable: forbidden, needs-license, undetermined, conditional, "
+        "permitted). Default: forbidden, needs-license, undetermined.",
     ),
 ]
 CheckFailOnOption = Annotated[
     list[FailOn] | None,
     typer.Option(
         "--fail-on",
-        help="Outcomes that make the exit code 1 (repeatable), and/or open-obligations: any obligation not "
-        "reported done (--done). Default outcomes: forbidden, needs-license, undetermined.",
+        help="Outcomes that make the exit code 1 (repeatable: forbidden, needs-license, undetermined, conditional, "
+        "permitted), and/or open-obligations: any obligation not reported done (--done). "
+        "Default: forbidden, needs-license, undetermined.",
     ),
 ]
 OfflineOption = Annotated[

@@ -197,28 +197,50 @@ def _short(result: LicenseVerdict, quoted: dict[tuple[str, str, str], str], *, v
         if len(reasons) > 1:
             more = f"and {len(reasons) - 1} more deciding clause" + ("" if len(reasons) == 2 else "s")
             parts.append(Padding(Text(f"{more} (--details)", style="dim"), (0, 0, 0, 2)))
+    answered = [r for r in reasons if r.question and r.answered]
+    for reason in answered:
+        parts.append(
+            Padding(Text(f"answered by you: {reason.answered} [{reason.question_id}]", style="cyan"), (0, 0, 0, 2))
+        )
     if result.obligations and not result.outcome.refuses:
-        parts.append(Padding(Text("obligations:", style="bold"), (0, 0, 0, 2)))
-        for item in result.obligations:
-            duty = f"• §{item.section} {item.duty.value}" + (f" “{item.text}”" if item.text else "")
-            if item.applies is None and item.condition:
-                duty += f" — if {item.condition}"
-            if item.met is False:
-                duty += " — NOT MET"
-            parts.append(Padding(Text(duty, no_wrap=True, overflow="ellipsis"), (0, 0, 0, 4)))
+        open_items = [o for o in result.obligations if not o.done]
+        done_items = [o for o in result.obligations if o.done]
+        for title, items in (("obligations (open):", open_items), ("obligations (done):", done_items)):
+            if items:
+                parts.append(Padding(Text(title, style="bold"), (0, 0, 0, 2)))
+            for item in items:
+                # The id first: a line cut at the terminal's width still says what `--done` takes.
+                duty = f"{'✓' if item.done else '•'} [{item.obligation_id}] §{item.section} {item.duty.value}"
+                duty += f" “{item.text}”" if item.text else ""
+                if item.applies is None and item.condition:
+                    duty += f" — if {item.condition}"
+                if item.met is False:
+                    duty += " — NOT MET"
+                parts.append(Padding(Text(duty, no_wrap=True, overflow="ellipsis"), (0, 0, 0, 4)))
     return Group(*parts)
 
 
 def _questions(results: tuple[LicenseVerdict, ...]) -> dict[str, tuple[str, list[str]]]:
-    """Each question that would decide a result, once, with its fact and the licences it concerns."""
+    """Each question that would decide a result, once, with how to answer it and the licences it
+    concerns: the licence's own open questions (answered with `--answer ID=yes|no`) and the facts
+    the profile lacks (with their flag and profile key)."""
     asked: dict[str, tuple[str, list[str]]] = {}
     for result in results:
+        for reason in result.deciding_reasons:
+            # A question whose clause still waits on a fact is asked through that fact first.
+            if reason.question and reason.question_id and not reason.answered and not reason.missing_facts:
+                _, licences = asked.setdefault(reason.question, (f"--answer {reason.question_id}=yes|no", []))
+                if result.license not in licences:
+                    licences.append(result.license)
         # An undetermined result waits on every fact it lacks; any other on those of its deciding clauses.
         missing = [*(m for r in result.deciding_reasons for m in r.missing_facts)]
         if result.outcome is Outcome.UNDETERMINED:
             missing += result.missing_facts
         for fact in missing:
-            _, licences = asked.setdefault(fact.question, (fact.fact, []))
+            how = fact.fact + (
+                _answered_by(fact).replace(" (give ", ": give ").rstrip(")") if _answered_by(fact) else ""
+            )
+            _, licences = asked.setdefault(fact.question, (how, []))
             if result.license not in licences:
                 licences.append(result.license)
     return asked
