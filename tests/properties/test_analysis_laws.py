@@ -21,12 +21,13 @@ from checker import MonthlyActiveUsers, ServiceProfile
 from checker.analysis.diff import LicenseDiff
 from checker.analysis.space import read, settled, space_of, write
 
+from .budget import examples
 from .strategies import profiles
 
 CATALOGUE = checker.catalogue()
 LICENSES = CATALOGUE.licenses
 IDS = [lic.id for lic in LICENSES]
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=examples(60), deadline=None)
 PAIRS = [("llama-2", "llama-3"), ("llama-3", "llama-3.1"), ("llama-3.1", "llama-3.2"), ("gemma", "llama-3.1")]
 
 
@@ -62,7 +63,7 @@ def diffed(before: str, after: str) -> LicenseDiff:
 
 
 @pytest.mark.parametrize(("before", "after"), PAIRS, ids=[f"{a}→{b}" for a, b in PAIRS])
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(data=st.data(), other=profiles())
 def test_a_diff_witness_gives_the_outcomes_it_claims(
     before: str, after: str, data: st.DataObject, other: ServiceProfile
@@ -79,7 +80,7 @@ def test_a_diff_witness_gives_the_outcomes_it_claims(
 
 
 @pytest.mark.parametrize("license", LICENSES, ids=IDS)
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(profile=profiles())
 def test_a_flip_point_really_flips(license: checker.License, profile: ServiceProfile) -> None:
     space = space_of([license])

@@ -12,6 +12,7 @@ from checker import ServiceProfile
 from checker.evaluation.compiled import compile_license
 from checker.evaluation.profile import Answer
 
+from .budget import examples
 from .strategies import profiles
 
 CATALOGUE = checker.catalogue()
@@ -20,7 +21,7 @@ IDS = [lic.id for lic in LICENSES]
 
 
 @pytest.mark.parametrize("license", LICENSES, ids=IDS)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(profile=profiles())
 def test_compiled_matches_the_reference_evaluator(license: checker.License, profile: ServiceProfile) -> None:
     compiled = CATALOGUE.compiled(license.id)
@@ -58,7 +59,7 @@ ASKING = [lic for lic in LICENSES if QUESTIONS[lic.id]]
 
 
 @pytest.mark.parametrize("license", ASKING, ids=[lic.id for lic in ASKING])
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(profile=profiles(), data=st.data())
 def test_compiled_matches_the_reference_evaluator_with_answers(
     license: checker.License, profile: ServiceProfile, data: st.DataObject

@@ -20,11 +20,12 @@ from checker import MonthlyActiveUsers, Outcome, ServiceProfile, UseCase
 from checker.evaluation.profile import field_for
 from checker.terms.model import Exempts, facts_of
 
+from .budget import examples
 from .strategies import profiles
 
 LICENSES = checker.catalogue().licenses
 IDS = [lic.id for lic in LICENSES]
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
 
 
 def outcome(license: checker.License, profile: ServiceProfile) -> Outcome:

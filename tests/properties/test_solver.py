@@ -34,6 +34,7 @@ from checker.analysis.space import Axis, Space, space_of
 from checker.terms import model
 from checker.terms.vocabulary import Outcome
 
+from .budget import examples
 from .strategies import profiles, small_licences
 
 CATALOGUE = checker.catalogue()
@@ -47,13 +48,13 @@ def folded(engine: Engine, license: model.License, profile: ServiceProfile) -> O
 
 
 @pytest.mark.parametrize("license", LICENSES, ids=IDS)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(profile=profiles())
 def test_the_engine_gives_the_evaluators_outcome(license: checker.License, profile: ServiceProfile) -> None:
     assert folded(ENGINES[license.id], license, profile) is checker.evaluate(license, profile).outcome
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(license=small_licences(), profile=profiles())
 def test_the_engine_gives_the_evaluators_outcome_on_small_licences(
     license: model.License, profile: ServiceProfile
@@ -82,7 +83,9 @@ def space_size(space: Space) -> int:
     return size
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(a=small_licences("a"), b=small_licences("b"))
 def test_the_solver_finds_exactly_the_outcome_pairs_of_the_whole_space(a: model.License, b: model.License) -> None:
     space = space_of([a, b])
