@@ -475,7 +475,14 @@ def _recovering(text: str, filename: str) -> tuple[tree.Recovered, list[Token]]:
             resume = max(resume, end) if before else resume
             continue
         if attempt is not current:
-            parsed, tokens = _parse_tokens(current, filename)  # the whole of what remained, once
+            try:
+                parsed, tokens = _parse_tokens(current, filename)  # the whole of what remained, once
+            except UnexpectedInput:
+                # The items blanked out of the attempt read differently in full (a broken header
+                # leaves the parser in another state, found by fuzzing): read it all again, without
+                # that shortcut; each such round reports an error or stops, so it ends.
+                resume = first_item
+                continue
         return tree.Recovered(_to_tree(parsed, filename), tuple(diagnostics), skipped, header_cut), tokens
     return tree.Recovered(None, tuple(diagnostics), skipped, header_cut), []
 
