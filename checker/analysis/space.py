@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile, field_for
+from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile, field_for, flag_for
 from checker.evaluation.wording import FLAG_WORDS
 from checker.terms import model
 from checker.terms.regions import countries, groups, members
@@ -54,25 +54,7 @@ class Axis:
     @property
     def option(self) -> str:
         """The `check` flag that sets this fact (for suggestions such as `--mau 2024-06=N`)."""
-        return _OPTIONS[self.fact]
-
-
-_OPTIONS: dict[Fact, str] = {
-    Fact.MAU: "--mau",
-    Fact.DAU: "--dau",
-    Fact.REVENUE: "--revenue",
-    Fact.DOMICILE: "--domicile",
-    Fact.MARKET: "--market",
-    Fact.USE: "--use",
-    Fact.MODALITY: "--modality",
-    Fact.COMMERCIAL: "--commercial/--non-commercial",
-    Fact.DISTRIBUTES: "--distribute/--no-distribute",
-    Fact.SERVES: "--serve/--no-serve",
-    Fact.FINE_TUNES: "--fine-tune/--no-fine-tune",
-    Fact.TRAINS_ON_OUTPUTS: "--train-on-outputs/--no-train-on-outputs",
-    Fact.END_USER: "--end-user/--no-end-user",
-    Fact.DERIVATIVE_NAME: "--derivative-name",
-}
+        return flag_for(self.fact)
 
 
 @dataclass(frozen=True)
