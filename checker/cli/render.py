@@ -94,6 +94,11 @@ def _obligation_lines(item: ObligationItem) -> list[Text]:
     return lines
 
 
+def _open_and_done(result: LicenseVerdict) -> tuple[list[ObligationItem], list[ObligationItem]]:
+    """The result's obligations not yet reported done, and those reported done."""
+    return [o for o in result.obligations if not o.done], [o for o in result.obligations if o.done]
+
+
 def _details(result: LicenseVerdict) -> Group:
     head = Text.assemble(
         (result.license, "bold"), ": ", outcome_text(result.outcome), f" — {result.name} ({result.licensor})"
@@ -106,8 +111,7 @@ def _details(result: LicenseVerdict) -> Group:
     for reason in result.deciding_reasons:
         parts.append(Padding(Group(*_reason_lines(reason)), (0, 0, 0, 2)))
     if result.obligations and not result.outcome.refuses:
-        open_items = [o for o in result.obligations if not o.done]
-        done_items = [o for o in result.obligations if o.done]
+        open_items, done_items = _open_and_done(result)
         for title, items in (("obligations (open):", open_items), ("obligations (done):", done_items)):
             if items:
                 parts.append(Padding(Text(title, style="bold"), (0, 0, 0, 2)))
@@ -203,8 +207,7 @@ def _short(result: LicenseVerdict, quoted: dict[tuple[str, str, str], str], *, v
             Padding(Text(f"answered by you: {reason.answered} [{reason.question_id}]", style="cyan"), (0, 0, 0, 2))
         )
     if result.obligations and not result.outcome.refuses:
-        open_items = [o for o in result.obligations if not o.done]
-        done_items = [o for o in result.obligations if o.done]
+        open_items, done_items = _open_and_done(result)
         for title, items in (("obligations (open):", open_items), ("obligations (done):", done_items)):
             if items:
                 parts.append(Padding(Text(title, style="bold"), (0, 0, 0, 2)))
