@@ -215,3 +215,44 @@ def test_fmt_refuses_a_layout_that_would_change_a_comment(monkeypatch: pytest.Mo
     with pytest.raises(checker.LicenseFileError) as caught:
         format_text(CANONICAL, "c.terms")
     assert caught.value.diagnostics[0].code == "E150"
+
+
+def _unformatted(path: Path) -> str:
+    text = (ROOT / "licenses" / "mit.terms").read_text(encoding="utf-8").replace("\nclause ", "\nclause   ", 1)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def test_fmt_checks_every_file_before_writing_the_first(tmp_path: Path) -> None:
+    """A read-only file or a link out of the folder: exit 2, naming each, and no file is rewritten."""
+    folder, outside = tmp_path / "licences", tmp_path / "elsewhere"
+    folder.mkdir()
+    outside.mkdir()
+    first = _unformatted(folder / "a.terms")
+    _unformatted(folder / "b.terms")
+    (folder / "b.terms").chmod(0o444)
+    target_text = _unformatted(outside / "target.terms")
+    (folder / "c.terms").symlink_to(outside / "target.terms")
+    run = run_cli("fmt", str(folder))
+    assert run.code == 2, run.out
+    assert "error[E004]: will not write" in run.err and "b.terms: it is read-only" in run.err
+    assert "c.terms: it is a symbolic link" in run.err
+    assert (folder / "a.terms").read_text(encoding="utf-8") == first  # nothing written before the refusal
+    assert (outside / "target.terms").read_text(encoding="utf-8") == target_text
+    (folder / "b.terms").chmod(0o644)
+
+
+def test_fmt_keeps_hard_links_and_the_file_itself(tmp_path: Path) -> None:
+    path = tmp_path / "a.terms"
+    _unformatted(path)
+    twin = tmp_path / "twin.terms.bak"
+    twin.hardlink_to(path)
+    inode = path.stat().st_ino
+    run = run_cli("fmt", str(path))
+    assert run.code == 0, run.err
+    assert path.stat().st_ino == inode and path.stat().st_nlink == 2
+    assert (
+        twin.read_text(encoding="utf-8")
+        == path.read_text(encoding="utf-8")
+        == format_text(path.read_text(encoding="utf-8"), str(path))
+    )

@@ -23,7 +23,7 @@ import typer
 from checker.analysis.lint import HASH_FILE, LintReport, hash_lines, licence_files, lint_paths
 from checker.cli.app import EXIT_BAD_INPUT, EXIT_FAILED, FormatOption, OutputFormat, app, boundary, examples
 from checker.cli.styling import console, styled
-from checker.diagnostics import Diagnostic, render_all
+from checker.diagnostics import Diagnostic, Kind, render_all
 from checker.errors import LicenseFileError
 from checker.language.formatter import format_text
 from checker.language.load import parse_license, read_license_text
@@ -138,8 +138,37 @@ def _record_hashes(paths: list[Path]) -> None:
         console(stderr=True).print(f"recorded the quote hashes of {len(licenses)} licences in {target}", markup=False)
 
 
+def _unwritable(path: Path) -> Diagnostic | None:
+    """Why `fmt` will not rewrite this file, or None. Checked for every file before the first is
+    written, so that a refusal leaves every file as it was."""
+    shown = str(path)
+    if path.is_symlink():
+        # Writing through it would change a file outside what was named (`x.terms -> ~/elsewhere`).
+        return Kind.UNWRITABLE(path=shown, reason="it is a symbolic link", suggestion="format the file it points to")
+    try:
+        info = path.stat()
+    except OSError as error:
+        return Kind.UNWRITABLE(path=shown, reason=error.strerror or str(error), suggestion="check the path")
+    if not os.access(path, os.W_OK) or not info.st_mode & 0o222:
+        return Kind.UNWRITABLE(path=shown, reason="it is read-only", suggestion="make it writable, or leave it out")
+    keeps_inode = info.st_nlink > 1 or (hasattr(os, "geteuid") and info.st_uid != os.geteuid())
+    if not keeps_inode and not os.access(path.parent, os.W_OK):
+        return Kind.UNWRITABLE(
+            path=shown, reason="its folder cannot be written", suggestion="make the folder writable, or leave it out"
+        )
+    return None
+
+
 def _write(path: Path, text: str) -> None:
-    """Replace a file's content in one step (a crash leaves the old file or the new, never half)."""
+    """Replace a file's content in one step (a crash leaves the old file or the new, never half);
+    a file with other hard links, or another user's, is rewritten in place instead, so that its
+    links, owner and mode stay as they were."""
+    info = path.stat()
+    if info.st_nlink > 1 or (hasattr(os, "geteuid") and info.st_uid != os.geteuid()):
+        with path.open("r+", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.truncate()
+        return
     target = path.resolve()
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -256,6 +285,8 @@ def fmt(
             continue
         if formatted != text:
             changes.append((file, text, formatted))
+    if not check:
+        diagnostics += [d for file, _, _ in changes if (d := _unwritable(file)) is not None]
     if diagnostics:
         console(stderr=True).print(styled(render_all(diagnostics, sources)))
         raise typer.Exit(EXIT_BAD_INPUT)

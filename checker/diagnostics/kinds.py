@@ -24,6 +24,7 @@ class Kind(Enum):
     UNREADABLE = ("E001", "cannot read {path}: {reason}", None)
     NOT_UTF8 = ("E002", "{path} is not UTF-8 text", "modelterms reads UTF-8 text; re-save the file as UTF-8")
     NOT_TEXT = ("E003", "{path} is {found}, not UTF-8 text", "modelterms reads UTF-8 text; re-save the file as UTF-8")
+    UNWRITABLE = ("E004", "will not write {path}: {reason}", "{suggestion}")
     UNEXPECTED_TOKEN = ("E100", "unexpected {found}", "expected {expected}")
     UNEXPECTED_CHARACTER = ("E101", "unexpected character {found}", "expected {expected}")
     UNEXPECTED_EOF = ("E102", "the file ends too early", "expected {expected}")
