@@ -163,8 +163,11 @@ def _write(path: Path, text: str) -> None:
     """Replace a file's content in one step (a crash leaves the old file or the new, never half);
     a file with other hard links, or another user's, is rewritten in place instead, so that its
     links, owner and mode stay as they were."""
-    info = path.stat()
-    if info.st_nlink > 1 or (hasattr(os, "geteuid") and info.st_uid != os.geteuid()):
+    try:
+        info: os.stat_result | None = path.stat()
+    except FileNotFoundError:  # a new file (`lint --record-hashes` writes quotes.sha256)
+        info = None
+    if info is not None and (info.st_nlink > 1 or (hasattr(os, "geteuid") and info.st_uid != os.geteuid())):
         with path.open("r+", encoding="utf-8", newline="") as stream:
             stream.write(text)
             stream.truncate()
