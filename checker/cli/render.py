@@ -72,9 +72,13 @@ def _reason_lines(reason: Reason) -> list[Text]:
     return lines
 
 
-def _answered_by(missing: MissingFact) -> str:
+def _ways(missing: MissingFact) -> list[str]:
     """Where a missing fact is given: the flag and the profile key."""
-    ways = [w for w in (missing.flag, missing.profile_key) if w]
+    return [w for w in (missing.flag, missing.profile_key) if w]
+
+
+def _answered_by(missing: MissingFact) -> str:
+    ways = _ways(missing)
     return f" (give {' or '.join(ways)})" if ways else ""
 
 
@@ -240,9 +244,8 @@ def _questions(results: tuple[LicenseVerdict, ...]) -> dict[str, tuple[str, list
         if result.outcome is Outcome.UNDETERMINED:
             missing += result.missing_facts
         for fact in missing:
-            how = fact.fact + (
-                _answered_by(fact).replace(" (give ", ": give ").rstrip(")") if _answered_by(fact) else ""
-            )
+            ways = _ways(fact)
+            how = fact.fact + (f": give {' or '.join(ways)}" if ways else "")
             _, licences = asked.setdefault(fact.question, (how, []))
             if result.license not in licences:
                 licences.append(result.license)
