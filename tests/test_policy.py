@@ -187,6 +187,25 @@ def test_schema_validates_the_example(cli: object) -> None:
         jsonschema.validate({"version": 1, "models": [{"licence": "mit"}]}, schema)
 
 
+def test_schema_takes_open_obligations_in_fail_on_and_hides_internal_fields(cli: object) -> None:
+    schema = json.loads(run_cli("schema").out)
+    policy = {"version": 1, "models": [{"license": "mit"}], "fail-on": ["forbidden", "open-obligations"]}
+    jsonschema.validate(policy, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**policy, "fail-on": ["open-obligation"]}, schema)
+    assert set(schema["properties"]) <= {
+        "version",
+        "profile",
+        "models",
+        "discover",
+        "licenses",
+        "fail-on",
+        "waivers",
+        "answers",
+        "done",
+    }
+
+
 def test_output_file(cli: object, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     run = run_cli("policy", "--policy", str(EXAMPLE), "--format", "json", "--output", str(out))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from checker.ci.report import OPEN_OBLIGATIONS, open_obligations
 from checker.diagnostics import Diagnostic, Kind
@@ -118,6 +119,10 @@ class DiscoverSpec(_Strict):
     )
 
 
+def _fail_on_schema(schema: dict[str, Any]) -> None:
+    schema["items"] = {"anyOf": [schema["items"], {"const": OPEN_OBLIGATIONS}]}
+
+
 class PolicyFile(_Strict):
     """The policy file's schema (`modelterms schema` prints it as JSON Schema)."""
 
@@ -136,7 +141,10 @@ class PolicyFile(_Strict):
     fail_on: tuple[Outcome, ...] = Field(
         default=(Outcome.FORBIDDEN, Outcome.NEEDS_LICENSE, Outcome.UNDETERMINED),
         alias="fail-on",
-        description="Outcomes that fail the run.",
+        description="Outcomes that fail the run; `open-obligations` also fails while an obligation is not "
+        "reported done.",
+        # The file takes one word besides the outcomes; the validator below moves it to its own field.
+        json_schema_extra=_fail_on_schema,
     )
     waivers: tuple[Waiver, ...] = ()
     answers: dict[str, Answer] | None = Field(
@@ -145,7 +153,7 @@ class PolicyFile(_Strict):
     done: dict[str, Done] | None = Field(
         default=None, description="Obligations reported done (every model): ids, or id → {evidence: …}."
     )
-    fail_on_open_obligations: bool = Field(
+    fail_on_open_obligations: SkipJsonSchema[bool] = Field(
         default=False,
         exclude=True,
         description="`open-obligations` in fail-on: fail while an obligation is not reported done.",
