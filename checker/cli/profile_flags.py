@@ -236,6 +236,30 @@ _OPTIONS: tuple[tuple[str, Any, Any], ...] = (
         ],
         None,
     ),
+    (
+        "sued_over_patents",
+        Annotated[
+            bool | None,
+            typer.Option(
+                "--sued-over-patents/--not-sued-over-patents",
+                help="Has brought a patent claim (suit, cross-claim, counterclaim; against anyone) alleging that the "
+                "model, or a part of it, infringes a patent (Apache-2.0 §3 ends the patent licence).",
+            ),
+        ],
+        None,
+    ),
+    (
+        "sued_over_ip",
+        Annotated[
+            bool | None,
+            typer.Option(
+                "--sued-over-ip/--not-sued-over-ip",
+                help="Has brought a claim (against the licensor or anyone) alleging that the model or its outputs "
+                "infringe your IP or other rights, patents included (Llama §5.c ends the licence).",
+            ),
+        ],
+        None,
+    ),
 )
 
 _OPTIONS += (
@@ -287,6 +311,8 @@ def service_from_flags(values: dict[str, Any]) -> ServiceProfile:
         fine_tunes=values["fine_tunes"],
         trains_on_outputs=values["trains_on_outputs"],
         end_user=values["end_user"],
+        sued_over_patents=values["sued_over_patents"],
+        sued_over_ip=values["sued_over_ip"],
         answers=answers(values["answer"]),
         done=done_reports(values["done"]),
     )

@@ -123,6 +123,12 @@ def _details(result: LicenseVerdict) -> Group:
                     parts.append(Padding(Group(*_obligation_lines(item)), (0, 0, 0, 4)))
         if open_items:
             parts.append(Padding(Text("report one done: --done OBLIGATION_ID", style="dim"), (0, 0, 0, 4)))
+    if result.terminations and not result.outcome.refuses:
+        parts.append(Padding(Text("ends if (not given):", style="bold"), (0, 0, 0, 2)))
+        for reason in result.terminations:
+            lines = [Text(_termination_line(reason), style="yellow"), Text(f"  “{reason.quote}”", style="italic dim")]
+            lines += [Text(f"  ambiguous: {a}", style="yellow") for a in reason.ambiguities]
+            parts.append(Padding(Group(*lines), (0, 0, 0, 4)))
     if result.missing_facts and result.outcome is Outcome.UNDETERMINED:
         parts.append(Padding(Text("to decide, answer:", style="bold"), (0, 0, 0, 2)))
         for missing in result.missing_facts:
@@ -224,7 +230,16 @@ def _short(result: LicenseVerdict, quoted: dict[tuple[str, str, str], str], *, v
                 if item.met is False:
                     duty += " — NOT MET"
                 parts.append(Padding(Text(duty, no_wrap=True, overflow="ellipsis"), (0, 0, 0, 4)))
+    if result.terminations and not result.outcome.refuses:
+        parts.append(Padding(Text("ends if (not given):", style="bold"), (0, 0, 0, 2)))
+        parts += [Padding(Text(_termination_line(r), style="yellow"), (0, 0, 0, 4)) for r in result.terminations]
     return Group(*parts)
+
+
+def _termination_line(reason: Reason) -> str:
+    """A termination the profile leaves open, with the flags that settle it."""
+    ways = [" or ".join(_ways(m)) for m in reason.missing_facts]
+    return f"• §{reason.section} {reason.explanation}" + (f" (give {'; '.join(ways)})" if ways else "")
 
 
 def _questions(results: tuple[LicenseVerdict, ...]) -> dict[str, tuple[str, list[str]]]:

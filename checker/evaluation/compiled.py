@@ -19,7 +19,7 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from checker.evaluation.evaluate import evaluate, question_id, with_answers
+from checker.evaluation.evaluate import evaluate, question_id, termination_outcome, with_answers
 from checker.evaluation.profile import ServiceProfile, field_for
 from checker.terms import model
 from checker.terms.regions import countries, groups, members
@@ -294,6 +294,9 @@ def _combine_source(license: model.License, effective: dict[str, str], src: _Sou
             case model.Forbidden() | model.NeedsLicense() | model.Unclear():
                 tests[_refusal_when_true(license, clause)].append(_is(e, True))
                 tests[Outcome.UNDETERMINED].append(_is(e, None))
+            case model.Terminates() as terminates:
+                # Only a termination that holds contributes; an unknown one is listed, not decisive.
+                tests[termination_outcome(license, clause, terminates)].append(_is(e, True))
             case model.Obligation():
                 tests[Outcome.CONDITIONAL].append(_is_not(e, False))
                 prefix = _prefix_duty(clause)
@@ -463,7 +466,7 @@ class CompiledLicense:
             deciding = [c for o, c in contributions if o is worst]
 
         missing: dict[MissingKey, None] = {}
-        exempting = {c.id for c in clauses if isinstance(c.effect, model.Exempts)}
+        exempting = {c.id for c in clauses if isinstance(c.effect, model.Exempts | model.Terminates)}
         unknown_clauses = [c for c, t in effective.items() if t is None and c not in exempting]
         unknown_clauses += [e for items in pending.values() for e in items]
         explain = self._explain()
@@ -488,6 +491,9 @@ def _contributions(
                     contributions.append((_refusal_when_true(license, clause), clause.id))
                 elif truth is None:
                     contributions.append((Outcome.UNDETERMINED, clause.id))
+            case model.Terminates() as terminates:
+                if truth is True:
+                    contributions.append((termination_outcome(license, clause, terminates), clause.id))
             case model.Obligation():
                 if truth is False:
                     continue
