@@ -227,3 +227,19 @@ clause litigation §5.c
   unverified "the clause was read in a summary only"
 """)
     assert outcome(lic, sued_over_ip=True) is Outcome.UNDETERMINED
+
+
+def test_share_alike_names_the_licences_it_accepts_and_checks_the_derivative_licence() -> None:
+    lic = licence("""
+clause share-alike §3
+  > Adaptations must be licensed under this License or a later version.
+  when fine-tunes and distributes
+  must share alike under "Acme-1.0", "acme-2.0"
+""")
+    (duty,) = [c.effect for c in lic.clauses if c.id == "share-alike"]
+    assert isinstance(duty, checker.terms.model.Obligation) and duty.accepted == ("acme-1.0", "acme-2.0")
+    assert outcome(lic, fine_tunes=True, distributes=True, derivative_license="ACME-2.0") is Outcome.CONDITIONAL
+    assert outcome(lic, fine_tunes=True, distributes=True, derivative_license="mit") is Outcome.FORBIDDEN
+    assert outcome(lic, fine_tunes=True, distributes=None, derivative_license="mit") is Outcome.UNDETERMINED
+    assert outcome(lic, fine_tunes=True, distributes=True) is Outcome.CONDITIONAL  # not given: listed, not guessed
+    assert outcome(lic, fine_tunes=False, distributes=True, derivative_license="mit") is Outcome.PERMITTED

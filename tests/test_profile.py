@@ -161,3 +161,46 @@ def test_the_profile_schema_describes_the_litigation_facts() -> None:
     properties = checker.ServiceProfile.model_json_schema()["properties"]
     assert "Apache-2.0 §3" in properties["sued_over_patents"]["description"]
     assert "Llama §5.c" in properties["sued_over_ip"]["description"]
+
+
+# ---- the licence a derivative is released under (issue 13 part 2) ---------------------------
+
+ADAPTS = ["--fine-tune", "--distribute", "--no-serve", "--commercial", "--no-train-on-outputs", "--no-end-user"]
+
+
+def test_a_share_alike_licence_checks_the_licence_a_derivative_is_released_under() -> None:
+    other = run_cli("check", "-l", "cc-by-sa-4.0", *ADAPTS, "--derivative-license", "mit")
+    assert other.code == 1 and "cc-by-sa-4.0: forbidden" in other.out
+    assert "released under mit, but adaptations must be licensed under cc-by-sa-4.0 or gpl-3.0" in other.out
+    same = run_cli("check", "-l", "cc-by-sa-4.0", *ADAPTS, "--derivative-license", "gpl-3.0")
+    assert same.code == 0 and "cc-by-sa-4.0: conditional" in same.out
+    untold = run_cli("check", "-l", "cc-by-sa-4.0", *ADAPTS)
+    assert untold.code == 0 and "cc-by-sa-4.0: conditional" in untold.out  # the duty is listed, not guessed
+    later = checker.ServiceProfile(fine_tunes=True, distributes=True, derivative_license="cc-by-sa-4.0")
+    assert checker.evaluate(checker.catalogue().get("cc-by-sa-3.0"), later).outcome is checker.Outcome.CONDITIONAL
+
+
+def test_an_unknown_derivative_licence_is_refused_with_did_you_mean(tmp_path: Path) -> None:
+    typo = run_cli("check", "-l", "gpl-3.0", *ADAPTS, "--derivative-license", "cc-by-sa-9")
+    assert typo.code == 2 and "E220" in typo.err and "did you mean 'cc-by-sa-4.0'" in typo.err
+    alias = run_cli("check", "-l", "gpl-3.0", *ADAPTS, "--derivative-license", "GPL-3.0-only")
+    assert alias.code == 2 and "write 'gpl-3.0'" in alias.err and "Traceback" not in alias.err
+    profile = write(tmp_path, "derivative_license: apache2\n")
+    from_file = run_cli("check", "-l", "gpl-3.0", "--profile", str(profile))
+    assert from_file.code == 2 and "E220" in from_file.err
+
+
+def test_a_share_alike_duty_naming_an_unknown_licence_is_a_catalogue_error() -> None:
+    text = checker.catalogue().get("cdla-sharing-1.0")
+    broken = text.model_copy(
+        update={
+            "clauses": tuple(
+                c.model_copy(update={"effect": c.effect.model_copy(update={"accepted": ("cdla-sharing-9",)})})
+                if c.id == "share-alike"
+                else c
+                for c in text.clauses
+            )
+        }
+    )
+    with pytest.raises(checker.CheckerError, match="names no licence in the catalogue"):
+        checker.Catalogue([broken])

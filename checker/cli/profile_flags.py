@@ -185,6 +185,18 @@ _OPTIONS: tuple[tuple[str, Any, Any], ...] = (
         None,
     ),
     (
+        "derivative_license",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--derivative-license",
+                help="The licence you release a derivative or fine-tune under: a catalogue id (modelterms list), "
+                "e.g. cc-by-sa-4.0; share-alike terms check it.",
+            ),
+        ],
+        None,
+    ),
+    (
         "commercial",
         Annotated[
             bool | None,
@@ -305,6 +317,7 @@ def service_from_flags(values: dict[str, Any]) -> ServiceProfile:
         uses=[use_case(u) for u in values["use"]] or None,
         modality=values["modality"],
         derivative_name=values["derivative_name"],
+        derivative_license=values["derivative_license"],
         commercial=values["commercial"],
         distributes=values["distributes"],
         serves=values["serves"],

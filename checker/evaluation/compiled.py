@@ -66,6 +66,14 @@ def _refusal_when_true(license: model.License, clause: model.Clause) -> Outcome:
     return outcome
 
 
+def _accepted_licences(clause: model.Clause) -> tuple[str, ...] | None:
+    """The licences a share-alike duty accepts for adaptations (the other duty a profile can show unmet)."""
+    effect = clause.effect
+    if isinstance(effect, model.Obligation) and effect.duty is ObligationKind.SHARE_ALIKE and effect.accepted:
+        return effect.accepted
+    return None
+
+
 def _prefix_duty(clause: model.Clause) -> str | None:
     """The required name prefix of a naming obligation (the one obligation a profile can show unmet)."""
     effect = clause.effect
@@ -305,6 +313,12 @@ def _combine_source(license: model.License, effective: dict[str, str], src: _Sou
                     unmet = f"{derivative} is not None and not {derivative}.startswith({prefix!r})"
                     tests[Outcome.FORBIDDEN].append(_all_of([_is(e, True), unmet]))
                     tests[Outcome.UNDETERMINED].append(_all_of([_is(e, None), unmet]))
+                accepted = _accepted_licences(clause)
+                if accepted is not None:
+                    released = src.read("derivative_license")
+                    unmet = f"{released} is not None and {released}.lower() not in {accepted!r}"
+                    tests[Outcome.FORBIDDEN].append(_all_of([_is(e, True), unmet]))
+                    tests[Outcome.UNDETERMINED].append(_all_of([_is(e, None), unmet]))
             case model.Permits() | model.Exempts():
                 pass
     if grants:
@@ -457,7 +471,9 @@ class CompiledLicense:
                     elif raw[clause.id] is None:
                         pending.setdefault(target, []).append(clause.id)
 
-        contributions, obligations, granted = _contributions(license, effective, profile.derivative_name)
+        contributions, obligations, granted = _contributions(
+            license, effective, profile.derivative_name, profile.derivative_license
+        )
         worst = min((o for o, _ in contributions), key=lambda o: o.severity, default=None)
         if worst is None:
             worst = Outcome.CONDITIONAL if obligations else Outcome.PERMITTED
@@ -477,7 +493,7 @@ class CompiledLicense:
 
 
 def _contributions(
-    license: model.License, effective: dict[str, Truth], derivative: str | None
+    license: model.License, effective: dict[str, Truth], derivative: str | None, released: str | None
 ) -> tuple[list[tuple[Outcome, str]], list[str], list[str]]:
     """What each clause contributes (outcome, clause id), the live obligations, the holding grants."""
     contributions: list[tuple[Outcome, str]] = []
@@ -498,7 +514,10 @@ def _contributions(
                 if truth is False:
                     continue
                 prefix = _prefix_duty(clause)
-                if prefix is not None and derivative is not None and not derivative.startswith(prefix):
+                accepted = _accepted_licences(clause)
+                if (prefix is not None and derivative is not None and not derivative.startswith(prefix)) or (
+                    accepted is not None and released is not None and released.lower() not in accepted
+                ):
                     outcome = Outcome.FORBIDDEN if truth is True else Outcome.UNDETERMINED
                     contributions.append((outcome, clause.id))
                 obligations.append(clause.id)

@@ -495,17 +495,25 @@ def _obligation(
 ) -> None:
     applies = True if finding.truth is Truth.TRUE else None
     met: bool | None = None
+    unmet: tuple[str, str, str] | None = None  # (fact, value, words) when the profile shows the duty unmet
     if effect.duty is ObligationKind.NAME_PREFIX and effect.text and profile.derivative_name is not None:
         met = profile.derivative_name.startswith(effect.text)
-        if not met:
-            outcome = Outcome.FORBIDDEN if applies else Outcome.UNDETERMINED
-            words = f"the derived model's name “{profile.derivative_name}” does not begin with “{effect.text}”"
-            if applies is None and clause.condition is not None:
-                words += f", as required when {condition_text(clause.condition)}"
-            used = Finding(
-                finding.truth, (*finding.used, ("derivative-name", profile.derivative_name)), finding.missing
-            )
-            tally.contributions.append((outcome, _reason(license, clause, used, outcome, words)))
+        words = f"the derived model's name “{profile.derivative_name}” does not begin with “{effect.text}”"
+        unmet = None if met else ("derivative-name", profile.derivative_name, words)
+    if effect.duty is ObligationKind.SHARE_ALIKE and effect.accepted and profile.derivative_license is not None:
+        met = share_alike_met(effect, profile.derivative_license)
+        words = (
+            f"the derivative is released under {profile.derivative_license}, but adaptations must be licensed under "
+            + " or ".join(effect.accepted)
+        )
+        unmet = None if met else ("derivative-license", profile.derivative_license, words)
+    if unmet is not None:
+        fact, value, words = unmet
+        outcome = Outcome.FORBIDDEN if applies else Outcome.UNDETERMINED
+        if applies is None and clause.condition is not None:
+            words += f", as required when {condition_text(clause.condition)}"
+        used = Finding(finding.truth, (*finding.used, (fact, value)), finding.missing)
+        tally.contributions.append((outcome, _reason(license, clause, used, outcome, words)))
     done = profile.done_item(obligation_id(license, clause))
     tally.obligations.append(
         ObligationItem(
@@ -524,6 +532,12 @@ def _obligation(
             unverified=_unverified(license, clause),
         )
     )
+
+
+def share_alike_met(effect: model.Obligation, derivative_license: str) -> bool:
+    """Whether a derivative released under `derivative_license` (a catalogue id, any case) meets a
+    share-alike duty that names the licences it accepts."""
+    return derivative_license.lower() in effect.accepted
 
 
 def evaluate(license: model.License, profile: ServiceProfile) -> LicenseVerdict:

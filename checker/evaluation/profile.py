@@ -260,6 +260,11 @@ class ServiceProfile(BaseModel):
         default=None, description="Only uses the model as an end user of a third party's integrated product."
     )
     derivative_name: str | None = Field(default=None, description="The name of the derived model.")
+    derivative_license: str | None = Field(
+        default=None,
+        description="The licence a derivative or fine-tune is released under: a catalogue id (`modelterms list`), "
+        "e.g. cc-by-sa-4.0. Share-alike terms that name the licences they accept check it.",
+    )
     sued_over_patents: StrictBool | None = Field(
         default=None,
         description="Has brought a patent claim (lawsuit, cross-claim or counterclaim, against anyone) alleging "
@@ -346,6 +351,7 @@ _FIELDS: dict[Fact, str] = {
     Fact.TRAINS_ON_OUTPUTS: "trains_on_outputs",
     Fact.END_USER: "end_user",
     Fact.DERIVATIVE_NAME: "derivative_name",
+    Fact.DERIVATIVE_LICENSE: "derivative_license",
     Fact.SUED_OVER_PATENTS: "sued_over_patents",
     Fact.SUED_OVER_IP: "sued_over_ip",
 }
@@ -368,6 +374,7 @@ _FLAGS: dict[Fact, str] = {
     Fact.TRAINS_ON_OUTPUTS: "--train-on-outputs/--no-train-on-outputs",
     Fact.END_USER: "--end-user/--no-end-user",
     Fact.DERIVATIVE_NAME: "--derivative-name",
+    Fact.DERIVATIVE_LICENSE: "--derivative-license",
     Fact.SUED_OVER_PATENTS: "--sued-over-patents/--not-sued-over-patents",
     Fact.SUED_OVER_IP: "--sued-over-ip/--not-sued-over-ip",
 }

@@ -114,6 +114,8 @@ def question(fact: Fact, detail: str | None = None) -> str:
             return "Is the model used only as an end user of a third party's product that integrates it?"
         case Fact.DERIVATIVE_NAME:
             return "What is the derived model called?"
+        case Fact.DERIVATIVE_LICENSE:
+            return "Under which licence is the derivative released?"
         case Fact.SUED_OVER_PATENTS:
             return (
                 "Have you brought a patent claim (against anyone) alleging that the model, or a part of it, "

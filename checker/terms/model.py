@@ -222,6 +222,9 @@ class Obligation(Node):
     kind: Literal["obligation"] = "obligation"
     duty: ObligationKind
     text: str | None = None
+    accepted: tuple[str, ...] = ()
+    """For `share alike under "ID", …`: the catalogue ids of the licences the text accepts for an
+    adaptation (checked against the profile's `derivative-license`); empty when the text names none."""
 
 
 Effect = Annotated[

@@ -45,6 +45,9 @@ class Fact(StrEnum):
     integrates it (licences exempt such end users from some terms)."""
     DERIVATIVE_NAME = "derivative-name"
     """The name under which a model derived from this one is distributed or made available."""
+    DERIVATIVE_LICENSE = "derivative-license"
+    """The licence (a catalogue id) under which the licensee releases a derivative or fine-tune of the
+    model. Read by share-alike duties that name the licences they accept."""
     SUED_OVER_PATENTS = "sued-over-patents"
     """The licensee has brought a patent claim (a lawsuit, cross-claim or counterclaim, against anyone)
     alleging that the model, or a part of it, infringes a patent (directly or contributorily). Apache-2.0 §3
@@ -87,6 +90,7 @@ _FACT_KINDS: dict[Fact, FactKind] = {
     Fact.TRAINS_ON_OUTPUTS: FactKind.FLAG,
     Fact.END_USER: FactKind.FLAG,
     Fact.DERIVATIVE_NAME: FactKind.TEXT,
+    Fact.DERIVATIVE_LICENSE: FactKind.TEXT,
     Fact.SUED_OVER_PATENTS: FactKind.FLAG,
     Fact.SUED_OVER_IP: FactKind.FLAG,
 }
