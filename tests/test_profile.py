@@ -204,3 +204,14 @@ def test_a_share_alike_duty_naming_an_unknown_licence_is_a_catalogue_error() -> 
     )
     with pytest.raises(checker.CheckerError, match="names no licence in the catalogue"):
         checker.Catalogue([broken])
+
+
+def test_removing_the_safety_measures_is_a_use_case_the_policies_refuse() -> None:
+    flags = [*LLAMA_FLAGS[2:], "--use", "chatbot", "--use", "safety-circumvention"]
+    llama = run_cli("check", "-l", "llama-3.2", *flags, "--not-sued-over-ip")
+    assert llama.code == 1 and "llama-3.2: forbidden" in llama.out and "§AUP-1.8" in llama.out
+    nvidia = run_cli("check", "-l", "nvidia-open-model-2025-04", *flags, "--not-sued-over-ip")
+    assert nvidia.code == 1 and "forbidden" in nvidia.out and "automatically terminate" in nvidia.out
+    kept = run_cli("check", "-l", "llama-3.2", *LLAMA_FLAGS, "--not-sued-over-ip")
+    assert kept.code == 0 and "llama-3.2: conditional" in kept.out  # --use chatbot only: safeguards kept
+    assert "safety-circumvention" in run_cli("uses").out

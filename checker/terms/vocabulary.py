@@ -164,6 +164,7 @@ class UseCase(StrEnum):
     DISCRIMINATION = "discrimination"
     HARASSMENT = "harassment"
     IMPERSONATION = "impersonation"
+    SAFETY_CIRCUMVENTION = "safety-circumvention"
 
     @property
     def description(self) -> str:
@@ -197,6 +198,10 @@ USE_CASE_DESCRIPTIONS: dict[UseCase, str] = {
     UseCase.DISCRIMINATION: "Discriminating against individuals or groups, in particular on protected characteristics.",
     UseCase.HARASSMENT: "Harassing, threatening, bullying or defaming people.",
     UseCase.IMPERSONATION: "Impersonating people, or presenting generated output as human-made.",
+    UseCase.SAFETY_CIRCUMVENTION: (
+        "Circumventing, removing, disabling or weakening the model's safety measures, guardrails or content "
+        "filters (e.g. an 'uncensored' or 'abliterated' fine-tune), or enabling functionality the licensor disabled."
+    ),
 }
 
 
