@@ -176,7 +176,7 @@ def test_efta_group(domicile: str, expected: Outcome) -> None:
 TERMINATION = licence("""
 clause litigation §5.c
   > any licenses granted to you under this Agreement shall terminate
-  when sued-over-ip
+  when sued-over-ip or sued-over-patents
   terminates
 
 clause patents §3
@@ -192,7 +192,8 @@ clause patents §3
         ({"sued_over_ip": True}, Outcome.FORBIDDEN, ["patents"]),  # patents unknown: listed beside the ending
         ({"sued_over_patents": True}, Outcome.FORBIDDEN, []),  # a patent claim is an IP claim
         ({"sued_over_ip": True, "sued_over_patents": False}, Outcome.FORBIDDEN, []),
-        ({"sued_over_ip": False}, Outcome.PERMITTED, []),  # … and no IP claim is no patent claim
+        ({"sued_over_ip": False}, Outcome.PERMITTED, ["litigation", "patents"]),  # patents still asked
+        ({"sued_over_ip": False, "sued_over_patents": False}, Outcome.PERMITTED, []),
         ({}, Outcome.PERMITTED, ["litigation", "patents"]),  # unknown: listed, not undetermined
     ],
 )

@@ -112,20 +112,22 @@ LLAMA_FLAGS = ["--use", "chatbot", "--commercial", "--no-distribute", "--serve",
 LLAMA_FLAGS += ["--no-train-on-outputs", "--no-end-user", "--domicile", "US", "--mau", "10", "--modality", "text"]
 
 
-def test_a_patent_claim_is_an_ip_claim_and_no_ip_claim_is_no_patent_claim() -> None:
-    assert checker.ServiceProfile(sued_over_patents=True).sued_over_ip is True
-    assert checker.ServiceProfile(sued_over_ip=False).sued_over_patents is False
-    assert checker.ServiceProfile(sued_over_ip=True).sued_over_patents is None  # a copyright claim, say
-    assert checker.ServiceProfile.model_validate({"sued-over-patents": True}).sued_over_ip is True
-    with pytest.raises(ValueError, match="contradict each other"):
-        checker.ServiceProfile(sued_over_patents=True, sued_over_ip=False)
+def test_a_patent_claim_ends_a_licence_that_ends_on_any_ip_claim() -> None:
+    llama = checker.catalogue().get("llama-3.1")
+    patent = checker.evaluate(llama, checker.ServiceProfile(sued_over_patents=True))
+    assert patent.outcome is checker.Outcome.FORBIDDEN
+    assert [r.clause for r in patent.reasons] == ["litigation-termination"]
+    no_ip = checker.evaluate(llama, checker.ServiceProfile(sued_over_ip=False))
+    assert [t.clause for t in no_ip.terminations] == ["litigation-termination"]  # patents still asked
+    both_no = checker.evaluate(llama, checker.ServiceProfile(sued_over_ip=False, sued_over_patents=False))
+    assert not both_no.terminations
 
 
 def test_suing_over_the_model_ends_the_llama_licence_through_the_cli() -> None:
     sued = run_cli("check", "-l", "llama-3.1", *LLAMA_FLAGS, "--sued-over-patents")
     assert sued.code == 1, sued.out + sued.err
     assert "llama-3.1: forbidden" in sued.out and "§5.c" in sued.out and "shall terminate" in sued.out
-    clean = run_cli("check", "-l", "llama-3.1", *LLAMA_FLAGS, "--not-sued-over-ip")
+    clean = run_cli("check", "-l", "llama-3.1", *LLAMA_FLAGS, "--not-sued-over-ip", "--not-sued-over-patents")
     assert clean.code == 0 and "llama-3.1: conditional" in clean.out and "ends if" not in clean.out
 
 
@@ -138,7 +140,7 @@ def test_an_unknown_litigation_fact_is_listed_with_its_flag_and_decides_nothing(
     assert result["outcome"] == "conditional"
     (ending,) = result["terminations"]
     assert ending["clause"] == "litigation-termination" and ending["outcome"] == "forbidden"
-    assert [m["fact"] for m in ending["missing_facts"]] == ["sued-over-ip"]
+    assert [m["fact"] for m in ending["missing_facts"]] == ["sued-over-ip", "sued-over-patents"]
     assert "sued-over-ip" not in [m["fact"] for m in result.get("missing_facts", [])]
     profile = write(tmp_path, "sued_over_ip: true\n")
     from_file = run_cli("check", "-l", "llama-3.1", *LLAMA_FLAGS, "--profile", str(profile))

@@ -139,7 +139,12 @@ def explore(licenses: Sequence[model.License], space: Space, budget: int = EVALU
         verdicts = tuple(evaluate(license, profile) for license in licenses)
         evaluations += len(verdicts)
         done = {c.axis for c in fixed}
-        wanted = {missing_axis(m) for v in verdicts if not settled(v) for m in v.missing_facts}
+        wanted = {
+            missing_axis(m)
+            for v in verdicts
+            if not settled(v)
+            for m in (*v.missing_facts, *(f for t in v.terminations for f in t.missing_facts))
+        }
         split = next((a for a in space.axes if a.axis in wanted and a.axis not in done), None)
         if split is None and name_axis is not None and name_axis.axis not in done and _names_matter(verdicts):
             split = name_axis
@@ -292,7 +297,7 @@ class _Shrinker:
         decisions = [c.decide(profile) for c in self.compiled]
         if tuple(d.outcome for d in decisions) != pair or not keep[1] <= set(decisions[keep[0]].deciding):
             return False
-        if not any(d.missing for d in decisions):
+        if not any(d.missing or d.open_terminations for d in decisions):
             return True  # every condition decided: Kleene logic keeps it whatever the open facts are
         fixed = [f for a, v in values.items() for f in s.fixes(self.solver.variables, _axis(self.space, a), v)]
         return not self.solver.satisfiable(*fixed, outside)

@@ -21,7 +21,18 @@ from decimal import Decimal
 from functools import cached_property
 
 from checker.analysis.engine import ENUMERATION, Engine, solver_available, solver_engine
-from checker.analysis.space import Axis, AxisSpace, Choice, Space, missing_axis, read, space_of, value_text, write
+from checker.analysis.space import (
+    GIVEN_OR_NOT,
+    Axis,
+    AxisSpace,
+    Choice,
+    Space,
+    missing_axis,
+    read,
+    space_of,
+    value_text,
+    write,
+)
 from checker.evaluation.compiled import CompiledLicense, compile_license
 from checker.evaluation.evaluate import evaluate, with_answers
 from checker.evaluation.profile import ServiceProfile
@@ -126,7 +137,7 @@ def _alternatives(space: AxisSpace, profile: ServiceProfile) -> Iterator[tuple[C
     """
     current = read(profile, space.axis)
     mine = space.classify(profile)
-    if current is None and space.axis.fact is not Fact.DERIVATIVE_NAME:
+    if current is None and space.axis.fact not in GIVEN_OR_NOT:
         for choice in space.choices:
             yield choice, choice.value
         return
@@ -207,7 +218,10 @@ def flip_points(
     return tuple(sorted(found, key=lambda f: _distance(f, profile, verdict.outcome)))
 
 
-_KIND_ORDER = (FactKind.QUANTITY, FactKind.REGION, FactKind.REGION_SET, FactKind.CHOICE, FactKind.TEXT, FactKind.FLAG)
+_KIND_ORDER = (
+    FactKind.QUANTITY, FactKind.REGION, FactKind.REGION_SET, FactKind.CHOICE, FactKind.TEXT, FactKind.LICENSE,
+    FactKind.FLAG,
+)  # fmt: skip
 
 
 def _distance(flip: Flip, profile: ServiceProfile, outcome: Outcome) -> tuple[int, int, bool, bool, int, Decimal]:

@@ -27,7 +27,7 @@ from typing import Any, TypeAlias
 import z3
 from z3 import z3core
 
-from checker.analysis.space import Axis, AxisSpace, Choice, Space, read
+from checker.analysis.space import GIVEN_OR_NOT, Axis, AxisSpace, Choice, Space, licence_vector, read
 from checker.evaluation.evaluate import Truth, holds, termination_outcome
 from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile, field_for
 from checker.terms import model
@@ -128,7 +128,7 @@ def is_set(space: AxisSpace) -> bool:
 
 
 def _known_value(space: AxisSpace, value: object) -> bool:
-    return value is not None or space.axis.fact is Fact.DERIVATIVE_NAME
+    return value is not None or space.axis.fact in GIVEN_OR_NOT
 
 
 def profile_knowledge(space: AxisSpace, profile: ServiceProfile) -> Knowledge:
@@ -172,6 +172,16 @@ def class_index(space: AxisSpace, value: object) -> int:
                 for i, c in enumerate(space.classes)
                 if c.value is not None
                 and all(value.startswith(p) == str(c.value).startswith(p) for p in space.prefixes)
+            )
+        case FactKind.LICENSE:
+            if value is None:
+                return next(i for i, c in enumerate(space.classes) if c.value is None)
+            assert isinstance(value, str)
+            vector = licence_vector(space, value)
+            return next(
+                i
+                for i, c in enumerate(space.classes)
+                if c.value is not None and licence_vector(space, str(c.value)) == vector
             )
         case _:
             return next(i for i, c in enumerate(space.classes) if c.value == value)
@@ -270,6 +280,14 @@ def refusal_when_true(license: model.License, clause: model.Clause) -> Outcome:
     if clause.unverified or _doubted(license):
         return Outcome.UNDETERMINED  # an unverified term never refuses as if it were settled
     return Outcome.FORBIDDEN if isinstance(effect, model.Forbidden) else Outcome.NEEDS_LICENSE
+
+
+def accepted_licences(clause: model.Clause) -> tuple[str, ...] | None:
+    """The licences a share-alike duty accepts for an adaptation, when it names them."""
+    effect = clause.effect
+    if isinstance(effect, model.Obligation) and effect.duty is ObligationKind.SHARE_ALIKE and effect.accepted:
+        return effect.accepted
+    return None
 
 
 def prefix_duty(clause: model.Clause) -> str | None:
@@ -380,6 +398,18 @@ class Engine:
             if c.value is not None and not str(c.value).startswith(prefix)
         )
 
+    def _licence_unmet(self, accepted: tuple[str, ...], state: State) -> Formula:
+        """The profile names the derivative's licence, and it is none of `accepted`."""
+        space = self.space.get(Axis(Fact.DERIVATIVE_LICENSE))
+        if space is None:
+            return False
+        knowledge = state.of(space.axis)
+        return any_of(
+            p
+            for p, c in zip(knowledge.parts, space.classes, strict=True)
+            if c.value is not None and str(c.value) not in accepted
+        )
+
     def decide(self, license: model.License, state: State) -> Decided:
         """The combining rule, as formulas — a second copy of `checker.evaluation.evaluate.combine`:
 
@@ -406,6 +436,13 @@ class Engine:
                 case model.Obligation():
                     obligations.append((clause.id, negate(rail.f)))
                     prefix = prefix_duty(clause)
+                    accepted = accepted_licences(clause)
+                    if accepted is not None:
+                        unmet = self._licence_unmet(accepted, state)
+                        contributions.append(Contribution(Outcome.FORBIDDEN, clause.id, all_of([rail.t, unmet])))
+                        contributions.append(
+                            Contribution(Outcome.UNDETERMINED, clause.id, all_of([rail.unknown, unmet]))
+                        )
                     if prefix is not None:
                         unmet = self._name_unmet(prefix, state)
                         contributions.append(Contribution(Outcome.FORBIDDEN, clause.id, all_of([rail.t, unmet])))

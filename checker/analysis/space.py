@@ -107,6 +107,8 @@ class AxisSpace:
     bounded: str | None = None
     prefixes: tuple[str, ...] = ()
     """For the derived model's name: the prefixes the licences test."""
+    accepted: tuple[frozenset[str], ...] = ()
+    """For the derivative's licence: the sets of licences the share-alike duties accept."""
     neutral: int | None = None
     """For a set-valued fact: the element class no condition names (other uses; markets outside
     every region named). A set of none stands for a set of it: no condition tells the two apart,
@@ -115,7 +117,7 @@ class AxisSpace:
     def classify(self, profile: ServiceProfile) -> Choice | None:
         """The class the profile's value falls in (None when the profile leaves it unknown or vague)."""
         value = read(profile, self.axis)
-        if value is None and self.axis.fact is not Fact.DERIVATIVE_NAME:
+        if value is None and self.axis.fact not in GIVEN_OR_NOT:
             return None
         for choice in self.choices:
             if _same_class(self, value, choice.value):
@@ -196,6 +198,7 @@ class _Reads:
     regions: dict[Fact, set[frozenset[str]]] = field(default_factory=dict)
     uses: set[frozenset[UseCase]] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
+    accepted: set[frozenset[str]] = field(default_factory=set)
     flags: set[Fact] = field(default_factory=set)
     modality: bool = False
 
@@ -207,6 +210,8 @@ def _collect(licenses: Iterable[model.License]) -> _Reads:
             effect = clause.effect
             if isinstance(effect, model.Obligation) and effect.duty is ObligationKind.NAME_PREFIX and effect.text:
                 reads.prefixes.add(effect.text)
+            if isinstance(effect, model.Obligation) and effect.duty is ObligationKind.SHARE_ALIKE and effect.accepted:
+                reads.accepted.add(frozenset(effect.accepted))
             for atom in model.atoms(clause.condition):
                 match atom:
                     case model.Compare(fact=fact, anchor=anchor, comparator=comparator, value=value):
@@ -252,7 +257,41 @@ def space_of(licenses: Sequence[model.License]) -> Space:
     if reads.prefixes:
         names = _name_classes(reads.prefixes)
         axes.append(AxisSpace(Axis(Fact.DERIVATIVE_NAME), names, names, prefixes=tuple(sorted(reads.prefixes))))
+    if reads.accepted:
+        accepted = tuple(sorted(reads.accepted, key=sorted))
+        licences = _licence_classes(accepted)
+        axes.append(AxisSpace(Axis(Fact.DERIVATIVE_LICENSE), licences, licences, accepted=accepted))
     return Space(tuple(axes))
+
+
+GIVEN_OR_NOT = frozenset({Fact.DERIVATIVE_NAME, Fact.DERIVATIVE_LICENSE})
+"""Facts whose absence is a class of its own (no derived model named, no derivative licence given)
+rather than unknown: a duty is shown unmet only by a value given."""
+
+
+def licence_vector(space: AxisSpace, licence: str) -> tuple[bool, ...]:
+    """Which of the axis's accepted sets a derivative licence (any case) is in: what tells classes apart."""
+    return tuple(licence.lower() in s for s in space.accepted)
+
+
+# Licences a derivative may be released under that no share-alike duty of the catalogue accepts:
+# the first not accepted stands for "another licence".
+_OTHER_LICENCES = ("mit", "apache-2.0", "bsd-3-clause", "other-licence")
+
+
+def _licence_classes(accepted: tuple[frozenset[str], ...]) -> tuple[Choice, ...]:
+    axis = Axis(Fact.DERIVATIVE_LICENSE)
+    other = next(o for o in _OTHER_LICENCES if not any(o in s for s in accepted))
+    seen: dict[tuple[bool, ...], str] = {}
+    for licence in [*sorted(set().union(*accepted)), other]:
+        seen.setdefault(tuple(licence in s for s in accepted), licence)
+    # "Not given" is a class of its own, as "no derived model named" is for the name: a duty is
+    # shown unmet only by a licence given.
+    given = [
+        Choice(axis, licence, f"= {licence}" if any(vector) else f"= {licence} (accepted by no share-alike term)")
+        for vector, licence in seen.items()
+    ]
+    return (Choice(axis, None, "not given"), *given)
 
 
 def _quantity_classes(axis: Axis, thresholds: set[tuple[Comparator, Decimal]]) -> tuple[Choice, ...]:
@@ -414,6 +453,11 @@ def _same_class(space: AxisSpace, value: object, representative: object) -> bool
                 return value is representative
             assert isinstance(value, str) and isinstance(representative, str)
             return all(value.startswith(p) == representative.startswith(p) for p in space.prefixes)
+        case FactKind.LICENSE:
+            if value is None or representative is None:
+                return value is representative
+            assert isinstance(value, str) and isinstance(representative, str)
+            return licence_vector(space, value) == licence_vector(space, representative)
         case FactKind.CHOICE | FactKind.FLAG:
             return value == representative
 
@@ -440,10 +484,12 @@ def settled(verdict: LicenseVerdict) -> bool:
     True when every condition was decided (no missing fact: Kleene logic keeps a known truth known
     whatever the unknown facts turn out to be), or when the outcome is forbidden — the worst — by a
     clause whose own condition is known to hold and that no pending exemption could switch off.
-    A derived model's name left out counts as "no derived model named", not as unknown.
+    A derived model's name (or the licence it is released under) left out counts as "none named",
+    not as unknown. A
+    termination whose fact is not given (`verdict.terminations`) leaves the verdict open.
     """
-    if not verdict.missing_facts:
-        return True
+    if not verdict.missing_facts and not verdict.terminations:
+        return True  # a termination left open (a claim not said) could still end the licence
     return verdict.outcome is Outcome.FORBIDDEN and any(
         r.outcome is Outcome.FORBIDDEN and not r.missing_facts for r in verdict.reasons
     )

@@ -267,7 +267,7 @@ _OPTIONS: tuple[tuple[str, Any, Any], ...] = (
             typer.Option(
                 "--sued-over-ip/--not-sued-over-ip",
                 help="Has brought a claim (against the licensor or anyone) alleging that the model or its outputs "
-                "infringe your IP or other rights, patents included (Llama §5.c ends the licence).",
+                "infringe your IP or other rights (Llama §5.c ends the licence; it reads --sued-over-patents too).",
             ),
         ],
         None,

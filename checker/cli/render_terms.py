@@ -50,6 +50,8 @@ def change_words(change: Change) -> str:
             if change.value is None:
                 return "no derived model named"
             return f"the derived model's name {to.words} (e.g. “{change.value}”)"
+        case FactKind.LICENSE:
+            return f"the derivative is released under {change.value}"
         case FactKind.CHOICE:
             return f"{axis.label} {to.words}"
 
@@ -74,6 +76,8 @@ def choice_words(choice: Choice) -> str:
             return f"markets: {choice.words}"
         case FactKind.TEXT:
             return choice.words if choice.value is None else f"derived model's name {choice.words}"
+        case FactKind.LICENSE:
+            return f"derivative released under {choice.value}"
         case FactKind.QUANTITY | FactKind.REGION | FactKind.CHOICE:
             return f"{axis.label} {choice.words}"
 

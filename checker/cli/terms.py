@@ -280,7 +280,7 @@ def _fact_value(fact: Fact, value: str, option: str) -> object:
             raise bad_option(f"{option}: '{value}' is not yes or no", "write yes or no")
         case FactKind.QUANTITY:
             return revenue_amount(value, option) if fact is Fact.REVENUE else whole_number(value, option)
-        case FactKind.REGION | FactKind.TEXT:
+        case FactKind.REGION | FactKind.TEXT | FactKind.LICENSE:
             return value
         case FactKind.REGION_SET:
             return [v.strip() for v in value.split(",") if v.strip()]

@@ -48,6 +48,9 @@ class Decision:
     outcome: Outcome
     deciding: tuple[str, ...]
     missing: tuple[MissingKey, ...]
+    open_terminations: tuple[str, ...] = ()
+    """The `terminates` clauses whose condition is unknown (`LicenseVerdict.terminations`): learning
+    their facts can still change the outcome, though `missing` leaves them out."""
 
 
 def _doubted(license: model.License) -> bool:
@@ -489,7 +492,8 @@ class CompiledLicense:
         for clause_id in unknown_clauses:
             for key in explain[clause_id](profile)[1]:
                 missing.setdefault(key, None)
-        return Decision(worst, tuple(deciding), tuple(missing))
+        ending = tuple(c.id for c in clauses if isinstance(c.effect, model.Terminates) and effective[c.id] is None)
+        return Decision(worst, tuple(deciding), tuple(missing), ending)
 
 
 def _contributions(

@@ -215,21 +215,6 @@ class Done(BaseModel):
         return data
 
 
-def _patent_claims_are_ip_claims(data: dict[Any, Any]) -> dict[Any, Any]:
-    """A patent claim is an IP claim: `sued_over_patents: yes` answers `sued_over_ip` too, and
-    `sued_over_ip: no` answers `sued_over_patents`; the contrary pair is refused."""
-    patents, ip = data.get("sued_over_patents"), data.get("sued_over_ip")
-    if patents is True and ip is False:
-        raise ValueError(
-            "sued_over_patents: yes and sued_over_ip: no contradict each other (a patent claim is an IP claim)"
-        )
-    if patents is True and ip is None:
-        return {**data, "sued_over_ip": True}
-    if ip is False and patents is None:
-        return {**data, "sued_over_patents": False}
-    return data
-
-
 class ServiceProfile(BaseModel):
     """Facts about a service. Every field is optional; `None` means unknown."""
 
@@ -268,13 +253,14 @@ class ServiceProfile(BaseModel):
     sued_over_patents: StrictBool | None = Field(
         default=None,
         description="Has brought a patent claim (lawsuit, cross-claim or counterclaim, against anyone) alleging "
-        "that the model, or a part of it, infringes a patent (Apache-2.0 §3). Yes implies sued_over_ip: yes.",
+        "that the model, or a part of it, infringes a patent (Apache-2.0 §3). The licences that end on any IP claim "
+        "(Llama §5.c) read it too.",
     )
     sued_over_ip: StrictBool | None = Field(
         default=None,
         description="Has brought a claim (against the licensor or anyone) alleging that the model or its outputs "
-        "infringe its intellectual property or other rights, patents included (Llama §5.c). No implies "
-        "sued_over_patents: no.",
+        "infringe its intellectual property or other rights (Llama §5.c); a patent claim may be given as "
+        "sued_over_patents instead.",
     )
     answers: dict[str, Answer] | None = Field(
         default=None,
@@ -294,7 +280,7 @@ class ServiceProfile(BaseModel):
                 raise ValueError(f"'{twice[0] if twice else '?'}' is given twice (with - and with _)")
             if isinstance(snake.get("done"), list | tuple):  # `done: [id, …]`
                 snake["done"] = {str(item): {} for item in snake["done"]}
-            return _patent_claims_are_ip_claims(snake)
+            return snake
         return data
 
     def answer(self, question_id: str) -> Answer | None:

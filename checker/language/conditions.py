@@ -200,3 +200,5 @@ def _usage_help(fact: Fact) -> str:
             return f"write it alone: `{fact.value}` or `not {fact.value}`"
         case FactKind.TEXT:
             return f'write `{fact.value} starts with "…"`'
+        case FactKind.LICENSE:
+            return f'`{fact.value}` is read by `must share alike under "ID", …`, not in conditions'

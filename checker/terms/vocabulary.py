@@ -56,7 +56,9 @@ class Fact(StrEnum):
     """The licensee has brought a claim (litigation or other proceedings, including a cross-claim or
     counterclaim, against the licensor or anyone) alleging that the model, a part of it or its outputs
     infringe the licensee's intellectual property or other rights: patents, copyright or any other.
-    Llama §5.c ends the whole licence for such a licensee. A patent claim is such a claim."""
+    Llama §5.c ends the whole licence for such a licensee. A patent claim is such a claim: the
+    licence files that end on any IP claim read `sued-over-ip or sued-over-patents`, so either fact
+    given yes ends them (the two facts stay independent, as every fact is)."""
 
     @property
     def kind(self) -> FactKind:
@@ -73,6 +75,8 @@ class FactKind(Enum):
     CHOICE = "choice"
     FLAG = "flag"
     TEXT = "text"
+    LICENSE = "license"
+    """A licence id of the catalogue; read only by share-alike duties, never in a condition."""
 
 
 _FACT_KINDS: dict[Fact, FactKind] = {
@@ -90,7 +94,7 @@ _FACT_KINDS: dict[Fact, FactKind] = {
     Fact.TRAINS_ON_OUTPUTS: FactKind.FLAG,
     Fact.END_USER: FactKind.FLAG,
     Fact.DERIVATIVE_NAME: FactKind.TEXT,
-    Fact.DERIVATIVE_LICENSE: FactKind.TEXT,
+    Fact.DERIVATIVE_LICENSE: FactKind.LICENSE,
     Fact.SUED_OVER_PATENTS: FactKind.FLAG,
     Fact.SUED_OVER_IP: FactKind.FLAG,
 }

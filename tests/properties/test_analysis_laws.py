@@ -32,11 +32,12 @@ PAIRS = [("llama-2", "llama-3"), ("llama-3", "llama-3.1"), ("llama-3.1", "llama-
 
 
 def completed(profile: ServiceProfile, other: ServiceProfile) -> ServiceProfile:
-    """`profile` with every fact it leaves open taken from `other` (a derived model's name is not
-    an open fact: left out, it means no derived model is named)."""
+    """`profile` with every fact it leaves open taken from `other` (a derived model's name and the
+    licence it is released under are not open facts: left out, none is named, and a duty is shown
+    unmet only by one given)."""
     data = profile.model_dump(exclude_none=True)
     for name, value in other.model_dump(exclude_none=True).items():
-        if name not in ("mau", "derivative_name", "model"):
+        if name not in ("mau", "derivative_name", "derivative_license", "model"):
             data.setdefault(name, value)
     if other.mau is not None:
         mine = profile.mau or MonthlyActiveUsers()

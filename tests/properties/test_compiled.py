@@ -90,7 +90,7 @@ SHARING = [
 def test_compiled_matches_the_reference_evaluator_on_the_derivative_licence(
     license: checker.License, profile: ServiceProfile, released: str | None
 ) -> None:
-    # Not in the shared strategy: the profile-space analyses (solver, flips) do not vary this fact.
+    # More licences than the shared strategy draws, on the licences whose duty reads them.
     profile = profile.model_copy(update={"derivative_license": released})
     compiled = CATALOGUE.compiled(license.id)
     expected = checker.evaluate(license, profile)
