@@ -212,9 +212,9 @@ class PolicyFormat(StrEnum):
 
 # rich is imported only by the commands that print with it: `--format json` starts without it.
 def _console(**options: Any) -> Console:
-    from rich.console import Console  # noqa: PLC0415
+    from checker.cli.wrapping import Terminal  # noqa: PLC0415
 
-    return Console(highlight=False, **options)
+    return Terminal(highlight=False, **options)
 
 
 def _table(title: str) -> Table:
@@ -631,9 +631,12 @@ def list_models(
 
         shown = _table("patterns: every repo whose id matches, except those listed")
         widest = max((len(lic) for p in patterns for lic in p.licenses), default=8)
-        shown.add_column("pattern", overflow="fold")
-        shown.add_column("licences", min_width=widest, overflow="fold")
-        shown.add_column("except", overflow="fold")
+        # The ids are single long words: rich measures a column no narrower than its longest word and
+        # then crops the table at the edge; shares of the width fold them instead.
+        shown.expand = True
+        shown.add_column("pattern", overflow="fold", ratio=3)
+        shown.add_column("licences", width=widest, overflow="fold")
+        shown.add_column("except", overflow="fold", ratio=3)
         for p in patterns:
             shown.add_row(Text(p.match), escape(", ".join(p.licenses)), Text(", ".join(p.exceptions)))
         console.print(shown)
