@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -72,7 +71,7 @@ def mutate(rng: random.Random, seed: str) -> str:
 def run_kind(kind: str, *, inputs: int, seconds: float, rng: random.Random) -> tuple[int, int, int, float]:
     seeds = fuzz_targets.corpus(kind)
     target = fuzz_targets.TARGETS[kind]
-    folder = Path(tempfile.mkdtemp(prefix=f"fuzz-{kind}-"))
+    folder = fuzz_targets.scratch_folder(kind)
     done = crashes = hangs = 0
     start = time.perf_counter()
     while done < inputs and time.perf_counter() - start < seconds:
@@ -88,6 +87,10 @@ def run_kind(kind: str, *, inputs: int, seconds: float, rng: random.Random) -> t
                 print(f"  crash in {kind}, saved to {out}:\n{traceback.format_exc(limit=3)}", file=sys.stderr)
         if time.perf_counter() - began > HANG_SECONDS:
             hangs += 1
+            if hangs <= 5:
+                out = fuzz_targets.CORPUS / kind / f"hang-{hangs}.txt"
+                out.write_text(text, encoding="utf-8", errors="surrogatepass")
+                print(f"  input of {kind} took > {HANG_SECONDS} s, saved to {out}", file=sys.stderr)
         done += 1
     return done, crashes, hangs, time.perf_counter() - start
 
