@@ -92,6 +92,9 @@ def run_kind(kind: str, *, inputs: int, seconds: float, rng: random.Random) -> t
                 out.write_text(text, encoding="utf-8", errors="surrogatepass")
                 print(f"  input of {kind} took > {HANG_SECONDS} s, saved to {out}", file=sys.stderr)
         done += 1
+        if done % 10_000 == 0:  # a long run that is stopped still says how far it got
+            took = time.perf_counter() - start
+            print(f"  {kind}: {done:,} inputs, {done / took:,.0f}/s, {crashes} crashes, {hangs} hangs", file=sys.stderr)
     return done, crashes, hangs, time.perf_counter() - start
 
 
