@@ -171,3 +171,75 @@ def test_numbers_as_legal_text_writes_them(written: str, value: int) -> None:
 def test_efta_group(domicile: str, expected: Outcome) -> None:
     lic = licence("clause efta §5\n  > Not in the EFTA states.\n  when domicile in EFTA\n  forbidden\n")
     assert outcome(lic, domicile=domicile) is expected
+
+
+TERMINATION = licence("""
+clause litigation §5.c
+  > any licenses granted to you under this Agreement shall terminate
+  when sued-over-ip
+  terminates
+
+clause patents §3
+  > any patent licenses granted to You under this License for that Work shall terminate
+  when sued-over-patents
+  terminates patent license from "each Contributor"
+""")
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected", "listed"),
+    [
+        ({"sued_over_ip": True}, Outcome.FORBIDDEN, ["patents"]),  # patents unknown: listed beside the ending
+        ({"sued_over_patents": True}, Outcome.FORBIDDEN, []),  # a patent claim is an IP claim
+        ({"sued_over_ip": True, "sued_over_patents": False}, Outcome.FORBIDDEN, []),
+        ({"sued_over_ip": False}, Outcome.PERMITTED, []),  # … and no IP claim is no patent claim
+        ({}, Outcome.PERMITTED, ["litigation", "patents"]),  # unknown: listed, not undetermined
+    ],
+)
+def test_terminates_refuses_when_it_holds_and_is_listed_when_unknown(
+    profile: dict[str, Any], expected: Outcome, listed: list[str]
+) -> None:
+    verdict = checker.evaluate(TERMINATION, checker.ServiceProfile.model_validate(profile))
+    assert verdict.outcome is expected
+    assert [t.clause for t in verdict.terminations] == listed
+    assert all(m.flag and m.flag.startswith("--sued-over-") for t in verdict.terminations for m in t.missing_facts)
+    assert not verdict.missing_facts  # a termination's unknowns are its own, never "to decide"
+
+
+def test_only_a_patent_licence_ending_needs_a_licence_from_the_patent_holders() -> None:
+    lic = licence("""
+clause patents §3
+  > any patent licenses granted to You under this License for that Work shall terminate
+  when sued-over-patents
+  terminates patent license from "each Contributor"
+""")
+    verdict = checker.evaluate(lic, checker.ServiceProfile(sued_over_patents=True))
+    assert verdict.outcome is Outcome.NEEDS_LICENSE
+    assert verdict.reasons[0].explanation.startswith("the patent licence terminates (the copyright licence stays)")
+
+
+def test_an_unverified_termination_never_refuses_as_if_settled() -> None:
+    lic = licence("""
+clause litigation §5.c
+  > any licenses granted to you under this Agreement shall terminate
+  when sued-over-ip
+  terminates
+  unverified "the clause was read in a summary only"
+""")
+    assert outcome(lic, sued_over_ip=True) is Outcome.UNDETERMINED
+
+
+def test_share_alike_names_the_licences_it_accepts_and_checks_the_derivative_licence() -> None:
+    lic = licence("""
+clause share-alike §3
+  > Adaptations must be licensed under this License or a later version.
+  when fine-tunes and distributes
+  must share alike under "Acme-1.0", "acme-2.0"
+""")
+    (duty,) = [c.effect for c in lic.clauses if c.id == "share-alike"]
+    assert isinstance(duty, checker.terms.model.Obligation) and duty.accepted == ("acme-1.0", "acme-2.0")
+    assert outcome(lic, fine_tunes=True, distributes=True, derivative_license="ACME-2.0") is Outcome.CONDITIONAL
+    assert outcome(lic, fine_tunes=True, distributes=True, derivative_license="mit") is Outcome.FORBIDDEN
+    assert outcome(lic, fine_tunes=True, distributes=None, derivative_license="mit") is Outcome.UNDETERMINED
+    assert outcome(lic, fine_tunes=True, distributes=True) is Outcome.CONDITIONAL  # not given: listed, not guessed
+    assert outcome(lic, fine_tunes=False, distributes=True, derivative_license="mit") is Outcome.PERMITTED

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_cli
 
 import checker
 from checker.inputs.yamlfile import load_yaml
@@ -102,3 +104,114 @@ def test_the_c_and_python_parsers_give_the_same_document(monkeypatch: pytest.Mon
     monkeypatch.delattr(yaml, "CSafeLoader")
     pure = load_yaml(text, "x.yaml")
     assert (with_c.data, with_c.spans, with_c.key_spans) == (pure.data, pure.spans, pure.key_spans)
+
+
+# ---- litigation: sued_over_patents / sued_over_ip (issue 13 part 2) ------------------------
+
+LLAMA_FLAGS = ["--use", "chatbot", "--commercial", "--no-distribute", "--serve", "--no-fine-tune"]
+LLAMA_FLAGS += ["--no-train-on-outputs", "--no-end-user", "--domicile", "US", "--mau", "10", "--modality", "text"]
+
+
+def test_a_patent_claim_is_an_ip_claim_and_no_ip_claim_is_no_patent_claim() -> None:
+    assert checker.ServiceProfile(sued_over_patents=True).sued_over_ip is True
+    assert checker.ServiceProfile(sued_over_ip=False).sued_over_patents is False
+    assert checker.ServiceProfile(sued_over_ip=True).sued_over_patents is None  # a copyright claim, say
+    assert checker.ServiceProfile.model_validate({"sued-over-patents": True}).sued_over_ip is True
+    with pytest.raises(ValueError, match="contradict each other"):
+        checker.ServiceProfile(sued_over_patents=True, sued_over_ip=False)
+
+
+def test_suing_over_the_model_ends_the_llama_licence_through_the_cli() -> None:
+    sued = run_cli("check", "-l", "llama-3.1", *LLAMA_FLAGS, "--sued-over-patents")
+    assert sued.code == 1, sued.out + sued.err
+    assert "llama-3.1: forbidden" in sued.out and "§5.c" in sued.out and "shall terminate" in sued.out
+    clean = run_cli("check", "-l", "llama-3.1", *LLAMA_FLAGS, "--not-sued-over-ip")
+    assert clean.code == 0 and "llama-3.1: conditional" in clean.out and "ends if" not in clean.out
+
+
+def test_an_unknown_litigation_fact_is_listed_with_its_flag_and_decides_nothing(tmp_path: Path) -> None:
+    text = run_cli("check", "-l", "llama-3.1", *LLAMA_FLAGS)
+    assert "llama-3.1: conditional" in text.out
+    assert "ends if (not given):" in text.out and "--sued-over-ip/--not-sued-over-ip" in text.out
+    data = json.loads(run_cli("check", "-l", "llama-3.1", *LLAMA_FLAGS, "--format", "json").out)
+    (result,) = data["results"]
+    assert result["outcome"] == "conditional"
+    (ending,) = result["terminations"]
+    assert ending["clause"] == "litigation-termination" and ending["outcome"] == "forbidden"
+    assert [m["fact"] for m in ending["missing_facts"]] == ["sued-over-ip"]
+    assert "sued-over-ip" not in [m["fact"] for m in result.get("missing_facts", [])]
+    profile = write(tmp_path, "sued_over_ip: true\n")
+    from_file = run_cli("check", "-l", "llama-3.1", *LLAMA_FLAGS, "--profile", str(profile))
+    assert from_file.code == 1 and "llama-3.1: forbidden" in from_file.out
+
+
+def test_apache_patent_litigation_ends_only_the_patent_licence() -> None:
+    profile = checker.ServiceProfile(distributes=True, serves=False, fine_tunes=False, sued_over_patents=True)
+    verdict = checker.evaluate(checker.catalogue().get("apache-2.0"), profile)
+    assert verdict.outcome is checker.Outcome.NEEDS_LICENSE
+    (reason,) = verdict.reasons
+    assert reason.clause == "patent-termination" and "copyright licence stays" in reason.explanation
+    unknown = checker.ServiceProfile(distributes=True, serves=False, fine_tunes=False)
+    kept = checker.evaluate(checker.catalogue().get("apache-2.0"), unknown)
+    assert kept.outcome is not checker.Outcome.UNDETERMINED  # a question, listed, never a silent "no"
+    assert [t.clause for t in kept.terminations] == ["patent-termination"]
+
+
+def test_the_profile_schema_describes_the_litigation_facts() -> None:
+    properties = checker.ServiceProfile.model_json_schema()["properties"]
+    assert "Apache-2.0 §3" in properties["sued_over_patents"]["description"]
+    assert "Llama §5.c" in properties["sued_over_ip"]["description"]
+
+
+# ---- the licence a derivative is released under (issue 13 part 2) ---------------------------
+
+ADAPTS = ["--fine-tune", "--distribute", "--no-serve", "--commercial", "--no-train-on-outputs", "--no-end-user"]
+
+
+def test_a_share_alike_licence_checks_the_licence_a_derivative_is_released_under() -> None:
+    other = run_cli("check", "-l", "cc-by-sa-4.0", *ADAPTS, "--derivative-license", "mit")
+    assert other.code == 1 and "cc-by-sa-4.0: forbidden" in other.out
+    assert "released under mit, but adaptations must be licensed under cc-by-sa-4.0 or gpl-3.0" in other.out
+    same = run_cli("check", "-l", "cc-by-sa-4.0", *ADAPTS, "--derivative-license", "gpl-3.0")
+    assert same.code == 0 and "cc-by-sa-4.0: conditional" in same.out
+    untold = run_cli("check", "-l", "cc-by-sa-4.0", *ADAPTS)
+    assert untold.code == 0 and "cc-by-sa-4.0: conditional" in untold.out  # the duty is listed, not guessed
+    later = checker.ServiceProfile(fine_tunes=True, distributes=True, derivative_license="cc-by-sa-4.0")
+    assert checker.evaluate(checker.catalogue().get("cc-by-sa-3.0"), later).outcome is checker.Outcome.CONDITIONAL
+
+
+def test_an_unknown_derivative_licence_is_refused_with_did_you_mean(tmp_path: Path) -> None:
+    typo = run_cli("check", "-l", "gpl-3.0", *ADAPTS, "--derivative-license", "cc-by-sa-9")
+    assert typo.code == 2 and "E220" in typo.err and "did you mean 'cc-by-sa-4.0'" in typo.err
+    alias = run_cli("check", "-l", "gpl-3.0", *ADAPTS, "--derivative-license", "GPL-3.0-only")
+    assert alias.code == 2 and "write 'gpl-3.0'" in alias.err and "Traceback" not in alias.err
+    profile = write(tmp_path, "derivative_license: apache2\n")
+    from_file = run_cli("check", "-l", "gpl-3.0", "--profile", str(profile))
+    assert from_file.code == 2 and "E220" in from_file.err
+
+
+def test_a_share_alike_duty_naming_an_unknown_licence_is_a_catalogue_error() -> None:
+    text = checker.catalogue().get("cdla-sharing-1.0")
+    broken = text.model_copy(
+        update={
+            "clauses": tuple(
+                c.model_copy(update={"effect": c.effect.model_copy(update={"accepted": ("cdla-sharing-9",)})})
+                if c.id == "share-alike"
+                else c
+                for c in text.clauses
+            )
+        }
+    )
+    with pytest.raises(checker.CheckerError, match="names no licence in the catalogue"):
+        checker.Catalogue([broken])
+
+
+def test_removing_the_safety_measures_is_a_use_case_the_policies_refuse() -> None:
+    flags = [*LLAMA_FLAGS[2:], "--use", "chatbot", "--use", "safety-circumvention"]
+    llama = run_cli("check", "-l", "llama-3.2", *flags, "--not-sued-over-ip")
+    assert llama.code == 1 and "llama-3.2: forbidden" in llama.out and "§AUP-1.8" in llama.out
+    nvidia = run_cli("check", "-l", "nvidia-open-model-2025-04", *flags, "--not-sued-over-ip")
+    assert nvidia.code == 1 and "forbidden" in nvidia.out and "automatically terminate" in nvidia.out
+    kept = run_cli("check", "-l", "llama-3.2", *LLAMA_FLAGS, "--not-sued-over-ip")
+    assert kept.code == 0 and "llama-3.2: conditional" in kept.out  # --use chatbot only: safeguards kept
+    assert "safety-circumvention" in run_cli("uses").out

@@ -147,7 +147,8 @@ def _restricted_uses(license: model.License) -> Cell:
 
 
 def _termination(license: model.License) -> Cell:
-    notes = [CellItem(n) for n in license.notes if "terminat" in n.lower()]
+    notes = [_item(c) for c in license.clauses if isinstance(c.effect, model.Terminates)]
+    notes += [CellItem(n) for n in license.notes if "terminat" in n.lower()]
     notes += [
         CellItem(n, c.section, c.id, c.quote) for c in license.clauses for n in c.notes if "terminat" in n.lower()
     ]

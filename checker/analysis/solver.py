@@ -28,7 +28,7 @@ import z3
 from z3 import z3core
 
 from checker.analysis.space import Axis, AxisSpace, Choice, Space, read
-from checker.evaluation.evaluate import Truth, holds
+from checker.evaluation.evaluate import Truth, holds, termination_outcome
 from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile, field_for
 from checker.terms import model
 from checker.terms.regions import members
@@ -383,7 +383,8 @@ class Engine:
     def decide(self, license: model.License, state: State) -> Decided:
         """The combining rule, as formulas — a second copy of `checker.evaluation.evaluate.combine`:
 
-        a refusal that holds contributes its outcome, one that is unknown undetermined; an
+        a refusal that holds contributes its outcome, one that is unknown undetermined; a
+        termination only when it holds; an
         obligation the profile shows unmet (a name without the prefix) counts as forbidden (as
         undetermined when its condition is unknown); no grant holding is forbidden when every grant
         fails and undetermined otherwise; a licence whose text is unverified never settles a grant.
@@ -398,6 +399,10 @@ class Engine:
                 case model.Forbidden() | model.NeedsLicense() | model.Unclear():
                     contributions.append(Contribution(refusal_when_true(license, clause), clause.id, rail.t))
                     contributions.append(Contribution(Outcome.UNDETERMINED, clause.id, rail.unknown))
+                case model.Terminates() as terminates:
+                    # Only a termination that holds contributes (an unknown one is listed, not decisive).
+                    ending = termination_outcome(license, clause, terminates)
+                    contributions.append(Contribution(ending, clause.id, rail.t))
                 case model.Obligation():
                     obligations.append((clause.id, negate(rail.f)))
                     prefix = prefix_duty(clause)

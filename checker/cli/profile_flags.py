@@ -185,6 +185,18 @@ _OPTIONS: tuple[tuple[str, Any, Any], ...] = (
         None,
     ),
     (
+        "derivative_license",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--derivative-license",
+                help="The licence you release a derivative or fine-tune under: a catalogue id (modelterms list), "
+                "e.g. cc-by-sa-4.0; share-alike terms check it.",
+            ),
+        ],
+        None,
+    ),
+    (
         "commercial",
         Annotated[
             bool | None,
@@ -236,6 +248,30 @@ _OPTIONS: tuple[tuple[str, Any, Any], ...] = (
         ],
         None,
     ),
+    (
+        "sued_over_patents",
+        Annotated[
+            bool | None,
+            typer.Option(
+                "--sued-over-patents/--not-sued-over-patents",
+                help="Has brought a patent claim (suit, cross-claim, counterclaim; against anyone) alleging that the "
+                "model, or a part of it, infringes a patent (Apache-2.0 §3 ends the patent licence).",
+            ),
+        ],
+        None,
+    ),
+    (
+        "sued_over_ip",
+        Annotated[
+            bool | None,
+            typer.Option(
+                "--sued-over-ip/--not-sued-over-ip",
+                help="Has brought a claim (against the licensor or anyone) alleging that the model or its outputs "
+                "infringe your IP or other rights, patents included (Llama §5.c ends the licence).",
+            ),
+        ],
+        None,
+    ),
 )
 
 _OPTIONS += (
@@ -281,12 +317,15 @@ def service_from_flags(values: dict[str, Any]) -> ServiceProfile:
         uses=[use_case(u) for u in values["use"]] or None,
         modality=values["modality"],
         derivative_name=values["derivative_name"],
+        derivative_license=values["derivative_license"],
         commercial=values["commercial"],
         distributes=values["distributes"],
         serves=values["serves"],
         fine_tunes=values["fine_tunes"],
         trains_on_outputs=values["trains_on_outputs"],
         end_user=values["end_user"],
+        sued_over_patents=values["sued_over_patents"],
+        sued_over_ip=values["sued_over_ip"],
         answers=answers(values["answer"]),
         done=done_reports(values["done"]),
     )

@@ -123,6 +123,12 @@ def _details(result: LicenseVerdict) -> Group:
                     parts += [Wrapped(line, indent=4) for line in _obligation_lines(item)]
         if open_items:
             parts.append(Wrapped(Text("report one done: --done OBLIGATION_ID", style="dim"), indent=4))
+    if result.terminations and not result.outcome.refuses:
+        parts.append(Wrapped(Text("ends if (not given):", style="bold"), indent=2))
+        for reason in result.terminations:
+            lines = [Text(_termination_line(reason), style="yellow"), Text(f"  “{reason.quote}”", style="italic dim")]
+            lines += [Text(f"  ambiguous: {a}", style="yellow") for a in reason.ambiguities]
+            parts += [Wrapped(line, indent=4) for line in lines]
     if result.missing_facts and result.outcome is Outcome.UNDETERMINED:
         parts.append(Wrapped(Text("to decide, answer:", style="bold"), indent=2))
         for missing in result.missing_facts:
@@ -226,9 +232,18 @@ def _short(
                 if item.met is False:
                     duty += " — NOT MET"
                 parts.append(Wrapped(Text(duty, no_wrap=True, overflow="ellipsis"), indent=4))
+    if result.terminations and not result.outcome.refuses:
+        parts.append(Wrapped(Text("ends if (not given):", style="bold"), indent=2))
+        parts += [Wrapped(Text(_termination_line(r), style="yellow"), indent=4) for r in result.terminations]
     for part in parts:  # under the model's heading when several models are checked
         part.indent += indent
     return Group(*parts)
+
+
+def _termination_line(reason: Reason) -> str:
+    """A termination the profile leaves open, with the flags that settle it."""
+    ways = [" or ".join(_ways(m)) for m in reason.missing_facts]
+    return f"• §{reason.section} {reason.explanation}" + (f" (give {'; '.join(ways)})" if ways else "")
 
 
 def _questions(results: tuple[LicenseVerdict, ...]) -> dict[str, tuple[str, list[str]]]:

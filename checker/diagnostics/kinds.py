@@ -28,7 +28,7 @@ class Kind(Enum):
     UNEXPECTED_TOKEN = ("E100", "unexpected {found}", "expected {expected}")
     UNEXPECTED_CHARACTER = ("E101", "unexpected character {found}", "expected {expected}")
     UNEXPECTED_EOF = ("E102", "the file ends too early", "expected {expected}")
-    UNKNOWN_EFFECT = ("E104", "unknown effect '{found}'", "{suggestion}an effect is one of: permits, forbidden, needs license from \"…\", unclear \"…\", exempts …, must …")
+    UNKNOWN_EFFECT = ("E104", "unknown effect '{found}'", "{suggestion}an effect is one of: permits, forbidden, needs license from \"…\", unclear \"…\", terminates, exempts …, must …")
     MISSING_QUOTE = ("E105", "the quote is missing: {found} stands where the licence's words should be", "after the section, quote the licence text it formalises on lines starting with '>'")
     MISSING_SECTION = ("E118", "the section number is missing: {found} stands where '§…' should be", "before the quote, give the licence's own section the words come from: `§2.b \"Heading\"`")
     NUMBER_WITH_COMMAS = ("E106", "'{text}' is written with commas", "write {suggestion}: in this language commas separate names, and underscores group digits")

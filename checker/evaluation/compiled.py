@@ -19,7 +19,7 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from checker.evaluation.evaluate import evaluate, question_id, with_answers
+from checker.evaluation.evaluate import evaluate, question_id, termination_outcome, with_answers
 from checker.evaluation.profile import ServiceProfile, field_for
 from checker.terms import model
 from checker.terms.regions import countries, groups, members
@@ -64,6 +64,14 @@ def _refusal_when_true(license: model.License, clause: model.Clause) -> Outcome:
     if clause.unverified or _doubted(license):
         return Outcome.UNDETERMINED  # an unverified term never refuses as if it were settled
     return outcome
+
+
+def _accepted_licences(clause: model.Clause) -> tuple[str, ...] | None:
+    """The licences a share-alike duty accepts for adaptations (the other duty a profile can show unmet)."""
+    effect = clause.effect
+    if isinstance(effect, model.Obligation) and effect.duty is ObligationKind.SHARE_ALIKE and effect.accepted:
+        return effect.accepted
+    return None
 
 
 def _prefix_duty(clause: model.Clause) -> str | None:
@@ -294,12 +302,21 @@ def _combine_source(license: model.License, effective: dict[str, str], src: _Sou
             case model.Forbidden() | model.NeedsLicense() | model.Unclear():
                 tests[_refusal_when_true(license, clause)].append(_is(e, True))
                 tests[Outcome.UNDETERMINED].append(_is(e, None))
+            case model.Terminates() as terminates:
+                # Only a termination that holds contributes; an unknown one is listed, not decisive.
+                tests[termination_outcome(license, clause, terminates)].append(_is(e, True))
             case model.Obligation():
                 tests[Outcome.CONDITIONAL].append(_is_not(e, False))
                 prefix = _prefix_duty(clause)
                 if prefix is not None:
                     derivative = src.read("derivative_name")
                     unmet = f"{derivative} is not None and not {derivative}.startswith({prefix!r})"
+                    tests[Outcome.FORBIDDEN].append(_all_of([_is(e, True), unmet]))
+                    tests[Outcome.UNDETERMINED].append(_all_of([_is(e, None), unmet]))
+                accepted = _accepted_licences(clause)
+                if accepted is not None:
+                    released = src.read("derivative_license")
+                    unmet = f"{released} is not None and {released}.lower() not in {accepted!r}"
                     tests[Outcome.FORBIDDEN].append(_all_of([_is(e, True), unmet]))
                     tests[Outcome.UNDETERMINED].append(_all_of([_is(e, None), unmet]))
             case model.Permits() | model.Exempts():
@@ -454,7 +471,9 @@ class CompiledLicense:
                     elif raw[clause.id] is None:
                         pending.setdefault(target, []).append(clause.id)
 
-        contributions, obligations, granted = _contributions(license, effective, profile.derivative_name)
+        contributions, obligations, granted = _contributions(
+            license, effective, profile.derivative_name, profile.derivative_license
+        )
         worst = min((o for o, _ in contributions), key=lambda o: o.severity, default=None)
         if worst is None:
             worst = Outcome.CONDITIONAL if obligations else Outcome.PERMITTED
@@ -463,7 +482,7 @@ class CompiledLicense:
             deciding = [c for o, c in contributions if o is worst]
 
         missing: dict[MissingKey, None] = {}
-        exempting = {c.id for c in clauses if isinstance(c.effect, model.Exempts)}
+        exempting = {c.id for c in clauses if isinstance(c.effect, model.Exempts | model.Terminates)}
         unknown_clauses = [c for c, t in effective.items() if t is None and c not in exempting]
         unknown_clauses += [e for items in pending.values() for e in items]
         explain = self._explain()
@@ -474,7 +493,7 @@ class CompiledLicense:
 
 
 def _contributions(
-    license: model.License, effective: dict[str, Truth], derivative: str | None
+    license: model.License, effective: dict[str, Truth], derivative: str | None, released: str | None
 ) -> tuple[list[tuple[Outcome, str]], list[str], list[str]]:
     """What each clause contributes (outcome, clause id), the live obligations, the holding grants."""
     contributions: list[tuple[Outcome, str]] = []
@@ -488,11 +507,17 @@ def _contributions(
                     contributions.append((_refusal_when_true(license, clause), clause.id))
                 elif truth is None:
                     contributions.append((Outcome.UNDETERMINED, clause.id))
+            case model.Terminates() as terminates:
+                if truth is True:
+                    contributions.append((termination_outcome(license, clause, terminates), clause.id))
             case model.Obligation():
                 if truth is False:
                     continue
                 prefix = _prefix_duty(clause)
-                if prefix is not None and derivative is not None and not derivative.startswith(prefix):
+                accepted = _accepted_licences(clause)
+                if (prefix is not None and derivative is not None and not derivative.startswith(prefix)) or (
+                    accepted is not None and released is not None and released.lower() not in accepted
+                ):
                     outcome = Outcome.FORBIDDEN if truth is True else Outcome.UNDETERMINED
                     contributions.append((outcome, clause.id))
                 obligations.append(clause.id)

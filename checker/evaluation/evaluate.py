@@ -221,6 +221,7 @@ class _Tally:
     contributions: list[tuple[Outcome, Reason]] = field(default_factory=list)
     obligations: list[ObligationItem] = field(default_factory=list)
     grants: list[Reason] = field(default_factory=list)
+    terminations: list[Reason] = field(default_factory=list)
 
 
 def _reason(
@@ -298,6 +299,9 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
        unknown gives undetermined. A term marked unverified (or any term of a licence whose text is
        only secondary or unverified) never refuses: it gives undetermined with the open question,
        and such a licence is never more than undetermined.
+    3a. A `terminates` clause that holds ends the licence: forbidden (or, when only the patent
+       licence ends, needs-license from the patent holders). One whose condition is unknown does
+       not make the result undetermined: it is listed in `terminations` with its missing facts.
     4. An obligation that holds applies; one whose condition is unknown is listed with that
        condition ("applies if …") and does not make the result undetermined, since obligations
        never refuse. An obligation the profile shows unmet (a derived model's name without the
@@ -319,6 +323,8 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
             case model.Forbidden() | model.NeedsLicense() | model.Unclear():
                 if finding.truth is not Truth.FALSE:
                     tally.contributions.append(_refusal(license, clause, finding, pending.get(clause.id, [])))
+            case model.Terminates():
+                _termination(license, clause, finding, tally)
             case model.Exempts():
                 pass  # folded into its targets' findings above
             case model.Obligation():
@@ -343,8 +349,9 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
 
     missing: dict[tuple[str, str | None], MissingFact] = {}
     assumptions: dict[str, None] = {}
-    # An exemption's own unknowns count only through `pending`, i.e. when its target is live.
-    exemptors = {c.id for c in license.clauses if isinstance(c.effect, model.Exempts)}
+    # An exemption's own unknowns count only through `pending`, i.e. when its target is live; a
+    # termination's are listed with it (`terminations`), since they cannot make the result undetermined.
+    exemptors = {c.id for c in license.clauses if isinstance(c.effect, model.Exempts | model.Terminates)}
     unknown = [f for k, f in effective.items() if f.truth is Truth.UNKNOWN and k not in exemptors]
     unknown += [p.finding for items in pending.values() for p in items]
     for finding in unknown:
@@ -365,6 +372,7 @@ def combine(license: model.License, profile: ServiceProfile) -> LicenseVerdict:
         obligations=tuple(tally.obligations),
         missing_facts=tuple(missing.values()),
         assumptions=tuple(assumptions),
+        terminations=tuple(tally.terminations),
     )
 
 
@@ -401,6 +409,29 @@ def _refusal(
     if pending:
         reason = _with_pending(reason, pending)
     return outcome, reason
+
+
+def termination_outcome(license: model.License, clause: model.Clause, effect: model.Terminates) -> Outcome:
+    """What a `terminates` clause that holds contributes: forbidden when the licence ends,
+    needs-license when only its patent licence does; undetermined for an unverified term."""
+    if _unverified(license, clause):
+        return Outcome.UNDETERMINED  # an unverified term never refuses as if it were settled
+    return Outcome.FORBIDDEN if effect.licensor is None else Outcome.NEEDS_LICENSE
+
+
+def _termination(license: model.License, clause: model.Clause, finding: Finding, tally: _Tally) -> None:
+    """A `terminates` clause: it refuses when its condition holds; when that is unknown it is listed
+    beside the result (with the facts that settle it) and decides nothing."""
+    effect = clause.effect
+    assert isinstance(effect, model.Terminates)
+    if finding.truth is Truth.FALSE:
+        return
+    outcome = termination_outcome(license, clause, effect)
+    if finding.truth is Truth.TRUE:
+        tally.contributions.append((outcome, _reason(license, clause, finding, outcome)))
+        return
+    words = effect_text(effect) + (f" if {condition_text(clause.condition)}" if clause.condition else "")
+    tally.terminations.append(_reason(license, clause, finding, outcome, words))
 
 
 def _doubt_unverified_text(license: model.License, tally: _Tally) -> None:
@@ -464,17 +495,25 @@ def _obligation(
 ) -> None:
     applies = True if finding.truth is Truth.TRUE else None
     met: bool | None = None
+    unmet: tuple[str, str, str] | None = None  # (fact, value, words) when the profile shows the duty unmet
     if effect.duty is ObligationKind.NAME_PREFIX and effect.text and profile.derivative_name is not None:
         met = profile.derivative_name.startswith(effect.text)
-        if not met:
-            outcome = Outcome.FORBIDDEN if applies else Outcome.UNDETERMINED
-            words = f"the derived model's name “{profile.derivative_name}” does not begin with “{effect.text}”"
-            if applies is None and clause.condition is not None:
-                words += f", as required when {condition_text(clause.condition)}"
-            used = Finding(
-                finding.truth, (*finding.used, ("derivative-name", profile.derivative_name)), finding.missing
-            )
-            tally.contributions.append((outcome, _reason(license, clause, used, outcome, words)))
+        words = f"the derived model's name “{profile.derivative_name}” does not begin with “{effect.text}”"
+        unmet = None if met else ("derivative-name", profile.derivative_name, words)
+    if effect.duty is ObligationKind.SHARE_ALIKE and effect.accepted and profile.derivative_license is not None:
+        met = share_alike_met(effect, profile.derivative_license)
+        words = (
+            f"the derivative is released under {profile.derivative_license}, but adaptations must be licensed under "
+            + " or ".join(effect.accepted)
+        )
+        unmet = None if met else ("derivative-license", profile.derivative_license, words)
+    if unmet is not None:
+        fact, value, words = unmet
+        outcome = Outcome.FORBIDDEN if applies else Outcome.UNDETERMINED
+        if applies is None and clause.condition is not None:
+            words += f", as required when {condition_text(clause.condition)}"
+        used = Finding(finding.truth, (*finding.used, (fact, value)), finding.missing)
+        tally.contributions.append((outcome, _reason(license, clause, used, outcome, words)))
     done = profile.done_item(obligation_id(license, clause))
     tally.obligations.append(
         ObligationItem(
@@ -493,6 +532,12 @@ def _obligation(
             unverified=_unverified(license, clause),
         )
     )
+
+
+def share_alike_met(effect: model.Obligation, derivative_license: str) -> bool:
+    """Whether a derivative released under `derivative_license` (a catalogue id, any case) meets a
+    share-alike duty that names the licences it accepts."""
+    return derivative_license.lower() in effect.accepted
 
 
 def evaluate(license: model.License, profile: ServiceProfile) -> LicenseVerdict:

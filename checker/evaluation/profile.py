@@ -215,6 +215,21 @@ class Done(BaseModel):
         return data
 
 
+def _patent_claims_are_ip_claims(data: dict[Any, Any]) -> dict[Any, Any]:
+    """A patent claim is an IP claim: `sued_over_patents: yes` answers `sued_over_ip` too, and
+    `sued_over_ip: no` answers `sued_over_patents`; the contrary pair is refused."""
+    patents, ip = data.get("sued_over_patents"), data.get("sued_over_ip")
+    if patents is True and ip is False:
+        raise ValueError(
+            "sued_over_patents: yes and sued_over_ip: no contradict each other (a patent claim is an IP claim)"
+        )
+    if patents is True and ip is None:
+        return {**data, "sued_over_ip": True}
+    if ip is False and patents is None:
+        return {**data, "sued_over_patents": False}
+    return data
+
+
 class ServiceProfile(BaseModel):
     """Facts about a service. Every field is optional; `None` means unknown."""
 
@@ -245,6 +260,22 @@ class ServiceProfile(BaseModel):
         default=None, description="Only uses the model as an end user of a third party's integrated product."
     )
     derivative_name: str | None = Field(default=None, description="The name of the derived model.")
+    derivative_license: str | None = Field(
+        default=None,
+        description="The licence a derivative or fine-tune is released under: a catalogue id (`modelterms list`), "
+        "e.g. cc-by-sa-4.0. Share-alike terms that name the licences they accept check it.",
+    )
+    sued_over_patents: StrictBool | None = Field(
+        default=None,
+        description="Has brought a patent claim (lawsuit, cross-claim or counterclaim, against anyone) alleging "
+        "that the model, or a part of it, infringes a patent (Apache-2.0 §3). Yes implies sued_over_ip: yes.",
+    )
+    sued_over_ip: StrictBool | None = Field(
+        default=None,
+        description="Has brought a claim (against the licensor or anyone) alleging that the model or its outputs "
+        "infringe its intellectual property or other rights, patents included (Llama §5.c). No implies "
+        "sued_over_patents: no.",
+    )
     answers: dict[str, Answer] | None = Field(
         default=None,
         description="Answers to the questions licences leave open, by question id (`<licence>/<clause>`).",
@@ -263,7 +294,7 @@ class ServiceProfile(BaseModel):
                 raise ValueError(f"'{twice[0] if twice else '?'}' is given twice (with - and with _)")
             if isinstance(snake.get("done"), list | tuple):  # `done: [id, …]`
                 snake["done"] = {str(item): {} for item in snake["done"]}
-            return snake
+            return _patent_claims_are_ip_claims(snake)
         return data
 
     def answer(self, question_id: str) -> Answer | None:
@@ -320,6 +351,9 @@ _FIELDS: dict[Fact, str] = {
     Fact.TRAINS_ON_OUTPUTS: "trains_on_outputs",
     Fact.END_USER: "end_user",
     Fact.DERIVATIVE_NAME: "derivative_name",
+    Fact.DERIVATIVE_LICENSE: "derivative_license",
+    Fact.SUED_OVER_PATENTS: "sued_over_patents",
+    Fact.SUED_OVER_IP: "sued_over_ip",
 }
 
 
@@ -340,6 +374,9 @@ _FLAGS: dict[Fact, str] = {
     Fact.TRAINS_ON_OUTPUTS: "--train-on-outputs/--no-train-on-outputs",
     Fact.END_USER: "--end-user/--no-end-user",
     Fact.DERIVATIVE_NAME: "--derivative-name",
+    Fact.DERIVATIVE_LICENSE: "--derivative-license",
+    Fact.SUED_OVER_PATENTS: "--sued-over-patents/--not-sued-over-patents",
+    Fact.SUED_OVER_IP: "--sued-over-ip/--not-sued-over-ip",
 }
 
 

@@ -57,6 +57,12 @@ def effect_text(effect: model.Effect) -> str:
             return f"needs a separate licence from {licensor}"
         case model.Unclear():
             return "the licence text leaves this open"
+        case model.Terminates(licensor=None):
+            return "the licence terminates"
+        case model.Terminates(licensor=licensor):
+            return (
+                f"the patent licence terminates (the copyright licence stays): needs a patent licence from {licensor}"
+            )
         case model.Exempts(clauses=clauses):
             return "exempts from " + ", ".join(clauses)
         case model.Obligation(duty=duty, text=text):
@@ -108,6 +114,18 @@ def question(fact: Fact, detail: str | None = None) -> str:
             return "Is the model used only as an end user of a third party's product that integrates it?"
         case Fact.DERIVATIVE_NAME:
             return "What is the derived model called?"
+        case Fact.DERIVATIVE_LICENSE:
+            return "Under which licence is the derivative released?"
+        case Fact.SUED_OVER_PATENTS:
+            return (
+                "Have you brought a patent claim (against anyone) alleging that the model, or a part of it, "
+                "infringes a patent?"
+            )
+        case Fact.SUED_OVER_IP:
+            return (
+                "Have you brought a claim (against the licensor or anyone) alleging that the model or its outputs "
+                "infringe your intellectual property or other rights?"
+            )
 
 
 def region_name(code: str) -> str:
@@ -124,6 +142,14 @@ FLAG_WORDS: dict[Fact, tuple[str, str]] = {
     Fact.END_USER: (
         "only an end user of a third party's integrated product",
         "not only an end user of an integrated product",
+    ),
+    Fact.SUED_OVER_PATENTS: (
+        "has sued claiming the model infringes a patent",
+        "has not sued claiming the model infringes a patent",
+    ),
+    Fact.SUED_OVER_IP: (
+        "has sued claiming the model infringes its IP or other rights",
+        "has not sued claiming the model infringes its IP or other rights",
     ),
 }
 """Each yes/no fact in words, for yes and for no."""

@@ -96,6 +96,11 @@ class _Builder:
                 return model.Unclear(
                     question=text or "", refusing_answer=node.answer.text == "yes", refusal=refusal, span=node.span
                 )
+            case "terminates":
+                return model.Terminates(licensor=text, span=node.span)
+            case "share-alike":
+                accepted = tuple(a.text.lower() for a in node.args)
+                return model.Obligation(duty=ObligationKind.SHARE_ALIKE, accepted=accepted, span=node.span)
             case "exempts":
                 return model.Exempts(clauses=tuple(a.text for a in node.args), span=node.span)
         return model.Obligation(duty=ObligationKind(node.kind), text=text, span=node.span)

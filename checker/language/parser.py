@@ -46,7 +46,7 @@ _TERMINAL_WORDS = {
 
 
 # An unexpected name where these keywords may stand is a mistyped effect.
-EFFECTS = ("permits", "forbidden", "needs", "unclear", "exempts", "must")
+EFFECTS = ("permits", "forbidden", "needs", "unclear", "terminates", "exempts", "must")
 """The words that begin an effect."""
 _EFFECT_WORDS = {f"'{w}'" for w in EFFECTS}
 # Words people write for an effect, and the effect they mean.
@@ -223,8 +223,8 @@ _HEADER_FIELDS = frozenset(
 # The grammar's rules for effects (`needs_license` is the effect `needs-license`) and clause notes.
 _EFFECTS = frozenset(
     {
-        "permits", "forbidden", "needs_license", "unclear", "exempts", "display", "name_prefix", "license_copy",
-        "notice", "mark_modifications", "retain_notices", "pass_on_restrictions", "comply_with_policy",
+        "permits", "forbidden", "needs_license", "unclear", "terminates", "exempts", "display", "name_prefix",
+        "license_copy", "notice", "mark_modifications", "retain_notices", "pass_on_restrictions", "comply_with_policy",
         "share_alike", "no_endorsement", "register", "provide_source",
     }
 )  # fmt: skip

@@ -144,6 +144,16 @@ class Catalogue:
             self._entries[entry.id] = entry
             for family in entry.families:
                 self._families.setdefault(family.lower(), []).append(entry.id)
+        # The licences a share-alike duty accepts must be in the catalogue (checked where the files
+        # were parsed; a cached catalogue was checked when it was built, and stays lazy).
+        for license in loaded.values():
+            for clause in license.clauses:
+                effect = clause.effect
+                for accepted in effect.accepted if isinstance(effect, model.Obligation) else ():
+                    if accepted not in self._entries:
+                        suggestion = hint(accepted, list(self._entries)) or ""
+                        span = effect.span or license.span
+                        diagnostics.append(Kind.UNKNOWN_COMPANION(span, name=accepted, suggestion=suggestion))
         for entry in self._entries.values():
             for companion in entry.applies_with:
                 if companion.lower() not in self._names:
@@ -231,6 +241,13 @@ class Catalogue:
                     found.append(
                         ("answers", name, Kind.UNKNOWN_QUESTION(name=name, where=where, suggestion=suggestion))
                     )
+        released = profile.derivative_license
+        if released is not None and released.lower() not in self._entries:
+            known = self._names.get(released.lower())
+            suggestion = "the derivative licence (--derivative-license, derivative_license:) is a catalogue id: " + (
+                f"write '{known}'" if known else hint(released, list(self._entries)) or "`modelterms list` lists them"
+            )
+            found.append(("derivative_license", released, Kind.UNKNOWN_LICENSE(name=released, suggestion=suggestion)))
         if profile.done:
             obligations = set(self.obligation_ids())
             for name in profile.done:

@@ -193,6 +193,21 @@ class Unclear(Node):
     refusal: Forbidden | NeedsLicense = Field(default_factory=Forbidden, discriminator="kind")
 
 
+class Terminates(Node):
+    """The licence ends when the condition holds: a termination clause on something the licensee
+    does, such as suing over the model (Llama §5.c, Apache-2.0 §3).
+
+    `licensor` None: the whole licence ends, and the use is forbidden. A licensor named: only the
+    patent licence ends (`terminates patent license from "X"`), the copyright licence stays, and the
+    use needs a patent licence from X. Unlike a refusal, a termination whose condition is unknown
+    does not make the result undetermined: it is listed beside the result with the facts that would
+    settle it (a licence ends on what the licensee does, and the common case is that it has not).
+    """
+
+    kind: Literal["terminates"] = "terminates"
+    licensor: str | None = None
+
+
 class Exempts(Node):
     """When the condition holds, the named clauses do not apply (e.g. end users of an integrated
     product are not bound by §2)."""
@@ -207,9 +222,14 @@ class Obligation(Node):
     kind: Literal["obligation"] = "obligation"
     duty: ObligationKind
     text: str | None = None
+    accepted: tuple[str, ...] = ()
+    """For `share alike under "ID", …`: the catalogue ids of the licences the text accepts for an
+    adaptation (checked against the profile's `derivative-license`); empty when the text names none."""
 
 
-Effect = Annotated[Permits | Forbidden | NeedsLicense | Unclear | Exempts | Obligation, Field(discriminator="kind")]
+Effect = Annotated[
+    Permits | Forbidden | NeedsLicense | Unclear | Terminates | Exempts | Obligation, Field(discriminator="kind")
+]
 
 
 class Clause(Node):

@@ -89,6 +89,12 @@ class LicenseVerdict(_Frozen):
     obligations: tuple[ObligationItem, ...] = ()
     missing_facts: tuple[MissingFact, ...] = ()
     assumptions: tuple[str, ...] = ()
+    terminations: tuple[Reason, ...] = Field(
+        default=(),
+        description="Clauses that would end the licence (or its patent licence) if a fact the profile leaves open "
+        "holds, e.g. a claim that the model infringes your patents; each names the facts that settle it. "
+        "`outcome` is what the clause gives when it holds. They do not decide the result.",
+    )
     requested_as: str | None = Field(default=None, description="The id, alias, family or model the user asked for.")
     model: str | None = Field(default=None, description="The model checked (from the model index), if any.")
     model_via: str | None = Field(

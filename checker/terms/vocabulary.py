@@ -45,6 +45,18 @@ class Fact(StrEnum):
     integrates it (licences exempt such end users from some terms)."""
     DERIVATIVE_NAME = "derivative-name"
     """The name under which a model derived from this one is distributed or made available."""
+    DERIVATIVE_LICENSE = "derivative-license"
+    """The licence (a catalogue id) under which the licensee releases a derivative or fine-tune of the
+    model. Read by share-alike duties that name the licences they accept."""
+    SUED_OVER_PATENTS = "sued-over-patents"
+    """The licensee has brought a patent claim (a lawsuit, cross-claim or counterclaim, against anyone)
+    alleging that the model, or a part of it, infringes a patent (directly or contributorily). Apache-2.0 §3
+    and the licences built on it end their patent grant for such a licensee."""
+    SUED_OVER_IP = "sued-over-ip"
+    """The licensee has brought a claim (litigation or other proceedings, including a cross-claim or
+    counterclaim, against the licensor or anyone) alleging that the model, a part of it or its outputs
+    infringe the licensee's intellectual property or other rights: patents, copyright or any other.
+    Llama §5.c ends the whole licence for such a licensee. A patent claim is such a claim."""
 
     @property
     def kind(self) -> FactKind:
@@ -78,6 +90,9 @@ _FACT_KINDS: dict[Fact, FactKind] = {
     Fact.TRAINS_ON_OUTPUTS: FactKind.FLAG,
     Fact.END_USER: FactKind.FLAG,
     Fact.DERIVATIVE_NAME: FactKind.TEXT,
+    Fact.DERIVATIVE_LICENSE: FactKind.TEXT,
+    Fact.SUED_OVER_PATENTS: FactKind.FLAG,
+    Fact.SUED_OVER_IP: FactKind.FLAG,
 }
 
 
@@ -149,6 +164,7 @@ class UseCase(StrEnum):
     DISCRIMINATION = "discrimination"
     HARASSMENT = "harassment"
     IMPERSONATION = "impersonation"
+    SAFETY_CIRCUMVENTION = "safety-circumvention"
 
     @property
     def description(self) -> str:
@@ -182,6 +198,10 @@ USE_CASE_DESCRIPTIONS: dict[UseCase, str] = {
     UseCase.DISCRIMINATION: "Discriminating against individuals or groups, in particular on protected characteristics.",
     UseCase.HARASSMENT: "Harassing, threatening, bullying or defaming people.",
     UseCase.IMPERSONATION: "Impersonating people, or presenting generated output as human-made.",
+    UseCase.SAFETY_CIRCUMVENTION: (
+        "Circumventing, removing, disabling or weakening the model's safety measures, guardrails or content "
+        "filters (e.g. an 'uncensored' or 'abliterated' fine-tune), or enabling functionality the licensor disabled."
+    ),
 }
 
 

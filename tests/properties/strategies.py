@@ -42,7 +42,12 @@ def profiles(draw: st.DrawFn) -> ServiceProfile:
         trains_on_outputs=draw(maybe_bool),
         end_user=draw(maybe_bool),
         derivative_name=draw(st.none() | st.sampled_from(["Llama-Acme", "Acme", "Gemma-Acme"])),
+        # (yes, no) is refused as a contradiction: a patent claim is an IP claim.
+        **dict(zip(("sued_over_patents", "sued_over_ip"), draw(st.sampled_from(_CLAIMS)), strict=True)),
     )
+
+
+_CLAIMS = [(p, ip) for p in (None, True, False) for ip in (None, True, False) if not (p is True and ip is False)]
 
 
 # ---- small licences, built as rule models (for the engine's differential tests) -------------

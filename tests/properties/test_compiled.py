@@ -74,3 +74,32 @@ def test_compiled_matches_the_reference_evaluator_with_answers(
     assert decision.outcome is expected.outcome
     assert decision.deciding == tuple(r.clause for r in expected.reasons)
     assert decision.missing == tuple((m.fact, m.detail) for m in expected.missing_facts)
+
+
+SHARING = [
+    lic for lic in LICENSES if any(getattr(c.effect, "accepted", ()) for c in lic.clauses)
+]  # the licences whose share-alike duty names the licences it accepts
+
+
+@pytest.mark.parametrize("license", SHARING, ids=[lic.id for lic in SHARING])
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    profile=profiles(),
+    released=st.sampled_from([None, "mit", "gpl-3.0", "GPL-3.0", "cc-by-sa-4.0", "cc-by-nc-sa-4.0", "agpl-3.0"]),
+)
+def test_compiled_matches_the_reference_evaluator_on_the_derivative_licence(
+    license: checker.License, profile: ServiceProfile, released: str | None
+) -> None:
+    # Not in the shared strategy: the profile-space analyses (solver, flips) do not vary this fact.
+    profile = profile.model_copy(update={"derivative_license": released})
+    compiled = CATALOGUE.compiled(license.id)
+    expected = checker.evaluate(license, profile)
+    decision = compiled.decide(profile)
+    assert compiled.outcome(profile) is expected.outcome
+    assert decision.outcome is expected.outcome
+    assert decision.deciding == tuple(r.clause for r in expected.reasons)
+    assert decision.missing == tuple((m.fact, m.detail) for m in expected.missing_facts)
+
+
+def test_the_derivative_licence_property_covers_the_share_alike_licences() -> None:
+    assert {"cc-by-sa-4.0", "gpl-3.0", "cdla-sharing-1.0"} <= {lic.id for lic in SHARING}
