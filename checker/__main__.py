@@ -1,5 +1,5 @@
 """`python -m checker` runs the modelterms command."""
 
-from checker.cli.app import main
+from checker.cli.app import run
 
-main()
+run()

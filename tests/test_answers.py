@@ -290,3 +290,41 @@ def test_a_question_whose_no_refuses_is_decided_by_no() -> None:
     answered_yes = json.loads(yes.out)["results"][0]
     assert "research-only" not in [r["clause"] for r in answered_yes["reasons"]]
     assert answered_yes["outcome"] != "forbidden"
+
+
+def test_every_policy_format_shows_the_open_obligation_that_fails_the_run(tmp_path: Any) -> None:
+    import xml.etree.ElementTree as ET  # noqa: PLC0415
+
+    policy = str(_policy(tmp_path, "apache-2.0/license-copy, apache-2.0/modified-files"))
+    sarif = json.loads(run_cli("policy", "--policy", policy, "--format", "sarif").out)
+    results = sarif["runs"][0]["results"]
+    by_id = {r["properties"].get("obligation_id"): r for r in results}
+    assert by_id["apache-2.0/trademarks"]["level"] == "error"  # open, and open obligations fail the run
+    assert by_id["apache-2.0/trademarks"]["properties"]["done"] is False
+    assert by_id["apache-2.0/retain-notices"]["level"] == "note"  # reported done: never what fails
+    assert "Reported done (NOTICE)" in by_id["apache-2.0/retain-notices"]["message"]["text"]
+
+    root = ET.fromstring(run_cli("policy", "--policy", policy, "--format", "junit").out)
+    (failure,) = root.iter("failure")
+    assert failure.get("type") == "open-obligations"
+    assert "Open obligations: [apache-2.0/trademarks]" in (failure.text or "")
+    assert "[apache-2.0/retain-notices] (NOTICE)" in (failure.text or "")
+    fail_on = next(p for p in root.iter("property") if p.get("name") == "fail-on")
+    assert fail_on.get("value") == "forbidden,needs-license,undetermined,open-obligations"
+
+    markdown = run_cli("policy", "--policy", policy, "--format", "markdown").out
+    opened, done = markdown.split("Obligations (open):")[1].split("Obligations (done):")
+    assert "`apache-2.0/trademarks`" in opened and "`apache-2.0/retain-notices`" not in opened
+    assert "`apache-2.0/retain-notices`" in done and "evidence: NOTICE" in done
+
+    github = run_cli("policy", "--policy", policy, "--format", "github").out
+    assert github.startswith("::error ") and "Open obligations: [apache-2.0/trademarks]" in github
+
+
+def test_without_open_obligations_in_fail_on_an_open_duty_is_only_a_note(tmp_path: Any) -> None:
+    path = _policy(tmp_path, "apache-2.0/license-copy")
+    path.write_text(path.read_text().replace(", open-obligations", ""))
+    run = run_cli("policy", "--policy", str(path), "--format", "sarif")
+    assert run.code == 0
+    levels = {r["properties"].get("obligation_id"): r["level"] for r in json.loads(run.out)["runs"][0]["results"]}
+    assert levels["apache-2.0/trademarks"] == "note"

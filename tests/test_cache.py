@@ -249,7 +249,7 @@ try:
 except SystemExit:
     pass
 analyses = ("diff", "flips", "compare", "space", "solver", "engine", "lint")
-stages = ("checker.ci.policy", "checker.discovery", "huggingface_hub")  # a check needs none of them
+stages = ("checker.ci.policy", "checker.discovery", "checker.inputs.yamlfile", "huggingface_hub")  # a check needs none
 watched = ("lark", "rich", "yaml", "z3", *stages, *(f"checker.analysis.{name}" for name in analyses))
 print("\\nloaded:", " ".join(sorted(m for m in watched if m in sys.modules)))
 """

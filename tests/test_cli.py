@@ -129,6 +129,29 @@ def test_python_dash_m_checker_is_the_same_program(cli: object) -> None:
     assert json.loads(done.stdout)["results"][0]["license"] == "mit"
 
 
+QUICK_EXIT = """
+import atexit, sys, threading
+from checker.cli.app import run
+atexit.register(lambda: print("atexit ran", file=sys.stderr))
+if sys.argv[1] == "thread":
+    threading.Thread(target=lambda: (threading.Event().wait(0.3), print("thread done", file=sys.stderr))).start()
+sys.argv = ["modelterms", *sys.argv[2:]]
+run()
+"""
+
+
+@pytest.mark.parametrize("thread", ["thread", "none"])
+@pytest.mark.parametrize(("args", "code"), [(("-l", "mit"), 0), (("-l", "llama-3.1", "--mau", "800000000"), 1)])
+def test_the_console_script_exits_quickly_as_an_exit_would(thread: str, args: tuple[str, ...], code: int) -> None:
+    """`run` skips the interpreter's teardown: the exit status, the whole (buffered) output and the
+    atexit handlers are as with an ordinary exit; a thread still running is waited for."""
+    command = [sys.executable, "-c", QUICK_EXIT, thread, "check", *args, "--format", "json"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == code, done.stderr
+    assert json.loads(done.stdout)["results"][0]["license"] == args[1]
+    assert done.stderr.splitlines() == (["thread done", "atexit ran"] if thread == "thread" else ["atexit ran"])
+
+
 def test_licenses_and_uses_commands(cli: object) -> None:
     run = run_cli("licenses", "--format", "json")
     assert run.code == 0

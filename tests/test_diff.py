@@ -86,12 +86,21 @@ def test_llama_3_1_to_3_2_adds_the_eu_carve_out() -> None:
     assert {"eu-multimodal", "eu-end-users"} <= added
     eu = [r for r in result.regions if r.outcomes[1] is Outcome.FORBIDDEN and "§AUP eu-multimodal" in r.deciding[1]]
     assert eu, "no region where 3.2's EU paragraph forbids what 3.1 did not"
-    for region in eu:
-        facts = {c.axis.fact: c for c in region.common}
+    # A region groups every case with the same pair of outcomes (3.2's new safety-circumvention item
+    # forbids too): the EU paragraph's own cases are those it decides.
+    cases = [
+        (region, cube)
+        for region in eu
+        for cube in region.cubes
+        if "eu-multimodal" in {r.clause for r in cube.verdicts[1].reasons}
+    ]
+    assert cases
+    for region, cube in cases:
+        facts = {c.axis.fact: c for c in cube.fixed}
         assert facts[Fact.MODALITY].value is checker.Modality.MULTIMODAL
         assert facts[Fact.DOMICILE].words == "in EU"
         assert facts[Fact.END_USER].value is False
-        witness = region.witness
+        witness = cube.witness
         assert witness.domicile in EU
         assert checker.evaluate(CATALOGUE.get("llama-3.2"), witness).outcome is Outcome.FORBIDDEN
         assert checker.evaluate(CATALOGUE.get("llama-3.1"), witness).outcome is region.outcomes[0]
@@ -168,7 +177,7 @@ def test_cli_diff_json(cli: object) -> None:
     eu = next(r for r in data["regions"] if "§AUP eu-multimodal" in r["deciding"]["after"])
     witness = checker.ServiceProfile.model_validate(eu["witness"])
     assert checker.evaluate(CATALOGUE.get("llama-3.2"), witness).outcome.value == eu["after_outcome"] == "forbidden"
-    assert {"fact": "domicile", "class": "in EU", "value": "DE"} in eu["common"]
+    assert any({"fact": "domicile", "class": "in EU", "value": "DE"} in case for case in eu["cases"])
 
 
 def test_cli_diff_unknown_licence(cli: object) -> None:

@@ -223,12 +223,16 @@ def test_a_name_without_the_prefix_flips_by_renaming() -> None:
 
 def test_the_nearest_change_to_each_outcome_of_any_size() -> None:
     """Mistral's non-production licence needs a licence when the use is commercial *or* served:
-    no one fact flips it; the pair does, and four changes give the conditional outcome (non-commercial,
-    not served, research: internal use that is not research is an open question of §9)."""
+    no one fact of the use flips it (suing Mistral over the model ends the licence, §7.3: that one
+    fact makes it forbidden); the pair does, and four changes give the conditional outcome
+    (non-commercial, not served, research: internal use that is not research is an open question of §9)."""
     license = CATALOGUE.get("mistral-non-production")
     explanation = checker.explain(license, profile(mau=1_000_000))
     assert explanation.verdict.outcome is Outcome.NEEDS_LICENSE
-    assert explanation.flips and all(len(f.changes) >= 2 for f in explanation.flips)
+    litigation = {Fact.SUED_OVER_IP, Fact.SUED_OVER_PATENTS}
+    single = [f for f in explanation.flips if len(f.changes) == 1]
+    assert all(f.changes[0].axis.fact in litigation and f.outcome is Outcome.FORBIDDEN for f in single)
+    assert [f for f in explanation.flips if len(f.changes) >= 2]
     three = next(f for f in explanation.flips if f.outcome is Outcome.CONDITIONAL)
     assert len(three.changes) == 4
     assert checker.evaluate(license, three.profile).outcome is Outcome.CONDITIONAL

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -244,3 +247,34 @@ def test_a_model_card_field_of_the_wrong_type_is_a_policy_error(cli: object, tmp
     run = run_cli("policy", "--policy", str(policy))
     assert run.code == 2
     assert "models[0].card: cards/README.md: `license` must be a string or a list of strings, not int" in run.err
+
+
+COUNT_OPENS = """\
+import atexit, os, sys
+card, opened = os.path.realpath(sys.argv[1]), []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str | bytes | os.PathLike):
+        if os.path.realpath(os.fsdecode(args[0])) == card:
+            opened.append(1)
+sys.addaudithook(hook)
+atexit.register(lambda: print(f"card opened {len(opened)} times", file=sys.stderr))
+sys.argv = ["modelterms", *sys.argv[2:]]
+from checker.cli.app import main
+main()
+"""
+
+
+def test_each_model_card_is_read_once_per_run(tmp_path: Path) -> None:
+    """Issue 14, item 9: a card from a pull request is hostile input and was read three times (when
+    the policy was checked, then by each of the two evaluations); now once, however often it is named.
+    Counted by the interpreter's audit hook on every `open` of the card's path."""
+    policy = write_policy(tmp_path, "version: 1\nmodels:\n  - card: cards/ft/README.md\n  - card: cards/ft/README.md\n")
+    card = tmp_path / "cards" / "ft" / "README.md"
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_OPENS, str(card), "policy", "--policy", str(policy), "--format", "json"],
+        capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "NO_COLOR": "1"},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr  # the profile lacks facts: the policy fails
+    assert "card opened 1 times" in done.stderr, done.stderr
+    results = json.loads(done.stdout)["results"]
+    assert [r["license"] for r in results] == ["apache-2.0", "llama-3.2"] * 2

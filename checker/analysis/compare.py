@@ -3,7 +3,8 @@ each licence's outcome, deciding clauses, obligations and nearest flip point, be
 
 Pure: no I/O, no Lark, no rendering. No cell is written by hand: each is collected from the clauses
 whose conditions or effects concern the term, with the clause's section and verbatim quote. What the
-clause language does not formalise (termination) comes from the licence files' own notes, and says so.
+clause language does not formalise (termination for breach) comes from the licence files' own notes,
+beside the `terminates` clauses (termination on litigation), and says so.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ _TITLES = {
     Term.FLOW_DOWN: "Use-restriction flow-down",
     Term.ACCEPTABLE_USE: "Acceptable-use policy",
     Term.RESTRICTED_USES: "Restricted uses",
-    Term.TERMINATION: "Termination (from the file's notes; not formalised)",
+    Term.TERMINATION: "Termination (terminates clauses; for breach: the file's notes)",
     Term.GOVERNING_LAW: "Governing law",
     Term.VERIFICATION: "Text verified from",
 }

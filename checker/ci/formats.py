@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from checker.ci.policy import PolicyFinding, PolicyReport, WaiverResult, WaiverStatus
-from checker.ci.report import OPEN_OBLIGATIONS
+from checker.ci.report import OPEN_OBLIGATIONS, open_obligations
 from checker.diagnostics.span import Span
 from checker.discovery import Finding
-from checker.terms.verdict import DISCLAIMER, LicenseVerdict, Reason, json_envelope
+from checker.terms.verdict import DISCLAIMER, LicenseVerdict, ObligationItem, Reason, json_envelope
 from checker.terms.vocabulary import Outcome
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -46,15 +46,38 @@ def relative_path(path: str) -> str:
     return candidate.as_posix()
 
 
+def fails_on_open_obligations(finding: PolicyFinding, report: PolicyReport) -> bool:
+    """The result fails the run only because an obligation is not reported done (`open-obligations`)."""
+    verdict = finding.verdict
+    return (
+        report.fail_on_open_obligations
+        and verdict.outcome not in report.fail_on
+        and not verdict.outcome.refuses
+        and bool(open_obligations(verdict))
+    )
+
+
 def finding_level(finding: PolicyFinding, report: PolicyReport) -> Level | None:
     outcome = finding.verdict.outcome
-    if outcome in report.fail_on:
+    if outcome in report.fail_on or fails_on_open_obligations(finding, report):
         return Level.ERROR
     if outcome.refuses or outcome is Outcome.UNDETERMINED:
         return Level.WARNING
     if finding.verdict.obligations:
         return Level.NOTE
     return None
+
+
+def _failing_words(report: PolicyReport) -> list[str]:
+    return [o.value for o in report.fail_on] + [OPEN_OBLIGATIONS] * report.fail_on_open_obligations
+
+
+def _duty_words(item: ObligationItem) -> str:
+    return f"[{item.obligation_id}] §{item.section} {item.duty.value}" + (f" “{item.text}”" if item.text else "")
+
+
+def _done_words(item: ObligationItem) -> str:
+    return f"[{item.obligation_id}]" + (f" ({item.evidence})" if item.evidence else "")
 
 
 def waiver_level(waiver: WaiverResult) -> Level | None:
@@ -85,8 +108,12 @@ def _summary(finding: PolicyFinding) -> str:
     verdict = finding.verdict
     parts = [_title(finding) + "."]
     if verdict.outcome is Outcome.CONDITIONAL:
-        duties = [f"§{o.section} {o.duty.value}" + (f" “{o.text}”" if o.text else "") for o in verdict.obligations]
-        parts.append("Obligations: " + "; ".join(duties) + ".")
+        still_open = open_obligations(verdict)
+        done = [o for o in verdict.obligations if o.done]
+        if still_open:
+            parts.append("Open obligations: " + "; ".join(_duty_words(o) for o in still_open) + ".")
+        if done:
+            parts.append("Reported done: " + "; ".join(_done_words(o) for o in done) + ".")
     else:
         parts += [f"{_reason_words(r)} “{r.quote}”" for r in verdict.reasons]
     if finding.waived:
@@ -123,7 +150,7 @@ def policy_json(report: PolicyReport, version: str) -> dict[str, Any]:
         **json_envelope(version),
         "policy": report.path,
         "passed": not report.failed,
-        "fail_on": [o.value for o in report.fail_on] + [OPEN_OBLIGATIONS] * report.fail_on_open_obligations,
+        "fail_on": _failing_words(report),
         "profile": report.profile.model_dump(mode="json", exclude_none=True),
         "results": results,
         "waivers": [
@@ -208,12 +235,20 @@ def _verdict_section(verdict: LicenseVerdict) -> list[str]:
         source = f"<{reason.source}>" if _URL.fullmatch(reason.source) else _text(reason.source)
         lines += [f"- source: {source}", ""]
     if verdict.obligations and not verdict.outcome.refuses:
-        lines.append("Obligations:")
-        for item in verdict.obligations:
+        still_open = open_obligations(verdict)
+        if still_open:
+            lines.append("Obligations (open):")
+        for item in still_open:
             text = f" “{_text(item.text)}”" if item.text else ""
             when = f" — applies if {_text(item.condition)}" if item.applies is None and item.condition else ""
             unmet = " — **not met**" if item.met is False else ""
-            lines.append(f"- §{item.section} {item.duty.value}{text}{when}{unmet}")
+            lines.append(f"- {_code(item.obligation_id)} §{item.section} {item.duty.value}{text}{when}{unmet}")
+        done = [o for o in verdict.obligations if o.done]
+        if done:
+            lines += [""] * bool(still_open) + ["Obligations (done):"]
+        for item in done:
+            evidence = f" — evidence: {_text(item.evidence)}" if item.evidence else ""
+            lines.append(f"- {_code(item.obligation_id)} §{item.section} {item.duty.value}{evidence}")
         lines.append("")
     return lines
 
@@ -221,7 +256,7 @@ def _verdict_section(verdict: LicenseVerdict) -> list[str]:
 def markdown(report: PolicyReport) -> str:
     """A PR comment or GitHub step summary: the table, then the details of each result that is not clean."""
     status = "❌ failed" if report.failed else "✅ passed"
-    failing = ", ".join([o.value for o in report.fail_on] + [OPEN_OBLIGATIONS] * report.fail_on_open_obligations)
+    failing = ", ".join(_failing_words(report))
     lines = [
         f"## modelterms policy {status}",
         "",
@@ -350,16 +385,27 @@ def _sarif_results(report: PolicyReport, rules: _Rules) -> Iterator[dict[str, An
         if verdict.outcome is Outcome.CONDITIONAL:
             obligation_clauses = {o.clause for o in verdict.obligations}
             reasons = tuple(r for r in reasons if r.clause in obligation_clauses) or reasons
+        duties = {o.clause: o for o in verdict.obligations} if verdict.outcome is Outcome.CONDITIONAL else {}
         for reason in reasons:
             rule_id = f"{reason.license}/{reason.clause}"
+            text = f"{_title(finding)}. {_reason_words(reason)} “{reason.quote}”"
+            properties: dict[str, Any] = {"model": finding.entry.label, "outcome": verdict.outcome.value}
+            reason_level = level
+            if (duty := duties.get(reason.clause)) is not None:
+                properties |= {"obligation_id": duty.obligation_id, "done": duty.done}
+                if duty.done:  # reported done: shown for the record, never what fails the run
+                    reason_level = Level.NOTE if verdict.outcome not in report.fail_on else level
+                    text += f" Reported done{f' ({duty.evidence})' if duty.evidence else ''}."
+                elif report.fail_on_open_obligations:
+                    text += f" Open: report it with --done {duty.obligation_id} or done: in the policy."
             for place in _places(finding):  # the policy line, and each line of code that uses the model
                 yield {
                     "ruleId": rule_id,
                     "ruleIndex": rules.add(rule_id, _clause_rule(reason)),
-                    "level": level.value,
-                    "message": {"text": f"{_title(finding)}. {_reason_words(reason)} “{reason.quote}”"},
+                    "level": reason_level.value,
+                    "message": {"text": text},
                     "locations": [_location(report, place)],
-                    "properties": {"model": finding.entry.label, "outcome": verdict.outcome.value},
+                    "properties": properties,
                 }
         # A waived clause stays visible as a suppressed result: the audit trail SARIF viewers show.
         if finding.original is not None:
@@ -446,7 +492,7 @@ def junit(report: PolicyReport) -> str:
     suite = ET.Element("testsuite", name="modelterms policy", file=relative_path(report.path))
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="disclaimer", value=DISCLAIMER)
-    ET.SubElement(properties, "property", name="fail-on", value=",".join(o.value for o in report.fail_on))
+    ET.SubElement(properties, "property", name="fail-on", value=",".join(_failing_words(report)))
     failures = skipped = 0
     for finding in report.findings:
         place = _places(finding)[0]
@@ -461,7 +507,8 @@ def junit(report: PolicyReport) -> str:
         level = finding_level(finding, report)
         if level is Level.ERROR:
             failures += 1
-            failure = ET.SubElement(case, "failure", type=finding.verdict.outcome.value, message=_title(finding))
+            kind = OPEN_OBLIGATIONS if fails_on_open_obligations(finding, report) else finding.verdict.outcome.value
+            failure = ET.SubElement(case, "failure", type=kind, message=_title(finding))
             failure.text = _summary(finding)
         elif level is not None:
             ET.SubElement(case, "system-out").text = _summary(finding)

@@ -7,7 +7,7 @@ error names the file, line, column and YAML path. Nothing in the user's files is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -266,6 +266,9 @@ class LoadedPolicy:
     base: Path
     hub: Hub | None = None  # models the index lacks are looked up here (None: the index alone)
     discovery: Discovery | None = None  # what `discover:` found
+    cards: Mapping[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    """Licence names and base models of each `card:`, read once while the policy was checked
+    (issue 14: a card is hostile input, and was read three times per run)."""
 
 
 def _span_text(document: Document, path: tuple[str | int, ...]) -> str:
@@ -324,7 +327,8 @@ def load_policy(path: str | Path, hub: Hub | None = None) -> LoadedPolicy:
             ]
     catalogue = Catalogue(licenses) if len(licenses) != len(bundled().licenses) else bundled()
     index = bundled_index()
-    problems += _check_references(policy, document, catalogue, index, base, online=hub is not None)
+    cards: dict[str, tuple[list[str], list[str]]] = {}
+    problems += _check_references(policy, document, catalogue, index, base, cards=cards, online=hub is not None)
     problems += _check_ids(policy, document, catalogue)
     found: Discovery | None = None
     if policy.discover_spec is not None:
@@ -333,7 +337,7 @@ def load_policy(path: str | Path, hub: Hub | None = None) -> LoadedPolicy:
         sources.update(code)
     if problems:
         raise ProfileError(problems, sources)
-    return LoadedPolicy(policy, document, catalogue, index, base, hub, found)
+    return LoadedPolicy(policy, document, catalogue, index, base, hub, found, cards)
 
 
 def _discover(
@@ -396,8 +400,16 @@ def _text(file: str) -> str:
 
 
 def _check_references(
-    policy: PolicyFile, document: Document, catalogue: Catalogue, index: ModelIndex, base: Path, *, online: bool
+    policy: PolicyFile,
+    document: Document,
+    catalogue: Catalogue,
+    index: ModelIndex,
+    base: Path,
+    *,
+    cards: dict[str, tuple[list[str], list[str]]],
+    online: bool,
 ) -> list[Diagnostic]:
+    """Every name the policy uses must be known; each card read is kept in `cards`, by its path."""
     problems: list[Diagnostic] = []
     names = catalogue.names()
     for i, entry in enumerate(policy.models):
@@ -406,7 +418,7 @@ def _check_references(
         if entry.model and index.find(entry.model) is None and not (online and looks_like_repo_id(entry.model)):
             problems.append(_unknown(document, ("models", i, "model"), "model", entry.model, index.names()))
         if entry.card:
-            problems += _check_card(entry.card, base, document, i, names=names, index=index, online=online)
+            problems += _check_card(entry.card, base, document, i, cards=cards, names=names, index=index, online=online)
     for i, waiver in enumerate(policy.waivers):
         try:
             license = catalogue.get(waiver.license)
@@ -468,26 +480,37 @@ def _outside_diagnostic(
 
 
 def _check_card(
-    card: str, base: Path, document: Document, i: int, *, names: Sequence[str], index: ModelIndex, online: bool
+    card: str,
+    base: Path,
+    document: Document,
+    i: int,
+    *,
+    cards: dict[str, tuple[list[str], list[str]]],
+    names: Sequence[str],
+    index: ModelIndex,
+    online: bool,
 ) -> list[Diagnostic]:
     span, where = document.span(("models", i, "card")), f"models[{i}].card"
-    path = base / card
-    escape = _outside(base, path)
-    if escape is not None:
-        return [_outside_diagnostic(document, ("models", i, "card"), where, card, escape)]
-    try:
-        is_file = path.is_file()
-    except OSError:  # a name too long for the file system (found by benchmarks/fuzz.py): Python 3.11 raises
-        is_file = False
-    if not is_file:
-        return [Kind.INVALID_VALUE(span, path=where, message=f"no model card at '{card}'",
-                                   help="the path is relative to the policy file")]  # fmt: skip
-    try:
-        licences, bases = card_names(read_model_card(path))
-    except (OSError, UnicodeDecodeError) as error:
-        return [Kind.INVALID_VALUE(span, path=where, message=f"cannot read '{card}': {error}", help="")]
-    except RowError as error:
-        return [Kind.INVALID_VALUE(span, path=where, message=f"{card}: {error}", help="")]
+    if card in cards:  # the same card named again: read once, its names checked at each entry
+        licences, bases = cards[card]
+    else:
+        path = base / card
+        escape = _outside(base, path)
+        if escape is not None:
+            return [_outside_diagnostic(document, ("models", i, "card"), where, card, escape)]
+        try:
+            is_file = path.is_file()
+        except OSError:  # a name too long for the file system (found by benchmarks/fuzz.py): Python 3.11 raises
+            is_file = False
+        if not is_file:
+            return [Kind.INVALID_VALUE(span, path=where, message=f"no model card at '{card}'",
+                                       help="the path is relative to the policy file")]  # fmt: skip
+        try:
+            licences, bases = cards[card] = card_names(read_model_card(path))
+        except (OSError, UnicodeDecodeError) as error:
+            return [Kind.INVALID_VALUE(span, path=where, message=f"cannot read '{card}': {error}", help="")]
+        except RowError as error:
+            return [Kind.INVALID_VALUE(span, path=where, message=f"{card}: {error}", help="")]
     problems: list[Diagnostic] = []
     if not licences and not bases:
         problems.append(
@@ -643,7 +666,8 @@ def _verdicts(entry: ModelRef, loaded: LoadedPolicy, catalogue: Catalogue) -> li
         return run_check([entry.license], [], profile, catalogue, lambda: loaded.index)
     if entry.model:
         return run_check([], [entry.model], profile, catalogue, lambda: loaded.index, hub=hub)
-    names, bases = card_names(read_model_card(loaded.base / (entry.card or "")))
+    card = entry.card or ""
+    names, bases = loaded.cards[card] if card in loaded.cards else card_names(read_model_card(loaded.base / card))
     verdicts = run_check(names, [], profile, catalogue, lambda: loaded.index) if names else []
     seen = {v.license for v in verdicts}
     for base_model in bases:

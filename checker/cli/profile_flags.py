@@ -21,7 +21,6 @@ from checker.diagnostics import Kind
 from checker.diagnostics.suggest import hint
 from checker.errors import ProfileError
 from checker.evaluation.profile import ServiceProfile
-from checker.evaluation.profile_file import load_profile, validation_diagnostics
 from checker.terms.numbers import MAX_DIGITS, parse_number, too_large
 from checker.terms.vocabulary import Modality, UseCase
 
@@ -112,7 +111,12 @@ def done_reports(values: list[str]) -> dict[str, Any] | None:
 
 def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
     """The profile file (if any) with the command-line facts laid over it."""
-    base = load_profile(profile_file) if profile_file else ServiceProfile()
+    if profile_file:
+        from checker.evaluation.profile_file import load_profile  # noqa: PLC0415 - YAML only for a file
+
+        base = load_profile(profile_file)
+    else:
+        base = ServiceProfile()
     try:
         return base.merged(**flags)
     except ValidationError as error:
@@ -121,6 +125,8 @@ def build_profile(profile_file: Path | None, **flags: Any) -> ServiceProfile:
 
 def profile_error(error: ValidationError) -> ProfileError:
     """A profile the command line made invalid, as diagnostics naming the fields."""
+    from checker.evaluation.profile_file import validation_diagnostics  # noqa: PLC0415 - see build_profile
+
     return ProfileError(validation_diagnostics(error, None, list(ServiceProfile.model_fields)))
 
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.markup import escape
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from checker.ci.report import OPEN_OBLIGATIONS, Report, open_obligations
+from checker.cli.wrapping import Wrapped
 from checker.terms.verdict import DISCLAIMER, LicenseVerdict, MissingFact, ObligationItem, Reason
 from checker.terms.vocabulary import Outcome, Verification
 
@@ -37,7 +37,7 @@ def outcome_text(outcome: Outcome) -> Text:
 
 
 def print_disclaimer(console: Console) -> None:
-    console.print(Text(DISCLAIMER, style="dim"))
+    console.print(Wrapped(Text(DISCLAIMER, style="dim")))
 
 
 def _summary_table(report: Report) -> Table:
@@ -109,30 +109,30 @@ def _details(result: LicenseVerdict) -> Group:
     )
     if result.requested_as and result.requested_as.lower() != result.license:
         head.append(f" [from '{result.requested_as}']", style="dim")
-    parts: list[Any] = [head]
+    parts: list[Any] = [Wrapped(head)]
     if result.verification is not Verification.PRIMARY:
-        parts.append(Padding(Text(_VERIFICATION_WORDS[result.verification], style="yellow"), (0, 0, 0, 2)))
+        parts.append(Wrapped(Text(_VERIFICATION_WORDS[result.verification], style="yellow"), indent=2))
     for reason in result.deciding_reasons:
-        parts.append(Padding(Group(*_reason_lines(reason)), (0, 0, 0, 2)))
+        parts += [Wrapped(line, indent=2) for line in _reason_lines(reason)]
     if result.obligations and not result.outcome.refuses:
         open_items, done_items = _open_and_done(result)
         for title, items in (("obligations (open):", open_items), ("obligations (done):", done_items)):
             if items:
-                parts.append(Padding(Text(title, style="bold"), (0, 0, 0, 2)))
+                parts.append(Wrapped(Text(title, style="bold"), indent=2))
                 for item in items:
-                    parts.append(Padding(Group(*_obligation_lines(item)), (0, 0, 0, 4)))
+                    parts += [Wrapped(line, indent=4) for line in _obligation_lines(item)]
         if open_items:
-            parts.append(Padding(Text("report one done: --done OBLIGATION_ID", style="dim"), (0, 0, 0, 4)))
+            parts.append(Wrapped(Text("report one done: --done OBLIGATION_ID", style="dim"), indent=4))
     if result.terminations and not result.outcome.refuses:
-        parts.append(Padding(Text("ends if (not given):", style="bold"), (0, 0, 0, 2)))
+        parts.append(Wrapped(Text("ends if (not given):", style="bold"), indent=2))
         for reason in result.terminations:
             lines = [Text(_termination_line(reason), style="yellow"), Text(f"  “{reason.quote}”", style="italic dim")]
             lines += [Text(f"  ambiguous: {a}", style="yellow") for a in reason.ambiguities]
-            parts.append(Padding(Group(*lines), (0, 0, 0, 4)))
+            parts += [Wrapped(line, indent=4) for line in lines]
     if result.missing_facts and result.outcome is Outcome.UNDETERMINED:
-        parts.append(Padding(Text("to decide, answer:", style="bold"), (0, 0, 0, 2)))
+        parts.append(Wrapped(Text("to decide, answer:", style="bold"), indent=2))
         for missing in result.missing_facts:
-            parts.append(Padding(Text(f"• {missing.question} ({missing.fact}){_answered_by(missing)}"), (0, 0, 0, 4)))
+            parts.append(Wrapped(Text(f"• {missing.question} ({missing.fact}){_answered_by(missing)}"), indent=4))
     return Group(*parts)
 
 
@@ -165,33 +165,35 @@ def print_text(report: Report, console: Console, *, details: bool = False) -> No
             console.print(head)
             indent = 2
         for result in results:
-            console.print(Padding(_short(result, quoted, via_shown=model is not None), (0, 0, 0, indent)))
+            console.print(_short(result, quoted, via_shown=model is not None, indent=indent))
         console.print()
     questions = _questions(report.results)
     if questions:
-        console.print(Text("to decide, answer:", style="bold"))
+        console.print(Wrapped(Text("to decide, answer:", style="bold")))
         for question, (fact, licences) in questions.items():
             which = ", ".join(licences) if len(licences) <= 3 else f"{len(licences)} licences"
-            console.print(Padding(Text(f"• {question} ({fact}; {which})"), (0, 0, 0, 2)))
+            console.print(Wrapped(Text(f"• {question} ({fact}; {which})"), indent=2))
         console.print()
     assumptions = report.assumptions
     for assumption in assumptions[:1] if len(assumptions) > 2 else assumptions:
-        console.print(Text(f"assumed: {assumption}", style="yellow"))
+        console.print(Wrapped(Text(f"assumed: {assumption}", style="yellow")))
     if len(assumptions) > 2:
-        console.print(Text(f"and {len(assumptions) - 1} more assumptions (--details)", style="yellow"))
-    console.print(Text("--details for every clause, its facts, notes and source", style="dim"))
+        console.print(Wrapped(Text(f"and {len(assumptions) - 1} more assumptions (--details)", style="yellow")))
+    console.print(Wrapped(Text("--details for every clause, its facts, notes and source", style="dim")))
     print_disclaimer(console)
 
 
-def _short(result: LicenseVerdict, quoted: dict[tuple[str, str, str], str], *, via_shown: bool) -> Group:
+def _short(
+    result: LicenseVerdict, quoted: dict[tuple[str, str, str], str], *, via_shown: bool, indent: int = 0
+) -> Group:
     """One licence's verdict in a few lines. A deciding clause with the same id and meaning as one
     already quoted for another licence (the Llama versions' §2) points to it instead of quoting again."""
     head = Text.assemble((result.license, "bold"), ": ", outcome_text(result.outcome), f" — {result.name}")
     if via_shown and result.model_via and result.model_via != result.model:
         head.append(f" (via base model {result.model_via})", style="dim")
-    parts: list[Any] = [head]
+    parts: list[Wrapped] = [Wrapped(head)]
     if result.verification is not Verification.PRIMARY:
-        parts.append(Padding(Text(_VERIFICATION_WORDS[result.verification], style="yellow"), (0, 0, 0, 2)))
+        parts.append(Wrapped(Text(_VERIFICATION_WORDS[result.verification], style="yellow"), indent=2))
     reasons = result.deciding_reasons
     if reasons:
         first = reasons[0]
@@ -201,26 +203,26 @@ def _short(result: LicenseVerdict, quoted: dict[tuple[str, str, str], str], *, v
             # The same words may read different facts (each Llama version measures its own month).
             used = "; ".join(f"{fact}: {value}" for fact, value in first.facts.items())
             line = Text.assemble((title, "bold"), f": as for {quoted[key]} above" + (f" ({used})" if used else ""))
-            parts.append(Padding(line, (0, 0, 0, 2)))
+            parts.append(Wrapped(line, indent=2))
         else:
             quoted[key] = result.license
             used = "; ".join(f"{fact}: {value}" for fact, value in first.facts.items())
             words = first.explanation + (f" ({used})" if used else "")
-            parts.append(Padding(Text.assemble((title, "bold"), ": ", words), (0, 0, 0, 2)))
-            parts.append(Padding(Text(f"“{first.quote}”", style="italic dim"), (0, 0, 0, 4)))
+            parts.append(Wrapped(Text.assemble((title, "bold"), ": ", words), indent=2))
+            parts.append(Wrapped(Text(f"“{first.quote}”", style="italic dim"), indent=4))
         if len(reasons) > 1:
             more = f"and {len(reasons) - 1} more deciding clause" + ("" if len(reasons) == 2 else "s")
-            parts.append(Padding(Text(f"{more} (--details)", style="dim"), (0, 0, 0, 2)))
+            parts.append(Wrapped(Text(f"{more} (--details)", style="dim"), indent=2))
     answered = [r for r in reasons if r.question and r.answered]
     for reason in answered:
         parts.append(
-            Padding(Text(f"answered by you: {reason.answered} [{reason.question_id}]", style="cyan"), (0, 0, 0, 2))
+            Wrapped(Text(f"answered by you: {reason.answered} [{reason.question_id}]", style="cyan"), indent=2)
         )
     if result.obligations and not result.outcome.refuses:
         open_items, done_items = _open_and_done(result)
         for title, items in (("obligations (open):", open_items), ("obligations (done):", done_items)):
             if items:
-                parts.append(Padding(Text(title, style="bold"), (0, 0, 0, 2)))
+                parts.append(Wrapped(Text(title, style="bold"), indent=2))
             for item in items:
                 # The id first: a line cut at the terminal's width still says what `--done` takes.
                 duty = f"{'✓' if item.done else '•'} [{item.obligation_id}] §{item.section} {item.duty.value}"
@@ -229,10 +231,12 @@ def _short(result: LicenseVerdict, quoted: dict[tuple[str, str, str], str], *, v
                     duty += f" — if {item.condition}"
                 if item.met is False:
                     duty += " — NOT MET"
-                parts.append(Padding(Text(duty, no_wrap=True, overflow="ellipsis"), (0, 0, 0, 4)))
+                parts.append(Wrapped(Text(duty, no_wrap=True, overflow="ellipsis"), indent=4))
     if result.terminations and not result.outcome.refuses:
-        parts.append(Padding(Text("ends if (not given):", style="bold"), (0, 0, 0, 2)))
-        parts += [Padding(Text(_termination_line(r), style="yellow"), (0, 0, 0, 4)) for r in result.terminations]
+        parts.append(Wrapped(Text("ends if (not given):", style="bold"), indent=2))
+        parts += [Wrapped(Text(_termination_line(r), style="yellow"), indent=4) for r in result.terminations]
+    for part in parts:  # under the model's heading when several models are checked
+        part.indent += indent
     return Group(*parts)
 
 
@@ -273,7 +277,7 @@ def _print_details(report: Report, console: Console) -> None:
         console.print()
         console.print(_details(result))
     for assumption in report.assumptions:
-        console.print(Text(f"assumed: {assumption}", style="yellow"))
+        console.print(Wrapped(Text(f"assumed: {assumption}", style="yellow")))
     console.print()
     print_disclaimer(console)
 
@@ -301,18 +305,20 @@ def print_policy_text(report: PolicyReport, console: Console) -> None:
             report.fail_on_open_obligations and open_obligations(finding.verdict)
         ):
             console.print()
-            console.print(Text(f"{finding.location}: {finding.entry.label}", style="bold"))
+            console.print(Wrapped(Text(f"{finding.location}: {finding.entry.label}", style="bold")))
             for use in finding.occurrences:
-                console.print(Text(f"  used at {use.where} ({use.kind.value})"))
+                console.print(Wrapped(Text(f"  used at {use.where} ({use.kind.value})")))
             console.print(_details(finding.verdict))
     if report.dynamic:
         console.print()
-        console.print(Text("models named at run time (not checked: list them under models:):", style="bold yellow"))
+        console.print(
+            Wrapped(Text("models named at run time (not checked: list them under models:):", style="bold yellow"))
+        )
         for use in report.dynamic:
-            console.print(Text(f"  {use.where}: {use.detail}"))
+            console.print(Wrapped(Text(f"  {use.where}: {use.detail}")))
     if report.waivers:
         console.print()
-        console.print(Text("waivers:", style="bold"))
+        console.print(Wrapped(Text("waivers:", style="bold")))
         for w in report.waivers:
             style = {"applied": "green", "expired": "bold red", "stale": "yellow", "unused": "yellow"}[w.status.value]
             console.print(
@@ -324,6 +330,8 @@ def print_policy_text(report: PolicyReport, console: Console) -> None:
     verdict_line = "FAILED" if report.failed else "passed"
     failing = ", ".join([o.value for o in report.fail_on] + [OPEN_OBLIGATIONS] * report.fail_on_open_obligations)
     console.print(
-        Text(f"policy {verdict_line} (fails on: {failing})", style="bold red" if report.failed else "bold green")
+        Wrapped(
+            Text(f"policy {verdict_line} (fails on: {failing})", style="bold red" if report.failed else "bold green")
+        )
     )
     print_disclaimer(console)

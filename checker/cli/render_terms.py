@@ -24,6 +24,7 @@ from checker.analysis.flips import Change, Explanation, Flip
 from checker.analysis.space import Axis, Choice, flag_words
 from checker.cli import render_html
 from checker.cli.render import outcome_text, print_disclaimer
+from checker.cli.wrapping import Wrapped
 from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile
 from checker.evaluation.wording import clause_meaning, condition_words, effect_text
 from checker.terms import model
@@ -166,17 +167,19 @@ def print_matrix(matrix: TermsMatrix, console: Console) -> None:
     for term, cells in matrix.rows:
         table.add_row(escape(term.heading), *(escape(c.summary or "—") for c in cells))
     console.print(table)
-    console.print(Text("—: no clause of the licence concerns the term.", style="dim"))
+    console.print(Wrapped(Text("—: no clause of the licence concerns the term.", style="dim")))
     _disclaimer(console)
 
 
 def _print_matrix_by_licence(matrix: TermsMatrix, console: Console) -> None:
     """Many licences: one block per licence, its terms as rows (a term no clause concerns is left out)."""
-    console.print(Text(f"modelterms compare: {len(matrix.licenses)} licences, each with its terms", style="bold"))
+    console.print(
+        Wrapped(Text(f"modelterms compare: {len(matrix.licenses)} licences, each with its terms", style="bold"))
+    )
     width = max((len(term.heading) for term, _ in matrix.rows), default=0)
     for index, lic in enumerate(matrix.licenses):
         console.print()
-        console.print(Text.assemble((lic.id, "bold"), f" — {lic.name}"))
+        console.print(Wrapped(Text.assemble((lic.id, "bold"), f" — {lic.name}")))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(width=min(width, 22), style="dim")
         grid.add_column(overflow="fold")
@@ -186,10 +189,12 @@ def _print_matrix_by_licence(matrix: TermsMatrix, console: Console) -> None:
         if shown:
             console.print(Padding(grid, (0, 0, 0, 2)))
         else:
-            console.print(Text("  no clause concerns any of the terms", style="dim"))
+            console.print(Wrapped(Text("  no clause concerns any of the terms", style="dim")))
     console.print()
     console.print(
-        Text("A term no clause of a licence concerns is left out of its block; -l picks licences.", style="dim")
+        Wrapped(
+            Text("A term no clause of a licence concerns is left out of its block; -l picks licences.", style="dim")
+        )
     )
     _disclaimer(console)
 
@@ -403,62 +408,62 @@ def profile_flags(profile: ServiceProfile) -> str:
 
 def print_diff(result: LicenseDiff, console: Console) -> None:
     a, b = result.before.id, result.after.id
-    console.print(Text(f"modelterms diff {a} → {b}", style="bold"))
+    console.print(Wrapped(Text(f"modelterms diff {a} → {b}", style="bold")))
     if result.identical:
         console.print(
-            f"No difference: {a} and {b} have the same clauses, and every profile gets the same outcome.", markup=False
+            Wrapped(f"No difference: {a} and {b} have the same clauses, and every profile gets the same outcome.")
         )
         _explored(result, console)
         _disclaimer(console)
         return
     for summary in diff_summary(result):
-        console.print(summary, markup=False)
+        console.print(Wrapped(summary))
     if result.fields:
         console.print()
-        console.print(Text("header", style="bold"))
+        console.print(Wrapped(Text("header", style="bold")))
         for f in result.fields:
-            console.print(f"  {f.field}: {f.before or '—'} → {f.after or '—'}", markup=False)
+            console.print(Wrapped(f"  {f.field}: {f.before or '—'} → {f.after or '—'}"))
     console.print()
-    console.print(Text(f"clauses ({len(result.clauses)} changed, added or removed)", style="bold"))
+    console.print(Wrapped(Text(f"clauses ({len(result.clauses)} changed, added or removed)", style="bold")))
     for change in result.clauses:
         clause = change.after or change.before
         assert clause is not None
         mark = {ChangeKind.ADDED: "+", ChangeKind.REMOVED: "-", ChangeKind.CHANGED: "~"}[change.kind]
         what = f" ({', '.join(change.fields)})" if change.fields else ""
-        console.print(Text(f"{mark} {change.kind.value} §{clause.section} {change.clause}{what}", style="bold"))
+        console.print(
+            Wrapped(Text(f"{mark} {change.kind.value} §{clause.section} {change.clause}{what}", style="bold"))
+        )
         if change.before is not None and (change.kind is not ChangeKind.CHANGED or "quote" in change.fields):
-            console.print(Text(f"    {a}: “{change.before.quote}”", style="italic"))
+            console.print(Wrapped(Text(f"    {a}: “{change.before.quote}”", style="italic")))
         if change.after is not None and (change.kind is not ChangeKind.CHANGED or "quote" in change.fields):
-            console.print(Text(f"    {b}: “{change.after.quote}”", style="italic"))
+            console.print(Wrapped(Text(f"    {b}: “{change.after.quote}”", style="italic")))
         if (
             change.before is not None
             and change.after is not None
             and clause_meaning(change.before) != clause_meaning(change.after)
         ):
-            console.print(
-                f"    meaning: {clause_meaning(change.before)}  →  {clause_meaning(change.after)}", markup=False
-            )
+            console.print(Wrapped(f"    meaning: {clause_meaning(change.before)}  →  {clause_meaning(change.after)}"))
         else:
-            console.print(f"    meaning: {clause_meaning(clause)}", markup=False)
+            console.print(Wrapped(f"    meaning: {clause_meaning(clause)}"))
     console.print()
-    console.print(Text(f"where the outcome differs ({len(result.regions)} regions)", style="bold"))
+    console.print(Wrapped(Text(f"where the outcome differs ({len(result.regions)} regions)", style="bold")))
     if not result.regions and result.exploration.engine.exact:
-        console.print("  nowhere: every profile gets the same outcome under both (proved by the solver).")
+        console.print(Wrapped("  nowhere: every profile gets the same outcome under both (proved by the solver)."))
     elif not result.regions:
-        console.print("  none found by the enumeration, which was bounded (below): there may be some.")
+        console.print(Wrapped("  none found by the enumeration, which was bounded (below): there may be some."))
     for region in result.regions:
         before, after = region.outcomes
         where = "; ".join(choice_words(c) for c in region.common) or "profiles of several kinds"
         line = Text("• ") + Text(where + ": ")
         line += outcome_text(before) + Text(f" under {a} ({', '.join(region.deciding[0])}) → ")
         line += outcome_text(after) + Text(f" under {b} ({', '.join(region.deciding[1])})")
-        console.print(line)
+        console.print(Wrapped(line))
         if len(region.cubes) == 1:
-            console.print(Text(f"    witness: {profile_flags(region.witness)}", style="dim"))
+            console.print(Wrapped(Text(f"    witness: {profile_flags(region.witness)}", style="dim")))
             continue
         for cube in region.cubes:
             console.print(
-                Text(f"    witness ({_case_label(cube.verdicts)}): {profile_flags(cube.witness)}", style="dim")
+                Wrapped(Text(f"    witness ({_case_label(cube.verdicts)}): {profile_flags(cube.witness)}", style="dim"))
             )
     _explored(result, console)
     _disclaimer(console)
@@ -497,9 +502,9 @@ def _explored(result: LicenseDiff, console: Console) -> None:
         words = f"every profile over the facts {facts} decided ({e.queries:,} solver questions)"
     else:
         words = f"{e.evaluations:,} evaluations, {len(e.cubes):,} cases, over the facts {facts}"
-    console.print(Text(f"engine: {e.engine.words}; {words}", style="dim"))
+    console.print(Wrapped(Text(f"engine: {e.engine.words}; {words}", style="dim")))
     for bound in e.bounded:
-        console.print(Text(f"bounded: {bound}", style="yellow"))
+        console.print(Wrapped(Text(f"bounded: {bound}", style="yellow")))
 
 
 # ---- explain ------------------------------------------------------------------------------
@@ -537,57 +542,61 @@ def explain_json(explanation: Explanation, version: str) -> str:
 def print_explanation(explanation: Explanation, console: Console) -> None:
     verdict = explanation.verdict
     license = explanation.license
-    console.print(Text.assemble((license.id, "bold"), ": ", outcome_text(verdict.outcome), f" — {license.name}"))
+    console.print(
+        Wrapped(Text.assemble((license.id, "bold"), ": ", outcome_text(verdict.outcome), f" — {license.name}"))
+    )
     console.print()
-    console.print(Text("why", style="bold"))
+    console.print(Wrapped(Text("why", style="bold")))
     for reason in verdict.reasons:
         facts = ", ".join(f"{k} = {v}" for k, v in reason.facts.items())
         because = f" because {facts}" if facts else ""
-        console.print(Text(f"• {reason.outcome.value}{because}: {reason.explanation} (§{reason.section})"))
-        console.print(Text(f"  “{reason.quote}”", style="italic dim"))
+        console.print(Wrapped(Text(f"• {reason.outcome.value}{because}: {reason.explanation} (§{reason.section})")))
+        console.print(Wrapped(Text(f"  “{reason.quote}”", style="italic dim")))
         if reason.question_id and reason.answered:
-            console.print(Text(f"  [{reason.question_id}] answered by you: {reason.answered}", style="cyan"))
+            console.print(Wrapped(Text(f"  [{reason.question_id}] answered by you: {reason.answered}", style="cyan")))
         elif reason.question_id:
-            console.print(Text(f"  open question: --answer {reason.question_id}=yes|no", style="yellow"))
+            console.print(Wrapped(Text(f"  open question: --answer {reason.question_id}=yes|no", style="yellow")))
         for ambiguity in reason.ambiguities:
-            console.print(Text(f"  ambiguous: {ambiguity}", style="yellow"))
+            console.print(Wrapped(Text(f"  ambiguous: {ambiguity}", style="yellow")))
     if verdict.obligations and not verdict.outcome.refuses:
         console.print()
-        console.print(Text("obligations", style="bold"))
+        console.print(Wrapped(Text("obligations", style="bold")))
         for o in verdict.obligations:
             when = f" (if {o.condition})" if o.applies is None and o.condition else ""
             done = " — done" + (f": {o.evidence}" if o.evidence else "") if o.done else ""
             head = f"{'✓' if o.done else '•'} §{o.section} {o.duty.value}" + (f" “{o.text}”" if o.text else "")
-            console.print(Text(head + when + f" [{o.obligation_id}]" + done))
+            console.print(Wrapped(Text(head + when + f" [{o.obligation_id}]" + done)))
     console.print()
-    console.print(Text("flip points (the smallest changes that change the outcome)", style="bold"))
+    console.print(Wrapped(Text("flip points (the smallest changes that change the outcome)", style="bold")))
     if not explanation.flips and explanation.engine.exact:
-        console.print("  none: no change of the facts this licence reads changes the outcome.")
+        console.print(Wrapped("  none: no change of the facts this licence reads changes the outcome."))
     elif not explanation.flips:
-        console.print("  none found: no change of one or two facts changes the outcome.")
+        console.print(Wrapped("  none found: no change of one or two facts changes the outcome."))
     for flip in explanation.flips:
         words = flip_words(flip).removesuffix(flip.outcome.value)
-        console.print(Text("• " + words) + outcome_text(flip.outcome))
+        console.print(Wrapped(Text("• " + words) + outcome_text(flip.outcome)))
     if explanation.questions:
         console.print()
-        console.print(Text("to decide it, answer (what settles it first, fewest facts first)", style="bold"))
+        console.print(Wrapped(Text("to decide it, answer (what settles it first, fewest facts first)", style="bold")))
         for question in explanation.questions:
             settles = "" if question.decides else " — does not settle it alone"
-            console.print(Text("• " + " + ".join(question.texts) + settles))
+            console.print(Wrapped(Text("• " + " + ".join(question.texts) + settles)))
             for answer in question.answers:
                 given = "; ".join(choice_words(c) for c in answer.choices)
-                console.print(Text(f"    {given} → ") + outcome_text(answer.outcome))
-        console.print(Text("  --assume FACT=VALUE answers a question without editing the profile.", style="dim"))
+                console.print(Wrapped(Text(f"    {given} → ") + outcome_text(answer.outcome)))
+        console.print(
+            Wrapped(Text("  --assume FACT=VALUE answers a question without editing the profile.", style="dim"))
+        )
     if explanation.open_questions:
         console.print()
-        console.print(Text("open questions in the text (no fact answers them)", style="bold"))
+        console.print(Wrapped(Text("open questions in the text (no fact answers them)", style="bold")))
         for open_question in explanation.open_questions:
-            console.print(Text(f"• {open_question}", style="yellow"))
+            console.print(Wrapped(Text(f"• {open_question}", style="yellow")))
     for assumption in verdict.assumptions:
-        console.print(Text(f"assumed: {assumption}", style="yellow"))
+        console.print(Wrapped(Text(f"assumed: {assumption}", style="yellow")))
     for bound in explanation.bounded:
-        console.print(Text(f"bounded: {bound}", style="yellow"))
-    console.print(Text(f"engine: {explanation.engine.words}", style="dim"))
+        console.print(Wrapped(Text(f"bounded: {bound}", style="yellow")))
+    console.print(Wrapped(Text(f"engine: {explanation.engine.words}", style="dim")))
     _disclaimer(console)
 
 
@@ -630,30 +639,30 @@ def _header_lines(license: model.License) -> list[tuple[str, str]]:
 
 
 def print_license(license: model.License, console: Console) -> None:
-    console.print(Text.assemble((license.id, "bold"), f" — {license.name}"))
+    console.print(Wrapped(Text.assemble((license.id, "bold"), f" — {license.name}")))
     for key, value in _header_lines(license):
-        console.print(f"  {key}: {value}", markup=False, soft_wrap=True)
+        console.print(Wrapped(f"  {key}: {value}"))
     for note in license.notes:
-        console.print(Text(f"  note: {note}", style="dim"))
+        console.print(Wrapped(Text(f"  note: {note}", style="dim")))
     if license.parameters:
         console.print()
-        console.print(Text("thresholds", style="bold"))
+        console.print(Wrapped(Text("thresholds", style="bold")))
         for p in license.parameters:
-            console.print(Text(f"• {p.name} = {p.value} (§{p.section})"))
-            console.print(Text(f"  “{p.quote}”", style="italic dim"))
+            console.print(Wrapped(Text(f"• {p.name} = {p.value} (§{p.section})")))
+            console.print(Wrapped(Text(f"  “{p.quote}”", style="italic dim")))
     console.print()
-    console.print(Text(f"clauses ({len(license.clauses)})", style="bold"))
+    console.print(Wrapped(Text(f"clauses ({len(license.clauses)})", style="bold")))
     for clause in license.clauses:
         console.print()
         title = f"§{clause.section}" + (f" {clause.heading}" if clause.heading else "") + f" [{clause.id}]"
-        console.print(Text(title, style="bold"))
-        console.print(Text(f"  “{clause.quote}”", style="italic"))
-        console.print(Text(f"  meaning: {clause_words(clause)}"))
-        console.print(Text(f"  formally: {clause_meaning(clause)}", style="dim"))
+        console.print(Wrapped(Text(title, style="bold")))
+        console.print(Wrapped(Text(f"  “{clause.quote}”", style="italic")))
+        console.print(Wrapped(Text(f"  meaning: {clause_words(clause)}")))
+        console.print(Wrapped(Text(f"  formally: {clause_meaning(clause)}", style="dim")))
         for note in clause.notes:
-            console.print(Text(f"  note: {note}", style="dim"))
+            console.print(Wrapped(Text(f"  note: {note}", style="dim")))
         for ambiguity in clause.ambiguities:
-            console.print(Text(f"  ambiguous: {ambiguity}", style="yellow"))
+            console.print(Wrapped(Text(f"  ambiguous: {ambiguity}", style="yellow")))
         for unverified in clause.unverified:
-            console.print(Text(f"  UNVERIFIED: {unverified}", style="bold yellow"))
+            console.print(Wrapped(Text(f"  UNVERIFIED: {unverified}", style="bold yellow")))
     _disclaimer(console)

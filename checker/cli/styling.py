@@ -12,6 +12,8 @@ import re
 from rich.console import Console
 from rich.text import Text
 
+from checker.cli.wrapping import Terminal
+
 _STYLES = (
     (re.compile(r"^\S.*?: (error)\[\w+\]", re.MULTILINE), "bold red"),
     (re.compile(r"^\S.*?: (warning)\[\w+\]", re.MULTILINE), "bold yellow"),
@@ -32,4 +34,4 @@ def styled(rendered: str) -> Text:
 
 def console(*, stderr: bool) -> Console:
     """A console that colours only a terminal, and never under NO_COLOR (rich's rule) or in CI."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, no_color=bool(os.environ.get("CI")) or None)
+    return Terminal(stderr=stderr, highlight=False, soft_wrap=True, no_color=bool(os.environ.get("CI")) or None)

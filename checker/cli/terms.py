@@ -53,6 +53,7 @@ from checker.cli.render_terms import (
     standings_json,
     standings_markdown,
 )
+from checker.cli.wrapping import Terminal
 from checker.diagnostics import Diagnostic
 from checker.diagnostics.suggest import hint
 from checker.evaluation.profile import ServiceProfile, field_for
@@ -197,9 +198,9 @@ def compare(
 def _print_to(output: Path | None, render: Callable[[Console], None]) -> None:
     """Rich text to the terminal, or to a file as plain text."""
     if output is None:
-        render(Console(highlight=False))
+        render(Terminal(highlight=False))
         return
-    console = Console(highlight=False, record=True, file=io.StringIO(), width=200)
+    console = Terminal(highlight=False, record=True, file=io.StringIO(), width=200)
     render(console)
     write_output(console.export_text(), output)  # a missing folder or a directory: exit 2, not 3
 
@@ -227,7 +228,7 @@ def diff_command(
     if output_format is OutputFormat.JSON:
         sys.stdout.write(diff_json(result, __version__))
     else:
-        print_diff(result, Console(highlight=False))
+        print_diff(result, Terminal(highlight=False))
 
 
 _MAU_IN = re.compile(r"^mau(?: in |@)([0-9]{4}-(?:0[1-9]|1[0-2]))$")
@@ -344,7 +345,7 @@ def explain_command(
         else:
             sys.stdout.write("[\n" + ",\n".join(explain_json(e, __version__).rstrip() for e in explanations) + "\n]\n")
         return
-    console = Console(highlight=False)
+    console = Terminal(highlight=False)
     for index, explanation in enumerate(explanations):
         if index:
             console.print()
@@ -364,4 +365,4 @@ def show_command(
     if output_format is OutputFormat.JSON:
         sys.stdout.write(show_json(license, __version__))
     else:
-        print_license(license, Console(highlight=False))
+        print_license(license, Terminal(highlight=False))

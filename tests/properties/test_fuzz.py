@@ -26,11 +26,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 import checker
 from checker.analysis.lint import lint_license
-from checker.cli.app import full_app
 from checker.language.formatter import format_text
 from checker.language.parser import _lark
 from checker.resources import license_files
@@ -101,14 +99,26 @@ def test_random_bytes_as_a_licence_file(data: bytes) -> None:
 # ---- policies and command lines -------------------------------------------------------------------
 
 EXAMPLE_POLICY = (ROOT / "examples" / "acme-assistant" / "modelterms.yaml").read_text(encoding="utf-8")
-runner = CliRunner()
 
 
 def run_in_process(args: list[str]) -> int:
-    result = runner.invoke(full_app(), args, catch_exceptions=True, env={"NO_COLOR": "1", "COLUMNS": "200"})
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
-    return result.exit_code
+    """One command line, in-process, as the long fuzz run drives it (exit 3 or a traceback raise)."""
+    return fuzz_targets.cli_args(args)
+
+
+def test_the_command_line_target_reports_a_crash_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fuzz targets are worth their figures only if a bug in the command fails them: a bug is
+    exit 3 at the command's boundary, and the target raises."""
+    from checker.ci import policy  # noqa: PLC0415
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(policy, "evaluate_policy", broken)
+    folder = fuzz_targets.scratch_folder("policy")
+    with pytest.raises(AssertionError, match="internal error: RuntimeError: a bug"):
+        fuzz_targets.policy(EXAMPLE_POLICY, folder)
+    assert fuzz_targets.cli_args(["list"]) == 0  # the same prebuilt command group still answers
 
 
 ODD_VALUES = [
