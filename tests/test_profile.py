@@ -217,3 +217,11 @@ def test_removing_the_safety_measures_is_a_use_case_the_policies_refuse() -> Non
     kept = run_cli("check", "-l", "llama-3.2", *LLAMA_FLAGS, "--not-sued-over-ip")
     assert kept.code == 0 and "llama-3.2: conditional" in kept.out  # --use chatbot only: safeguards kept
     assert "safety-circumvention" in run_cli("uses").out
+
+
+def test_an_assumed_derivative_licence_is_checked_as_a_given_one() -> None:
+    wrong = run_cli("explain", "-l", "cc-by-sa-4.0", *ADAPTS, "--assume", "derivative-license=foo")
+    assert wrong.code == 2 and "E220" in wrong.err and "Traceback" not in wrong.err
+    other = run_cli("explain", "-l", "cc-by-sa-4.0", *ADAPTS, "--assume", "derivative-license=mit")
+    assert other.code == 0 and "cc-by-sa-4.0: forbidden" in other.out
+    assert "if the derivative is released under cc-by-sa-4.0 it would be conditional" in other.out

@@ -236,7 +236,7 @@ def _distance(flip: Flip, profile: ServiceProfile, outcome: Outcome) -> tuple[in
         if isinstance(current, int | Decimal) and isinstance(change.value, int | Decimal) and current:
             moved += abs(Decimal(change.value) - Decimal(current)) / Decimal(current)
     supplied = sum(not c.given for c in flip.changes)
-    unnamed = any(c.axis.fact is Fact.DERIVATIVE_NAME and c.value is None for c in flip.changes)
+    unnamed = any(c.axis.fact in GIVEN_OR_NOT and c.value is None for c in flip.changes)
     return len(flip.changes), supplied, flip.outcome.severity < outcome.severity, unnamed, kind, moved
 
 
@@ -432,9 +432,14 @@ class _Search:
         return tuple(sorted(found, key=lambda f: _distance(f, self.profile, self.verdict.outcome)))
 
     def _renamed(self, m: object, axes: frozenset[Axis], *assumptions: object) -> object:
-        """The same change with a derived model renamed rather than unnamed, where one exists (the
-        usual fix is the prefix)."""
-        names = self.space.get(Axis(Fact.DERIVATIVE_NAME))
+        """The same change with a derived model renamed rather than unnamed, and its licence changed
+        rather than left out, where one exists (the usual fix is the prefix, or the licence)."""
+        for fact in (Fact.DERIVATIVE_NAME, Fact.DERIVATIVE_LICENSE):
+            m = self._given_rather_than_left_out(m, axes, fact, *assumptions)
+        return m
+
+    def _given_rather_than_left_out(self, m: object, axes: frozenset[Axis], fact: Fact, *assumptions: object) -> object:
+        names = self.space.get(Axis(fact))
         if names is None or names.axis not in axes:
             return m
         chosen = self.variables.choose(m, names)

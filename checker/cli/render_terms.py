@@ -52,6 +52,8 @@ def change_words(change: Change) -> str:
                 return "no derived model named"
             return f"the derived model's name {to.words} (e.g. “{change.value}”)"
         case FactKind.LICENSE:
+            if change.value is None:
+                return "no derivative licence named"
             return f"the derivative is released under {change.value}"
         case FactKind.CHOICE:
             return f"{axis.label} {to.words}"

@@ -331,9 +331,9 @@ def explain_command(
     if not license and not model:
         raise bad_option("give --license or --model", "e.g. modelterms explain --license llama-3.1 --mau 800M")
     catalogue = _catalogue(licenses_dir)
-    catalogue.check_ids(service)
-    chosen = _licenses_with_modality(catalogue, license, model, offline=offline)
     profile = _assumed(service, assume)
+    catalogue.check_ids(profile)  # after --assume: an assumed derivative-license is a catalogue id too
+    chosen = _licenses_with_modality(catalogue, license, model, offline=offline)
     # A model's stated modality fills in an unknown one, as in `check --model`.
     explanations = [
         explain(lic, profile if stated is None or profile.modality else profile.model_copy(update={"modality": stated}))
