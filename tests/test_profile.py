@@ -225,3 +225,16 @@ def test_an_assumed_derivative_licence_is_checked_as_a_given_one() -> None:
     other = run_cli("explain", "-l", "cc-by-sa-4.0", *ADAPTS, "--assume", "derivative-license=mit")
     assert other.code == 0 and "cc-by-sa-4.0: forbidden" in other.out
     assert "if the derivative is released under cc-by-sa-4.0 it would be conditional" in other.out
+
+
+def test_diff_finds_where_the_derivative_licence_decides() -> None:
+    result = checker.diff(checker.catalogue().get("cc-by-sa-3.0"), checker.catalogue().get("cc-by-sa-4.0"))
+    released = {
+        cube.witness.derivative_license: region.outcomes
+        for region in result.regions
+        for cube in region.cubes
+        if cube.witness.derivative_license
+    }
+    forbidden, conditional = checker.Outcome.FORBIDDEN, checker.Outcome.CONDITIONAL
+    assert released.get("gpl-3.0") == (forbidden, conditional)  # 4.0 accepts GPL-3.0, 3.0 does not
+    assert released.get("cc-by-sa-3.0") == (conditional, forbidden)  # 4.0 wants "this version or later"

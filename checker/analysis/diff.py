@@ -127,12 +127,14 @@ def explore(licenses: Sequence[model.License], space: Space, budget: int = EVALU
 
     Depth first, in the space's axis order: a branch splits on the first axis some unsettled verdict
     lacks; when all are settled it also splits on the derived model's name if a name-prefix duty
-    may apply (a name left out is a class of its own, not an unknown). Stops at `budget` evaluations.
+    may apply (a name left out is a class of its own, not an unknown), and on the derivative's
+    licence if a share-alike duty may apply. Stops at `budget` evaluations.
     """
     cubes: list[Cube] = []
     bounded = list(space.bounded)
     evaluations = 0
     name_axis = space.get(Axis(Fact.DERIVATIVE_NAME))
+    licence_axis = space.get(Axis(Fact.DERIVATIVE_LICENSE))
     stack: list[tuple[tuple[Choice, ...], ServiceProfile]] = [((), ServiceProfile())]
     while stack:
         fixed, profile = stack.pop()
@@ -148,6 +150,8 @@ def explore(licenses: Sequence[model.License], space: Space, budget: int = EVALU
         split = next((a for a in space.axes if a.axis in wanted and a.axis not in done), None)
         if split is None and name_axis is not None and name_axis.axis not in done and _names_matter(verdicts):
             split = name_axis
+        if split is None and licence_axis is not None and licence_axis.axis not in done and _licences_matter(verdicts):
+            split = licence_axis
         if split is not None and evaluations >= budget:
             bounded.append(f"stopped after {evaluations:,} evaluations: the regions found may be incomplete")
             break
@@ -165,6 +169,11 @@ def explore(licenses: Sequence[model.License], space: Space, budget: int = EVALU
 
 def _names_matter(verdicts: Sequence[LicenseVerdict]) -> bool:
     return any(o.duty is ObligationKind.NAME_PREFIX for v in verdicts for o in v.obligations)
+
+
+def _licences_matter(verdicts: Sequence[LicenseVerdict]) -> bool:
+    # A share-alike duty that names the licences it accepts: the derivative's licence can decide.
+    return any(o.duty is ObligationKind.SHARE_ALIKE for v in verdicts for o in v.obligations)
 
 
 def _deciding(verdict: LicenseVerdict) -> tuple[str, ...]:
