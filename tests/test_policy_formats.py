@@ -178,3 +178,16 @@ def test_a_passing_policy_exits_zero_in_every_ci_format(tmp_path: Path, fmt: str
 def test_output_to_an_unwritable_place_is_bad_input(policy: Path) -> None:
     done = run_cli("policy", "--policy", str(policy), "--format", "sarif", "--output", str(policy.parent / "no" / "x"))
     assert done.code == 2 and "cannot write" in done.err and "Traceback" not in done.err
+
+
+def test_markdown_lists_a_termination_the_profile_leaves_open(tmp_path: Path) -> None:
+    facts = "{commercial: true, serves: true, distributes: false, fine_tunes: false, trains_on_outputs: false, "
+    facts += "end_user: false, mau: 10, domicile: US, modality: text, uses: [chatbot]"
+    (tmp_path / "modelterms.yaml").write_text(f"version: 1\nprofile: {facts}}}\nmodels:\n  - license: llama-3.1\n")
+    open_ = run_cli("policy", "--format", "markdown", cwd=tmp_path)
+    assert open_.code == 0 and "Ends if (not given):" in open_.out
+    assert "- §5.c the licence terminates if sued-over-ip or sued-over-patents (give `--sued-over-ip" in open_.out
+    told = f"{facts}, sued_over_ip: false, sued_over_patents: false"
+    (tmp_path / "modelterms.yaml").write_text(f"version: 1\nprofile: {told}}}\nmodels:\n  - license: llama-3.1\n")
+    settled = run_cli("policy", "--format", "markdown", cwd=tmp_path)
+    assert settled.code == 0 and "Ends if" not in settled.out

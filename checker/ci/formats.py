@@ -250,6 +250,13 @@ def _verdict_section(verdict: LicenseVerdict) -> list[str]:
             evidence = f" — evidence: {_text(item.evidence)}" if item.evidence else ""
             lines.append(f"- {_code(item.obligation_id)} §{item.section} {item.duty.value}{evidence}")
         lines.append("")
+    if verdict.terminations and not verdict.outcome.refuses:
+        lines.append("Ends if (not given):")
+        for reason in verdict.terminations:
+            ways = "; ".join(" or ".join(_code(w) for w in (m.flag, m.profile_key) if w) for m in reason.missing_facts)
+            give = f" (give {ways})" if ways else ""
+            lines.append(f"- §{_text(reason.section)} {_text(reason.explanation)}{give}")
+        lines.append("")
     return lines
 
 
