@@ -485,8 +485,8 @@ def settled(verdict: LicenseVerdict) -> bool:
     whatever the unknown facts turn out to be), or when the outcome is forbidden — the worst — by a
     clause whose own condition is known to hold and that no pending exemption could switch off.
     A derived model's name (or the licence it is released under) left out counts as "none named",
-    not as unknown. A
-    termination whose fact is not given (`verdict.terminations`) leaves the verdict open.
+    not as unknown. A termination whose fact is not given (`verdict.terminations`) leaves the
+    verdict open.
     """
     if not verdict.missing_facts and not verdict.terminations:
         return True  # a termination left open (a claim not said) could still end the licence
