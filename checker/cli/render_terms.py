@@ -80,7 +80,9 @@ def choice_words(choice: Choice) -> str:
         case FactKind.TEXT:
             return choice.words if choice.value is None else f"derived model's name {choice.words}"
         case FactKind.LICENSE:
-            return "no derivative licence named" if choice.value is None else f"derivative released under {choice.value}"
+            if choice.value is None:
+                return "no derivative licence named"
+            return f"derivative released under {choice.value}"
         case FactKind.QUANTITY | FactKind.REGION | FactKind.CHOICE:
             return f"{axis.label} {choice.words}"
 
