@@ -244,3 +244,51 @@ clause share-alike §3
     assert outcome(lic, fine_tunes=True, distributes=None, derivative_license="mit") is Outcome.UNDETERMINED
     assert outcome(lic, fine_tunes=True, distributes=True) is Outcome.CONDITIONAL  # not given: listed, not guessed
     assert outcome(lic, fine_tunes=False, distributes=True, derivative_license="mit") is Outcome.PERMITTED
+
+
+EVERY = licence("""
+clause research-only §3 "Usage Limitation"
+  > You shall only use the model for Research Purposes.
+  when not every use in research
+  forbidden
+""")
+
+
+@pytest.mark.parametrize(
+    ("uses", "expected"),
+    [
+        (["research"], Outcome.PERMITTED),
+        ([], Outcome.FORBIDDEN),  # no use case listed: a use the licence does not name, not research
+        (["research", "chatbot"], Outcome.FORBIDDEN),  # research beside another use does not cover it
+        (["chatbot"], Outcome.FORBIDDEN),
+    ],
+)
+def test_every_use_in_holds_only_when_each_use_is_named(uses: list[str], expected: Outcome) -> None:
+    assert outcome(EVERY, uses=uses) is expected
+
+
+def test_every_use_in_with_uses_unknown_is_undetermined() -> None:
+    verdict = checker.evaluate(EVERY, checker.ServiceProfile())
+    assert verdict.outcome is Outcome.UNDETERMINED and [m.fact for m in verdict.missing_facts] == ["use"]
+
+
+def test_every_use_in_reads_back_in_words_and_agrees_with_the_compiled_path() -> None:
+    from checker.evaluation.compiled import compile_license  # noqa: PLC0415
+    from checker.evaluation.wording import clause_meaning, condition_words  # noqa: PLC0415
+
+    clause = next(c for c in EVERY.clauses if c.id == "research-only")
+    assert clause.condition is not None
+    assert "not every use in research" in clause_meaning(clause)
+    assert "used only for research" in condition_words(clause.condition)
+
+    compiled = compile_license(EVERY)
+    for uses in (["research"], ["research", "chatbot"], None):
+        profile = checker.ServiceProfile(uses=uses)
+        assert compiled.outcome(profile) is checker.evaluate(EVERY, profile).outcome
+
+
+def test_every_market_in_is_refused_with_the_fact_kind_named() -> None:
+    body = "clause eu §3\n  > Only in the EU.\n  when not every market in EU\n  forbidden\n"
+    with pytest.raises(checker.LicenseFileError) as caught:
+        licence(body)
+    assert "with 'every … in' (only 'use')" in caught.value.render()

@@ -362,6 +362,15 @@ class Engine:
         assert space is not None
         table = self._table(condition, license)
         knowledge = state.of(axis)
+        if is_set(space) and isinstance(condition, model.AnyUseIn) and condition.every:
+            # every element satisfies it: the set is known, not empty (an empty set is written as the
+            # neutral class: a use no licence names) and touches no class that does not
+            outside = any_of(p for p, truth in zip(knowledge.parts, table, strict=True) if truth is not Truth.TRUE)
+            empty = negate(any_of(knowledge.parts))
+            return Rail(
+                all_of([knowledge.known, negate(outside), negate(empty)]),
+                all_of([knowledge.known, any_of([outside, empty])]),
+            )
         if is_set(space):
             # some element of the set satisfies it: the set is known and touches a class that does
             hit = any_of(p for p, truth in zip(knowledge.parts, table, strict=True) if truth is Truth.TRUE)

@@ -176,10 +176,11 @@ def _compute(condition: model.Condition, src: _Source) -> str:
             markets = src.read("markets")
             reach = src.constant(_market_set(regions))
             src.emit(f"{out} = None if {markets} is None else not {reach}.isdisjoint({markets})")
-        case model.AnyUseIn(uses=uses):
+        case model.AnyUseIn(uses=uses, every=every):
             used = src.read("uses")
             wanted = src.constant(frozenset(uses))
-            src.emit(f"{out} = None if {used} is None else not {wanted}.isdisjoint({used})")
+            test = f"bool({used}) and {wanted}.issuperset({used})" if every else f"not {wanted}.isdisjoint({used})"
+            src.emit(f"{out} = None if {used} is None else {test}")
         case model.IsModality(value=modality):
             actual = src.read("modality")
             src.emit(f"{out} = None if {actual} is None else {actual} is {src.constant(modality)}")

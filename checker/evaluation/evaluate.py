@@ -186,6 +186,13 @@ def holds(condition: model.Condition, profile: ServiceProfile, license: model.Li
             target = frozenset().union(*(members(r) for r in regions))
             served = frozenset().union(*(members(m) for m in markets))
             return Finding(_truth(bool(served & target)), (("markets", ", ".join(markets) or "none"),))
+        case model.AnyUseIn(uses=uses, every=True):
+            if profile.uses is None:
+                return _unknown(Fact.USE)
+            # No use case listed is a use the licence does not name (as the analyses read it), not research.
+            outside = sorted(set(profile.uses) - set(uses))
+            shown = ", ".join(outside) if outside else ", ".join(profile.uses) or "none"
+            return Finding(_truth(bool(profile.uses) and not outside), (("uses", shown),))
         case model.AnyUseIn(uses=uses):
             if profile.uses is None:
                 return _unknown(Fact.USE)

@@ -31,8 +31,8 @@ def condition_text(condition: model.Condition, *, nested: bool = False, values: 
             return f"{fact.value} in {_names(regions)}"
         case model.AnyMarketIn(regions=regions):
             return f"any market in {_names(regions)}"
-        case model.AnyUseIn(uses=uses):
-            return f"any use in {_names([u.value for u in uses])}"
+        case model.AnyUseIn(uses=uses, every=every):
+            return f"{'every' if every else 'any'} use in {_names([u.value for u in uses])}"
         case model.IsModality(value=value):
             return f"modality is {value.value}"
         case model.StartsWith(fact=fact, prefix=prefix):
@@ -183,6 +183,8 @@ def condition_words(condition: model.Condition, *, nested: bool = False) -> str:
             return f"the licensee is domiciled in {_names(regions)}"
         case model.AnyMarketIn(regions=regions):
             return f"some end users are in {_names(regions)}"
+        case model.AnyUseIn(uses=uses, every=True):
+            return "the service is used only for " + " or ".join(u.value for u in uses)
         case model.AnyUseIn(uses=uses):
             return "the service is used for " + " or ".join(u.value for u in uses)
         case model.IsModality(value=value):

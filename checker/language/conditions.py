@@ -103,6 +103,15 @@ class ConditionBuilder:
                 if fact is None or regions is None:
                     return None
                 return model.InRegion(fact=fact, regions=regions, span=node.span)
+            case tree.AnyIn(fact=word, names=names, every=True):
+                # Only uses: "every market in EU" has not been needed by any licence text.
+                fact = self.fact(word, FactKind.USE_SET, usage="with 'every … in' (only 'use')")
+                if fact is not Fact.USE:
+                    return None
+                uses = [self.lookup(w, UseCase, Kind.UNKNOWN_USE) for w in names]
+                if any(u is None for u in uses):
+                    return None
+                return model.AnyUseIn(uses=tuple(u for u in uses if u), every=True, span=node.span)
             case tree.AnyIn(fact=word, names=names):
                 fact = self.fact(word, FactKind.REGION_SET, FactKind.USE_SET, usage="with 'any … in'")
                 if fact is Fact.MARKET:

@@ -350,6 +350,9 @@ class _ToTree(Transformer[Token, AnyType]):
     def any_in(self, meta: AnyType, children: list[AnyType]) -> tree.AnyIn:
         return tree.AnyIn(self._word(children[0]), children[1], _span(self.filename, meta))
 
+    def every_in(self, meta: AnyType, children: list[AnyType]) -> tree.AnyIn:
+        return tree.AnyIn(self._word(children[0]), children[1], _span(self.filename, meta), every=True)
+
     def equals(self, meta: AnyType, children: list[Token]) -> tree.Equals:
         return tree.Equals(self._word(children[0]), self._word(children[1]), _span(self.filename, meta))
 

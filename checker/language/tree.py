@@ -113,6 +113,7 @@ class AnyIn:
     fact: Word
     names: tuple[Word, ...]
     span: Span
+    every: bool = False  # `every use in {…}`: each element is one of the names (`any`: some element is)
 
 
 @dataclass(frozen=True)

@@ -114,11 +114,13 @@ class AnyMarketIn(Node):
 
 
 class AnyUseIn(Node):
-    """`any use in {military, weapons}`: the service has one of the named use cases."""
+    """`any use in {military, weapons}`: the service has one of the named use cases; with `every`
+    (`every use in {research}`), each of its use cases is one of them."""
 
     kind: Literal["any-use-in"] = "any-use-in"
     fact: Fact = Fact.USE
     uses: tuple[UseCase, ...]
+    every: bool = False
 
 
 class IsModality(Node):
