@@ -129,6 +129,31 @@ def test_python_dash_m_checker_is_the_same_program(cli: object) -> None:
     assert json.loads(done.stdout)["results"][0]["license"] == "mit"
 
 
+DEFERRED_LOADER = """
+import os, sys
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+from checker.cli.plugins import defer_plugin_loader
+defer_plugin_loader()
+from pydantic import BaseModel
+class M(BaseModel):
+    x: int
+assert M(x=1).x == 1
+from pydantic.plugin._loader import get_plugins
+print("off:", list(get_plugins()), "importlib.metadata" in sys.modules)
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""
+print("on:", list(get_plugins()) == [], "importlib.metadata" in sys.modules)
+from pydantic.plugin import _loader
+print("real:", _loader.PYDANTIC_ENTRY_POINT_GROUP, type(_loader).__name__)
+"""
+
+
+def test_with_plugins_off_pydantic_plugin_loader_is_not_imported_until_asked_for_more() -> None:
+    """The stand-in answers `get_plugins()` as pydantic does with plugins off, without importing
+    importlib.metadata; with plugins on again, or asked anything else, pydantic's own module answers."""
+    done = subprocess.run([sys.executable, "-c", DEFERRED_LOADER], capture_output=True, text=True, check=False)
+    assert done.stdout.splitlines() == ["off: [] False", "on: True True", "real: pydantic module"], done.stderr
+
+
 QUICK_EXIT = """
 import atexit, sys, threading
 from checker.cli.app import run

@@ -715,12 +715,14 @@ def _app_for(argv: list[str]) -> typer.Typer:
 def main() -> None:
     """Console-script entry point. A bare `modelterms` shows the help and exits 0."""
     from checker.cli.coercion import share_plain_adapters  # noqa: PLC0415
+    from checker.cli.plugins import defer_plugin_loader  # noqa: PLC0415
 
     # Pydantic looks for plugins (entry points of every installed distribution: ≈ 12 ms) the first
     # time one of our models builds its validator. A plugin instruments an application's models;
     # this command's models are its own internals, so the command runs without them, as typer
     # already does for its own. A value the user set (e.g. naming plugins) is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    defer_plugin_loader()
     share_plain_adapters()
     argv = sys.argv[1:] or ["--help"]
     _app_for(argv)(args=argv)
