@@ -89,10 +89,12 @@ def run_kind(kind: str, *, inputs: int, seconds: float, rng: random.Random) -> t
         cpu, wall = time.process_time() - began_cpu, time.perf_counter() - began
         if cpu > HANG_SECONDS or wall > BLOCKED_SECONDS:
             hangs += 1
+            shown = ascii(text[:160])
             if hangs <= 5:
                 out = fuzz_targets.CORPUS / kind / f"hang-{hangs}.txt"
                 out.write_text(text, encoding="utf-8", errors="surrogatepass")
-                print(f"  input of {kind} took {cpu:.1f} s CPU, {wall:.1f} s, saved to {out}", file=sys.stderr)
+                shown += f", saved to {out}"
+            print(f"  input of {kind} took {cpu:.1f} s CPU, {wall:.1f} s: {shown}", file=sys.stderr)
         done += 1
         if done % 10_000 == 0:  # a long run that is stopped still says how far it got
             took = time.perf_counter() - start

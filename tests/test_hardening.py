@@ -177,6 +177,27 @@ def test_a_model_card_path_too_long_for_the_file_system(tmp_path: Path) -> None:
     assert_clean_failure(run, "models[0].card", "no model card at")
 
 
+LONG = "x" * 300  # longer than a file name may be (255 bytes on ext4, tmpfs, APFS, NTFS)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["lint", LONG], "cannot read"),
+        (["lint", f"licenses/{LONG}"], "cannot read"),
+        (["fmt", "--check", LONG], "cannot read"),
+        (["scan", LONG], "scan: no file or folder"),
+        (["discover", LONG], "discover: no file or folder"),
+        (["policy", "--policy", LONG], "cannot read"),
+        (["check", "-l", "mit", "--licenses-dir", LONG], "cannot read"),
+    ],
+)
+def test_a_path_argument_too_long_for_the_file_system(args: list[str], expected: str) -> None:
+    # Found by benchmarks/fuzz.py (tests/fuzz_corpus/cli/crash-long-path.txt): `exists()`, `is_dir()`
+    # and `is_symlink()` raise ENAMETOOLONG on Python 3.11-3.13, and each of these ended in exit 3.
+    assert_clean_failure(run_cli(*args), expected)
+
+
 # ---- 10: scan ---------------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from checker.errors import LicenseFileError
 from checker.evaluation.evaluate import Truth, holds
 from checker.evaluation.profile import MonthlyActiveUsers, ServiceProfile, field_for
 from checker.evaluation.wording import COMPARATOR_WORDS
+from checker.inputs import paths as paths_
 from checker.language.load import parse_license, read_license_text
 from checker.lookup.bundled import bundled
 from checker.lookup.catalogue import Catalogue
@@ -69,14 +70,14 @@ def licence_files(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
     found: list[Path] = []
     missing: list[Diagnostic] = []
     for path in paths:
-        if path.is_dir():
+        if paths_.is_dir(path):
             inside = sorted(
                 p for p in path.rglob("*.terms") if not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not inside:
                 missing.append(Kind.UNREADABLE(path=str(path), reason="no .terms files in this folder"))
             found += inside
-        elif path.exists():
+        elif paths_.exists(path):
             found.append(path)
         else:
             missing.append(Kind.UNREADABLE(path=str(path), reason="no such file or folder"))

@@ -24,6 +24,7 @@ from checker.discovery import Discovery, Finding, ReferenceKind, discover
 from checker.errors import ProfileError, UnknownLicenseError
 from checker.evaluation.profile import Answer, Done, ServiceProfile
 from checker.evaluation.profile_file import exact_figures, profile_duplicates, validation_diagnostics
+from checker.inputs.paths import is_file, is_symlink
 from checker.inputs.yamlfile import Document, load_yaml, read_yaml_text
 from checker.lookup.bundled import bundled, bundled_index
 from checker.lookup.cards import RowError, card_names, read_model_card
@@ -282,7 +283,7 @@ def load_policy(path: str | Path, hub: Hub | None = None) -> LoadedPolicy:
     With a `hub`, a model (or a card's base model) the index lacks is not a mistake: it is looked up
     on the Hub when the policy is evaluated."""
     path = Path(path)
-    if path.is_symlink() and _outside(path.absolute().parent, path):
+    if is_symlink(path) and _outside(path.absolute().parent, path):
         # Issue 14: a pull request that turns modelterms.yaml into a link to ~/.git-credentials
         # would make CI quote that file's lines in its diagnostics. Refused before it is read.
         raise ProfileError(
@@ -498,11 +499,7 @@ def _check_card(
         escape = _outside(base, path)
         if escape is not None:
             return [_outside_diagnostic(document, ("models", i, "card"), where, card, escape)]
-        try:
-            is_file = path.is_file()
-        except OSError:  # a name too long for the file system (found by benchmarks/fuzz.py): Python 3.11 raises
-            is_file = False
-        if not is_file:
+        if not is_file(path):  # a name too long for the file system is no file (found by benchmarks/fuzz.py)
             return [Kind.INVALID_VALUE(span, path=where, message=f"no model card at '{card}'",
                                        help="the path is relative to the policy file")]  # fmt: skip
         try:

@@ -24,6 +24,7 @@ from checker.cli.app import (
     write_output,
 )
 from checker.cli.profile_flags import bad_option
+from checker.inputs.paths import exists
 from checker.terms.verdict import DISCLAIMER
 
 
@@ -89,7 +90,7 @@ def discover_models(
 
     given = paths or [Path(".")]
     for path in given:
-        if not path.exists():
+        if not exists(path):
             raise bad_option(f"discover: no file or folder '{path}'", "give files or folders of the codebase")
     found = discover(given, exclude=exclude, include_tests=include_tests)
     shown = [p.as_posix() for p in given]

@@ -32,6 +32,7 @@ from checker.cli.app import (
 from checker.cli.profile_flags import bad_option, profile_options
 from checker.diagnostics import render_all
 from checker.evaluation.profile import ServiceProfile
+from checker.inputs.paths import exists
 from checker.terms.verdict import DISCLAIMER
 from checker.terms.vocabulary import Outcome
 
@@ -157,7 +158,7 @@ def _open(source: str, stack: ExitStack) -> tuple[IO[bytes] | None, SourceKind]:
     if source == "-":
         return None, SourceKind.JSONL
     path = Path(source)
-    if not path.exists():
+    if not exists(path):
         raise bad_option(f"scan: no file or folder '{source}'", "give a .jsonl or .csv file, a folder, or -")
     kind = source_kind(path)
     if kind is SourceKind.FOLDER:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.suggest import hint
 from checker.errors import LicenseFileError, ProfileError, UnknownLicenseError
+from checker.inputs.paths import is_dir
 from checker.language.load import parse_license, read_license_text
 from checker.resources import license_files
 from checker.terms import model
@@ -40,7 +41,7 @@ def load_license_file(path: str | Path) -> model.License:
 def load_license_folder(path: str | Path) -> list[model.License]:
     """Load every `.terms` file in a folder (not recursive), collecting the errors of all files."""
     folder = Path(path)
-    if not folder.is_dir():
+    if not is_dir(folder):
         raise LicenseFileError([Kind.UNREADABLE(path=str(folder), reason="not a folder")])
     return _load_all((f, str(f)) for f in sorted(folder.glob("*" + LICENSE_SUFFIX)))
 

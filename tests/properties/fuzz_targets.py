@@ -70,7 +70,7 @@ def scan_row(text: str) -> None:
 
 
 _RUNNER = CliRunner()
-_ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
+_ENV = {"NO_COLOR": "1", "COLUMNS": "200", "HF_HUB_OFFLINE": "1"}  # a fuzzed `--model` never asks the Hub
 
 
 @functools.cache
