@@ -20,10 +20,8 @@ LICENSES = CATALOGUE.licenses
 IDS = [lic.id for lic in LICENSES]
 
 
-@pytest.mark.parametrize("license", LICENSES, ids=IDS)
-@settings(max_examples=examples(300), deadline=None)
-@given(profile=profiles())
-def test_compiled_matches_the_reference_evaluator(license: checker.License, profile: ServiceProfile) -> None:
+def _assert_agree(license: checker.License, profile: ServiceProfile) -> None:
+    """The compiled licence decides as the reference evaluator: outcome, deciding clauses, missing facts."""
     compiled = CATALOGUE.compiled(license.id)
     expected = checker.evaluate(license, profile)
     decision = compiled.decide(profile)
@@ -31,6 +29,13 @@ def test_compiled_matches_the_reference_evaluator(license: checker.License, prof
     assert decision.outcome is expected.outcome
     assert decision.deciding == tuple(r.clause for r in expected.reasons)
     assert decision.missing == tuple((m.fact, m.detail) for m in expected.missing_facts)
+
+
+@pytest.mark.parametrize("license", LICENSES, ids=IDS)
+@settings(max_examples=examples(300), deadline=None)
+@given(profile=profiles())
+def test_compiled_matches_the_reference_evaluator(license: checker.License, profile: ServiceProfile) -> None:
+    _assert_agree(license, profile)
 
 
 def test_the_compiled_licence_renders_the_reference_verdict() -> None:
@@ -67,13 +72,7 @@ def test_compiled_matches_the_reference_evaluator_with_answers(
     ids = QUESTIONS[license.id]
     answered = data.draw(st.dictionaries(st.sampled_from(ids), st.booleans(), min_size=1))
     profile = profile.model_copy(update={"answers": {q: Answer(value=v) for q, v in answered.items()}})
-    compiled = CATALOGUE.compiled(license.id)
-    expected = checker.evaluate(license, profile)
-    decision = compiled.decide(profile)
-    assert compiled.outcome(profile) is expected.outcome
-    assert decision.outcome is expected.outcome
-    assert decision.deciding == tuple(r.clause for r in expected.reasons)
-    assert decision.missing == tuple((m.fact, m.detail) for m in expected.missing_facts)
+    _assert_agree(license, profile)
 
 
 SHARING = [
@@ -92,13 +91,7 @@ def test_compiled_matches_the_reference_evaluator_on_the_derivative_licence(
 ) -> None:
     # More licences than the shared strategy draws, on the licences whose duty reads them.
     profile = profile.model_copy(update={"derivative_license": released})
-    compiled = CATALOGUE.compiled(license.id)
-    expected = checker.evaluate(license, profile)
-    decision = compiled.decide(profile)
-    assert compiled.outcome(profile) is expected.outcome
-    assert decision.outcome is expected.outcome
-    assert decision.deciding == tuple(r.clause for r in expected.reasons)
-    assert decision.missing == tuple((m.fact, m.detail) for m in expected.missing_facts)
+    _assert_agree(license, profile)
 
 
 def test_the_derivative_licence_property_covers_the_share_alike_licences() -> None:
