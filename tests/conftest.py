@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -35,15 +39,117 @@ class Run:
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None) -> Run:
-    """Run the installed `modelterms` console script, colourless and wide."""
+    """Run the installed `modelterms` console script, colourless and wide: a process of its own
+    each time, forked from a process that has already imported what a start imports (see
+    `_Forks`), or started afresh with MODELTERMS_TEST_FRESH_PROCESSES=1 or where there is no fork."""
     script = shutil.which("modelterms")
     command = [script] if script else [sys.executable, "-m", "checker"]
     environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    if script and _Forks.usable(environment):
+        return _Forks.run(script, list(args), str(cwd or ROOT), environment, stdin)
     done = subprocess.run(
         [*command, *args], input=stdin, capture_output=True, text=True, cwd=cwd or ROOT, env=environment,
         timeout=120, check=False,
     )  # fmt: skip
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+# The fork server: a process that imports `checker.cli.app` (what every start imports before it reads
+# its command line: typer, pydantic, the rule model — ≈ 0.25 s of CPU) once, then forks a child per
+# command. The child is the console script from there on: it takes the command's environment, folder,
+# standard streams and argv[0], and calls the script's own entry point, `checker.cli.app:run`. Nothing
+# a test could change reaches it from the test process (it was started before any test ran, from a
+# clean interpreter), and nothing is shared between commands (each child is a copy, discarded).
+# What a fresh start alone shows — which modules a start imports, the script's own file, the wheel —
+# is tested with real processes (test_cache, test_cli's quick exit and `python -m checker`, test_wheel).
+_FORK_SERVER = r"""
+import json, os, select, signal, sys, traceback
+import checker.cli.app
+
+def child(request):
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    for fd, name in enumerate(("stdin", "out", "err")):
+        os.dup2(os.open(request[name], os.O_RDONLY if fd == 0 else os.O_WRONLY), fd)
+    # Standard streams as a fresh interpreter opens them on files (none of the server's buffers).
+    sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
+    sys.argv = [request["script"], *request["args"]]
+    try:
+        checker.cli.app.run()  # ends the process itself, or raises SystemExit
+        code = 0
+    except SystemExit as done:
+        code = done.code
+        if code is not None and not isinstance(code, int):
+            print(code, file=sys.stderr)
+            code = 1
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+for line in sys.stdin.buffer:
+    request = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        child(request)
+    handle = os.pidfd_open(pid)
+    if not select.select([handle], [], [], request["timeout"])[0]:
+        os.kill(pid, signal.SIGKILL)
+    os.close(handle)
+    sys.stdout.write(json.dumps(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])) + "\n")
+    sys.stdout.flush()
+"""
+
+
+class _Forks:
+    server: ClassVar[subprocess.Popen[str] | None] = None
+    started_with: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def usable(cls, env: dict[str, str]) -> bool:
+        """Where fork exists and the command's environment starts an interpreter as the server's did
+        (a `PYTHONPATH` of the test's own, say, must be a fresh process)."""
+        if not hasattr(os, "fork") or not hasattr(os, "pidfd_open") or env.get("MODELTERMS_TEST_FRESH_PROCESSES"):
+            return False
+        server = cls.started_with if cls.server is not None else os.environ
+        names = {k for k in (*env, *server) if k.startswith("PYTHON")}
+        return all(env.get(k) == server.get(k) for k in names)
+
+    @classmethod
+    def stop(cls) -> None:
+        """End the server (its requests end) and wait for it."""
+        if cls.server is not None and cls.server.stdin is not None:
+            cls.server.stdin.close()
+            cls.server.wait(timeout=60)
+
+    @classmethod
+    def run(cls, script: str, args: list[str], cwd: str, env: dict[str, str], stdin: str | None) -> Run:
+        if cls.server is None or cls.server.poll() is not None:
+            cls.started_with = dict(os.environ)
+            cls.server = subprocess.Popen(
+                [sys.executable, "-c", _FORK_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                cwd=ROOT, env={**os.environ, "NO_COLOR": "1"},
+            )  # fmt: skip
+            atexit.register(cls.stop)
+        with tempfile.TemporaryDirectory(prefix="modelterms-run-") as folder:
+            paths = {name: Path(folder, name) for name in ("stdin", "out", "err")}
+            paths["stdin"].write_text(stdin or "", encoding="utf-8")
+            paths["out"].touch()
+            paths["err"].touch()
+            request = {"script": script, "args": args, "cwd": cwd, "env": env, "timeout": 120}
+            request |= {name: str(path) for name, path in paths.items()}
+            assert cls.server.stdin is not None and cls.server.stdout is not None
+            cls.server.stdin.write(json.dumps(request) + "\n")
+            cls.server.stdin.flush()
+            code = json.loads(cls.server.stdout.readline())
+            out, err = (paths[n].read_bytes().decode("utf-8", "replace") for n in ("out", "err"))
+        # As `subprocess.run(text=True)` reads them: universal newlines.
+        return Run(code, *(t.replace("\r\n", "\n").replace("\r", "\n") for t in (out, err)))
 
 
 @pytest.fixture(scope="session")

@@ -244,3 +244,29 @@ def test_each_licence_scans_to_its_reference_outcome(license: checker.License) -
     found = scanner.lookup((license.id, None, None))
     assert not isinstance(found, RowError)
     assert found.outcome is worst
+
+
+def test_a_row_is_read_the_same_whatever_shape_its_metadata_has() -> None:
+    """The loop reads the usual row's key itself; lists, an API record's card, tags and values that
+    are no metadata go through `record_fields`, with the same results as the scanner's own lookup."""
+    rows = [
+        {"id": "a", "license": "mit"},
+        {"id": "b", "license": ["mit"]},  # a list: the same licence, the same outcome
+        {"id": "c", "license": "mit", "base_model": ["meta-llama/Llama-3.1-8B"]},
+        {"id": "d", "license": "mit", "base_model": "meta-llama/Llama-3.1-8B"},
+        {"id": "e", "license": {"name": "mit"}},  # no metadata: a bad row
+        {"id": "f", "license": [["mit"]]},  # a nested list: a bad row
+        {"id": "g", "license_name": "gemma", "cardData": {"license": "other", "license_name": "gemma"}},
+        {"id": "h", "tags": ["license:mit"]},
+        {"license": "mit"},  # no id: a bad row
+    ]
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    scanner = Scanner(PROFILE, checker.catalogue(), bundled_index)
+    out = io.StringIO()
+    scan_jsonl(io.BytesIO(data), "<rows>", scanner, out, output=Output.JSONL)
+    found = {r["model"]: r for r in map(json.loads, out.getvalue().splitlines())}
+    assert sorted(found) == ["a", "b", "c", "d", "g", "h"]
+    assert found["a"] == {**found["b"], "model": "a"} == {**found["h"], "model": "a"}
+    assert found["c"] == {**found["d"], "model": "c"} and found["c"]["licenses"] == ["mit", "llama-3.1"]
+    assert found["g"]["licenses"] == ["gemma"]
+    assert [p.span.line for p in scanner.summary.problems] == [5, 6, 9]

@@ -317,6 +317,23 @@ def _from_tags(tags: list[Any]) -> tuple[tuple[str, ...] | None, tuple[str, ...]
     return licenses or None, bases or None
 
 
+def _skip_rest_of_row(readline: Callable[[int], bytes]) -> None:
+    """A row with no end (a 10 GB line, a file without newlines): read in bounded pieces and
+    skipped, never held whole (issue 14)."""
+    while (rest := readline(MAX_ROW_BYTES)) and not rest.endswith(b"\n"):
+        pass
+
+
+def _lookup_listed(data: dict[str, Any], scanner: Scanner) -> tuple[Any, Key, Classified | RowError]:
+    """A row whose metadata holds a list (made a tuple for the memo's key) or something that is no
+    metadata (a dict: `lookup` explains what is wrong with it)."""
+    model_id, key = record_fields(data)
+    try:
+        return model_id, key, scanner._memo.get(key) or scanner.lookup(key)
+    except TypeError:
+        return model_id, key, scanner.lookup(key)
+
+
 Collect = Callable[[str, Key, Classified], None]
 """Given each model classified (for a document of all of them, such as a BOM)."""
 
@@ -336,19 +353,14 @@ def scan_jsonl(
     The loop is written out, not layered over a row reader, because it is the hot path of a hub
     scan: parsing the JSON is the floor, and everything else here must cost less than parsing.
     """
-    summary = scanner.summary
-    memo = scanner._memo
-    lookup = scanner.lookup
+    summary, memo, lookup = scanner.summary, scanner._memo, scanner.lookup
     block: list[str] = []
     jsonl, text = output is Output.JSONL, output is Output.TEXT
-    number = 0
     readline = stream.readline
+    classified, flush_every = Classified, FLUSH_EVERY
     for number, line in enumerate(iter(lambda: readline(MAX_ROW_BYTES), b""), 1):
         if len(line) == MAX_ROW_BYTES and not line.endswith(b"\n"):
-            # A row with no end (a 10 GB line, a file without newlines): read in bounded pieces
-            # and skipped, never held whole (issue 14).
-            while (rest := readline(MAX_ROW_BYTES)) and not rest.endswith(b"\n"):
-                pass
+            _skip_rest_of_row(readline)
             summary.bad(_bad(shown, number, f"the row is longer than {MAX_ROW_BYTES:,} bytes"))
             continue
         try:
@@ -360,25 +372,32 @@ def scan_jsonl(
         if type(data) is not dict:
             summary.bad(_bad(shown, number, f"a row must be a JSON object with an `id`, not {type(data).__name__}"))
             continue
-        model_id, key = record_fields(data)
+        # record_fields, written out for the usual row (its own metadata, no lists): the key is the
+        # raw values; a list in them makes it unhashable, and record_fields builds the key instead.
+        get = data.get
+        license, base = get("license"), get("base_model")
+        if license is None and base is None:
+            model_id, key = record_fields(data)
+        else:
+            model_id, key = get("id") or get("modelId"), (license, get("license_name"), base)
         if type(model_id) is not str:
             summary.bad(_bad(shown, number, "the row has no model id (`id`)"))
             continue
         try:
             result = memo.get(key) or lookup(key)
         except TypeError:
-            result = lookup(key)  # unhashable metadata: lookup explains what is wrong with it
-        if type(result) is not Classified:
+            model_id, key, result = _lookup_listed(data, scanner)
+        if type(result) is not classified:
             summary.bad(_bad(shown, number, str(result)))
             continue
         result.seen += 1
         if collect is not None:
             collect(model_id, key, result)
         if jsonl:
-            block.append('{"model": ' + encode_basestring(model_id) + ", " + result.json_tail + "\n")
+            block.append(f'{{"model": {encode_basestring(model_id)}, {result.json_tail}\n')
         elif text:
             block.append(text_line(model_id, result))
-        if len(block) >= FLUSH_EVERY:
+        if len(block) >= flush_every:
             out.write("".join(block))
             block.clear()
             if tick is not None:
