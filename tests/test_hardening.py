@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from test_hostile import GRANT, HEADER, assert_clean_failure, write
 
 # ---- 11: a licence file with no clauses ------------------------------------------------------
@@ -196,6 +196,16 @@ def test_a_path_argument_too_long_for_the_file_system(args: list[str], expected:
     # Found by benchmarks/fuzz.py (tests/fuzz_corpus/cli/crash-long-path.txt): `exists()`, `is_dir()`
     # and `is_symlink()` raise ENAMETOOLONG on Python 3.11-3.13, and each of these ended in exit 3.
     assert_clean_failure(run_cli(*args), expected)
+
+
+def test_a_licence_file_named_twice_is_linted_and_checked_once() -> None:
+    # Found by benchmarks/fuzz.py: `lint licenses licenses/ licenses` did the work three times (3.4 s
+    # of CPU, a "hang"), and a file named twice clashed with its own names (L308, exit 1).
+    run = run_cli("lint", "licenses/mit.terms", "./licenses/mit.terms")
+    assert run.code == 0 and "1 licence file: no findings" in run.out, run.out + run.err
+    run = run_cli("fmt", "--check", "licenses/mit.terms", "licenses", "licenses/")
+    files = len(list((ROOT / "licenses").glob("*.terms")))
+    assert run.code == 0 and f"{files} licence files already formatted" in run.err, run.out + run.err
 
 
 # ---- 10: scan ---------------------------------------------------------------------------------

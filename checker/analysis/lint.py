@@ -66,8 +66,12 @@ class LintReport:
 
 
 def licence_files(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """The `.terms` files the paths name: files as given, folders searched (hidden ones skipped)."""
-    found: list[Path] = []
+    """The `.terms` files the paths name: files as given, folders searched (hidden ones skipped).
+
+    A file named twice (`lint a.terms ./a.terms`, a folder and a file in it) is taken once, as first
+    named: linted twice, it clashed with its own names (L308), and `lint licenses licenses` did the
+    whole work twice (found by benchmarks/fuzz.py as inputs over 2 s)."""
+    found: dict[Path, Path] = {}  # resolved → as named
     missing: list[Diagnostic] = []
     for path in paths:
         if paths_.is_dir(path):
@@ -76,12 +80,13 @@ def licence_files(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
             )
             if not inside:
                 missing.append(Kind.UNREADABLE(path=str(path), reason="no .terms files in this folder"))
-            found += inside
+            for file in inside:
+                found.setdefault(file.resolve(), file)
         elif paths_.exists(path):
-            found.append(path)
+            found.setdefault(path.resolve(), path)
         else:
             missing.append(Kind.UNREADABLE(path=str(path), reason="no such file or folder"))
-    return found, missing
+    return list(found.values()), missing
 
 
 # ---- the lint run -----------------------------------------------------------------------------
