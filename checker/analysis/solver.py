@@ -19,7 +19,7 @@ back into a profile. Pure: no I/O, no Lark. Imported only by the analyses, never
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeAlias
@@ -397,26 +397,22 @@ class Engine:
 
     def _name_unmet(self, prefix: str, state: State) -> Formula:
         """The profile names a derived model, and its name does not begin with `prefix`."""
-        space = self.space.get(Axis(Fact.DERIVATIVE_NAME))
-        if space is None:
-            return False
-        knowledge = state.of(space.axis)
-        return any_of(
-            p
-            for p, c in zip(knowledge.parts, space.classes, strict=True)
-            if c.value is not None and not str(c.value).startswith(prefix)
-        )
+        return self._named_unfit(Fact.DERIVATIVE_NAME, lambda name: name.startswith(prefix), state)
 
     def _licence_unmet(self, accepted: tuple[str, ...], state: State) -> Formula:
         """The profile names the derivative's licence, and it is none of `accepted`."""
-        space = self.space.get(Axis(Fact.DERIVATIVE_LICENSE))
+        return self._named_unfit(Fact.DERIVATIVE_LICENSE, lambda licence: licence in accepted, state)
+
+    def _named_unfit(self, fact: Fact, fits: Callable[[str], bool], state: State) -> Formula:
+        """The profile gives the text fact, and its value does not fit the duty."""
+        space = self.space.get(Axis(fact))
         if space is None:
             return False
         knowledge = state.of(space.axis)
         return any_of(
             p
             for p, c in zip(knowledge.parts, space.classes, strict=True)
-            if c.value is not None and str(c.value) not in accepted
+            if c.value is not None and not fits(str(c.value))
         )
 
     def decide(self, license: model.License, state: State) -> Decided:

@@ -311,18 +311,18 @@ def _combine_source(license: model.License, effective: dict[str, str], src: _Sou
                 tests[termination_outcome(license, clause, terminates)].append(_is(e, True))
             case model.Obligation():
                 tests[Outcome.CONDITIONAL].append(_is_not(e, False))
+                unmet = []  # a duty the profile shows unmet: forbidden where it applies
                 prefix = _prefix_duty(clause)
                 if prefix is not None:
                     derivative = src.read("derivative_name")
-                    unmet = f"{derivative} is not None and not {derivative}.startswith({prefix!r})"
-                    tests[Outcome.FORBIDDEN].append(_all_of([_is(e, True), unmet]))
-                    tests[Outcome.UNDETERMINED].append(_all_of([_is(e, None), unmet]))
+                    unmet.append(f"{derivative} is not None and not {derivative}.startswith({prefix!r})")
                 accepted = _accepted_licences(clause)
                 if accepted is not None:
                     released = src.read("derivative_license")
-                    unmet = f"{released} is not None and {released}.lower() not in {accepted!r}"
-                    tests[Outcome.FORBIDDEN].append(_all_of([_is(e, True), unmet]))
-                    tests[Outcome.UNDETERMINED].append(_all_of([_is(e, None), unmet]))
+                    unmet.append(f"{released} is not None and {released}.lower() not in {accepted!r}")
+                for shown_unmet in unmet:
+                    tests[Outcome.FORBIDDEN].append(_all_of([_is(e, True), shown_unmet]))
+                    tests[Outcome.UNDETERMINED].append(_all_of([_is(e, None), shown_unmet]))
             case model.Permits() | model.Exempts():
                 pass
     if grants:
