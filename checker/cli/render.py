@@ -98,9 +98,14 @@ def _obligation_lines(item: ObligationItem) -> list[Text]:
     return lines
 
 
-def _open_and_done(result: LicenseVerdict) -> tuple[list[ObligationItem], list[ObligationItem]]:
-    """The result's obligations not yet reported done, and those reported done."""
-    return [o for o in result.obligations if not o.done], [o for o in result.obligations if o.done]
+def _obligation_groups(result: LicenseVerdict) -> list[tuple[str, list[ObligationItem]]]:
+    """The result's obligations under their titles: those not yet reported done, then those done
+    (a group without obligations is left out)."""
+    groups = [
+        ("obligations (open):", open_obligations(result)),
+        ("obligations (done):", [o for o in result.obligations if o.done]),
+    ]
+    return [(title, items) for title, items in groups if items]
 
 
 def _details(result: LicenseVerdict) -> Group:
@@ -115,13 +120,11 @@ def _details(result: LicenseVerdict) -> Group:
     for reason in result.deciding_reasons:
         parts += [Wrapped(line, indent=2) for line in _reason_lines(reason)]
     if result.obligations and not result.outcome.refuses:
-        open_items, done_items = _open_and_done(result)
-        for title, items in (("obligations (open):", open_items), ("obligations (done):", done_items)):
-            if items:
-                parts.append(Wrapped(Text(title, style="bold"), indent=2))
-                for item in items:
-                    parts += [Wrapped(line, indent=4) for line in _obligation_lines(item)]
-        if open_items:
+        for title, items in _obligation_groups(result):
+            parts.append(Wrapped(Text(title, style="bold"), indent=2))
+            for item in items:
+                parts += [Wrapped(line, indent=4) for line in _obligation_lines(item)]
+        if open_obligations(result):
             parts.append(Wrapped(Text("report one done: --done OBLIGATION_ID", style="dim"), indent=4))
     if result.terminations and not result.outcome.refuses:
         parts.append(Wrapped(Text("ends if (not given):", style="bold"), indent=2))
@@ -219,10 +222,8 @@ def _short(
             Wrapped(Text(f"answered by you: {reason.answered} [{reason.question_id}]", style="cyan"), indent=2)
         )
     if result.obligations and not result.outcome.refuses:
-        open_items, done_items = _open_and_done(result)
-        for title, items in (("obligations (open):", open_items), ("obligations (done):", done_items)):
-            if items:
-                parts.append(Wrapped(Text(title, style="bold"), indent=2))
+        for title, items in _obligation_groups(result):
+            parts.append(Wrapped(Text(title, style="bold"), indent=2))
             for item in items:
                 # The id first: a line cut at the terminal's width still says what `--done` takes.
                 duty = f"{'✓' if item.done else '•'} [{item.obligation_id}] §{item.section} {item.duty.value}"
