@@ -78,7 +78,7 @@ def test_bad_flags_and_values_exit_2_with_a_message(cli: object) -> None:
         (["--use", "militry"], "did you mean 'military'?"),
         (["--domicile", "Germany"], "unknown region 'Germany'"),
         (["--modality", "video"], "video"),
-        (["--no-such-flag"], "No such option"),
+        (["--no-such-flag"], "error[E230]: no such option: --no-such-flag"),
         (["--revenue", "a lot"], "--revenue: 'a lot' is not an amount"),
     ]:
         run = run_cli("check", "--license", "llama-3.1", *args)
@@ -373,3 +373,27 @@ def test_a_value_outside_the_choices_is_a_diagnostic() -> None:
     assert "Invalid value" not in run.err and "Traceback" not in run.err
     typo = run_cli("check", "-l", "mit", "--format", "jsn")
     assert typo.code == 2 and "did you mean 'json'?" in typo.err
+
+
+def test_a_command_line_click_cannot_parse_is_a_diagnostic_with_did_you_mean() -> None:
+    """Unknown options and commands, an option without its value, a missing argument: E230 and
+    exit 2 like any bad input, naming the help to read, never click's usage block."""
+    for args, first, help_line in [
+        (
+            ["check", "-l", "llama-3.1", "--no-commercial"],
+            "error[E230]: no such option: --no-commercial",
+            "  = help: did you mean '--non-commercial' or '--commercial'? (see 'modelterms check -h')",
+        ),
+        (["chek"], "error[E230]: no such command: 'chek'", "  = help: did you mean 'check'"),
+        (["zzzz"], "error[E230]: no such command: 'zzzz'", "  = help: see 'modelterms -h'"),
+        (["--bogus"], "error[E230]: no such option: --bogus", "  = help: see 'modelterms -h'"),
+        (["check", "--mau"], "error[E230]: option '--mau' requires an argument", "  = help: see 'modelterms check -h'"),
+        (["diff", "llama-3"], "error[E230]: missing argument 'AFTER'", "  = help: see 'modelterms diff -h'"),
+        (["policy", "--polcy", "x"], "error[E230]: no such option: --polcy", "  = help: did you mean '--policy'?"),
+    ]:
+        run = run_cli(*args)
+        assert run.code == 2, (args, run.err)
+        lines = run.err.splitlines()
+        assert lines[0] == first, (args, run.err)
+        assert lines[1].startswith(help_line), (args, run.err)
+        assert "Usage:" not in run.err and "Traceback" not in run.err and run.out == "", (args, run.err)

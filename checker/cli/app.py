@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, assert_never
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar, assert_never
 
 import typer
 import typer.core
@@ -96,6 +96,39 @@ def examples(*lines: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+# typer carries its own copy of click; its usage errors are reached through the one class it exports.
+_UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+def _usage_problem(error: Any, ctx: Any) -> NoReturn:
+    """A command line click cannot parse (an unknown option or command, an option without its
+    value, a missing argument) is a diagnostic like any bad input: E230, exit 2, "did you mean",
+    and the help to read, not click's own usage block."""
+    kind = type(error).__name__
+    if kind == "NoArgsIsHelpError":
+        raise error  # not a mistake: a command given nothing shows its help
+    where = error.ctx or ctx
+    words = [a for a in (ctx.meta.get(ARGS_KEY, ()) if ctx is not None else ()) if not a.startswith("-")]
+    command = where.command_path if where is not None else "modelterms"
+    if where is ctx and words and hasattr(ctx.command, "commands") and words[0] in ctx.command.commands:
+        command += " " + words[0]  # click left the command's own context out of the error
+    see = f"see '{command} -h'"
+    if kind == "NoSuchOption":
+        params = where.command.params if where is not None else []
+        options = [opt for param in params for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")]
+        message, close = f"no such option: {error.option_name}", hint(error.option_name, options)
+    elif hasattr(getattr(where, "command", None), "list_commands") and error.message.startswith("No such command"):
+        given = words[0] if words else ""
+        names = [n for n in where.command.list_commands(where) if not where.command.commands[n].hidden]
+        message, close = f"no such command: '{given}'", hint(given, names)
+    else:
+        text = error.format_message()
+        message, close = text[:1].lower() + text[1:].rstrip("."), None
+    problem = bad_option(message, f"{close} ({see})" if close else see)
+    _stderr().print(_styled(problem.render()))
+    raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
 class _Group(typer.core.TyperGroup):
     """The command group: metavars as the user types them, command summaries that are wrapped,
     not cut, at the terminal's width, and the command line it parses kept for checks Click cannot
@@ -103,7 +136,10 @@ class _Group(typer.core.TyperGroup):
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         ctx.meta[ARGS_KEY] = tuple(args)
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except _UsageError as error:
+            _usage_problem(error, ctx)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
@@ -124,10 +160,10 @@ class _Group(typer.core.TyperGroup):
         (E230, exit 2, "did you mean"), not click's own message."""
         try:
             return super().invoke(ctx)
-        except Exception as error:
+        except _UsageError as error:
             choices = getattr(getattr(getattr(error, "param", None), "type_descriptor", None), "choices", None)
             if type(error).__name__ != "BadParameter" or not choices:
-                raise
+                _usage_problem(error, ctx)
             words = [str(getattr(c, "value", c)) for c in choices]
             cause = error.__cause__
             given = str(cause.errors()[0].get("input", "")) if isinstance(cause, ValidationError) else ""
