@@ -159,6 +159,27 @@ def cli() -> type[Run]:
     return Run
 
 
+@pytest.fixture(scope="session")
+def _warm_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder holding the parsed catalogue and model index, one per test process."""
+    folder = tmp_path_factory.mktemp("warm") / "cache"
+    args = ("check", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--mau", "5", "--format", "json")
+    done = run_cli(*args, env={"MODELTERMS_CACHE_DIR": str(folder)})
+    assert done.code in (0, 1) and any(folder.glob("models-*")), done.err
+    return folder
+
+
+@pytest.fixture
+def records_cache(_warm_cache_folder: Path) -> Path:
+    """A cache folder with no Hub answers in it, as on a first lookup, but with the catalogue already
+    parsed: a test of the Hub's records does not pay a cold start (≈ 0.7 s of CPU) each time. The
+    catalogue's own cache is tested in tests/test_cache.py, from empty folders."""
+    for entry in _warm_cache_folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)  # the records: one folder per kind (`hub/`)
+    return _warm_cache_folder
+
+
 def same_nodes(read: object, parsed: object) -> bool:
     """Equal to the last detail equality leaves out: every value of the same type, every span, the
     fields given when it was built."""

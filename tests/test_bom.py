@@ -86,8 +86,9 @@ def hub() -> Iterator[tuple[str, Counter[str]]]:
         yield server
 
 
-def test_a_hub_model_has_its_revision_in_the_purl(hub: tuple[str, Counter[str]], tmp_path: Path) -> None:
-    env = {"HF_ENDPOINT": hub[0], "MODELTERMS_CACHE_DIR": str(tmp_path), "MODELTERMS_HUB_TIMEOUT": "1", "HF_TOKEN": ""}
+def test_a_hub_model_has_its_revision_in_the_purl(hub: tuple[str, Counter[str]], records_cache: Path) -> None:
+    env = {"HF_ENDPOINT": hub[0], "MODELTERMS_CACHE_DIR": str(records_cache)}
+    env |= {"MODELTERMS_HUB_TIMEOUT": "1", "HF_TOKEN": ""}
     data = bom("check", "--model", "acme/llama-ft-gguf", *PROFILE, env=env)
     model = components(data)["acme/llama-ft-gguf"]
     assert model["purl"] == f"pkg:huggingface/acme/llama-ft-gguf@{SHA}"

@@ -26,11 +26,11 @@ def hub() -> Iterator[tuple[str, Counter[str]]]:
 
 
 @pytest.fixture
-def env(hub: tuple[str, Counter[str]], tmp_path: Path) -> dict[str, str]:
+def env(hub: tuple[str, Counter[str]], records_cache: Path) -> dict[str, str]:
     endpoint, _ = hub
     return {
         "HF_ENDPOINT": endpoint,
-        "MODELTERMS_CACHE_DIR": str(tmp_path / "cache"),
+        "MODELTERMS_CACHE_DIR": str(records_cache),
         "MODELTERMS_HUB_TIMEOUT": "1",
         "HF_HUB_OFFLINE": "",
         "HF_TOKEN": "",
