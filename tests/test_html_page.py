@@ -146,16 +146,28 @@ def test_every_licence_verdict_is_on_the_page_and_equals_the_json_answer(page: A
     outcomes = {r["license"]: r["outcome"] for r in answer["results"]}
     _open(page, _compare(tmp_path, "standings.html", *PROFILE))
     assert _scroll_width(page) <= WIDTH
-    rows = page.locator("tbody tr")
-    assert rows.count() == len(outcomes)
-    for i in range(rows.count()):
-        row = rows.nth(i)
-        licence = row.locator("th").inner_text().splitlines()[0]
-        cell = row.locator("td").first
-        cell.scroll_into_view_if_needed()
-        assert cell.is_visible() and cell.inner_text() == outcomes[licence], licence
-        box = cell.bounding_box()
-        assert box is not None and box["x"] + box["width"] <= WIDTH
+    # Each row's verdict cell, scrolled into view in the browser itself (one call, not five round
+    # trips a row): its text, its box, and whether it is what a reader sees at its centre (not
+    # hidden, and not covered by the sticky headers).
+    seen = page.evaluate(
+        """() => [...document.querySelectorAll("tbody tr")].map((row) => {
+            const cell = row.querySelector("td");
+            cell.scrollIntoView({block: "center", inline: "nearest"});
+            const box = cell.getBoundingClientRect();
+            const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+            return {
+                licence: row.querySelector("th").innerText.split("\\n")[0],
+                text: cell.innerText,
+                right: box.x + box.width,
+                shown: box.width > 0 && box.height > 0 && getComputedStyle(cell).visibility !== "hidden"
+                    && top !== null && cell.contains(top),
+            };
+        })"""
+    )
+    assert len(seen) == len(outcomes)
+    for row in seen:
+        assert row["shown"] and row["text"] == outcomes[row["licence"]], row
+        assert row["right"] <= WIDTH, row
     # The profile reads as facts, with the flags that give it.
     profile = page.locator(".profile").inner_text()
     assert "Monthly active users" in profile and "2,000,000" in profile and "--domicile DE" in profile
