@@ -349,14 +349,52 @@ def verdict(folder: Path, args: tuple[str, ...] = CHECK, **env: str) -> tuple[in
 RIGHT = (1, "needs-license", "")
 
 
-@pytest.fixture
-def warm(folder: Path) -> Path:
+@pytest.fixture(scope="module")
+def warmed_by_the_command(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder the command itself has warmed: the catalogue, its stamp, the model index."""
+    folder = tmp_path_factory.mktemp("warmed") / "cache"
     assert verdict(folder) == RIGHT
     if not stamps(folder):  # a fresh checkout: files written less than cache.SETTLE_NS ago are not stamped
         time.sleep(cache.SETTLE_NS / 1e9)
         assert verdict(folder) == RIGHT
     assert verdict(folder, MODEL) == RIGHT  # the model index too
     assert {p.name.split("-")[0] for p in folder.iterdir()} == {"catalogue", "models", "secret", "stamp"}
+    return folder
+
+
+_SEALED = {"catalogue-": "catalogue", "models-": "models", "stamp-": "stamp"}  # file name prefix: kind
+
+
+def _sealed_here(source: Path, folder: Path) -> None:
+    """`source`'s cache files written into `folder` as a start there would have written them: each
+    file's header and lines unchanged, sealed under `folder`'s own secret. (A plain copy is not
+    believed: a folder's seal is bound to its secret file. That is what makes a warm folder cost a
+    cold start per test, ≈ 1 s, where this costs a few milliseconds.)"""
+    source_key, key = cache._mac_key(source), (cache._make(folder), cache._mac_key(folder))[1]
+    assert source_key is not None and key is not None
+    for path in sorted(source.iterdir()):
+        prefix, kind = next(((p, k) for p, k in _SEALED.items() if path.name.startswith(p)), ("", ""))
+        if not kind:
+            continue  # the secret: the folder has its own
+        name = path.name if kind == "stamp" else path.name.removeprefix(prefix).removesuffix(".jsonl")
+        sealed = cache._unseal(path.read_bytes(), source_key, kind, name)
+        assert sealed is not None, path
+        header = {k: v for k, v in sealed.header.items() if k != "lines"}
+        target = folder / path.name
+        target.write_bytes(
+            cache._seal(key, kind, name, header, [sealed.line(i) for i in range(len(sealed.header["lines"]))])
+        )
+        target.chmod(0o600)
+
+
+@pytest.fixture
+def warm(folder: Path, warmed_by_the_command: Path) -> Path:
+    _sealed_here(warmed_by_the_command, folder)
+    written = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert verdict(folder) == RIGHT
+    assert verdict(folder, MODEL) == RIGHT
+    # Believed as the command's own: read, not one file written again.
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == written
     return folder
 
 
