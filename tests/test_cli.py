@@ -397,3 +397,11 @@ def test_a_command_line_click_cannot_parse_is_a_diagnostic_with_did_you_mean() -
         assert lines[0] == first, (args, run.err)
         assert lines[1].startswith(help_line), (args, run.err)
         assert "Usage:" not in run.err and "Traceback" not in run.err and run.out == "", (args, run.err)
+
+
+def test_a_model_search_at_80_columns_keeps_a_fitting_id_whole() -> None:
+    """The kind column is as wide as its widest entry, so a 45-character id fits on its line."""
+    run = run_cli("models", "Mistral Large", env={"COLUMNS": "80"})
+    assert run.code == 0, run.err
+    assert any("mistralai/Mistral-Large-3-675B-Instruct-2512 " in line for line in run.out.splitlines()), run.out
+    assert max(len(line) for line in run.out.splitlines()) <= 80

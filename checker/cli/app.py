@@ -649,17 +649,17 @@ def list_models(
     # A licence id is never cut (`llam…`): its column is as wide as the longest; a model id folds,
     # with the other names it answers to under it.
     longest = max((len(i.license_id) for e in entries for i in index.licenses_of(e.id)), default=8)
-    kind_width = 12
-    model_width = max(20, console.width - longest - kind_width - 10)  # 10: the borders and padding
+    kinds = [", ".join(k for k in (e.modality.value if e.modality else "", e.parameters or "") if k) for e in entries]
+    kind_width = min(12, max((len(k) for k in kinds), default=4))  # the column is as wide as its widest
+    model_width = max(20, console.width - longest - max(kind_width, 4) - 10)  # 10: the borders and padding
     table.add_column("model (other names)", overflow="fold", max_width=model_width)
     table.add_column("licences", min_width=longest, overflow="fold")
     table.add_column("kind", overflow="fold", max_width=kind_width)
-    for e in entries:
+    for e, kind in zip(entries, kinds, strict=True):
         licences = "\n".join(
             i.license_id + ("" if i.via.id == e.id else f" (via {i.via.id})") for i in index.licenses_of(e.id)
         )
         names = ", ".join(index.names_of(e))
-        kind = ", ".join(k for k in (e.modality.value if e.modality else "", e.parameters or "") if k)
         model = escape(e.id) + (f"\n[dim]({escape(names)})[/dim]" if names else "")
         table.add_row(model, escape(licences), escape(kind))
     console.print(table)
