@@ -8,11 +8,13 @@ ones that must stay open. The format is documented at the top of the table.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from conftest import run_cli
 
 import checker
 
@@ -68,6 +70,25 @@ def test_table_is_well_formed() -> None:
 def test_blind_row(row: dict[str, Any]) -> None:
     problem = disagreement(row)
     assert problem is None, f"{row['id']} ({row['license']}): {problem} — row: {row['why']}"
+
+
+CLI_ROWS = [row for row in ROWS if "answers" in (row.get("profile") or {}) or "done" in (row.get("profile") or {})]
+
+
+@pytest.mark.parametrize("row", CLI_ROWS, ids=[row["id"] for row in CLI_ROWS])
+def test_answer_and_done_rows_through_the_command_line(row: dict[str, Any], tmp_path: Path) -> None:
+    """The rows that answer questions or report obligations done give the same result through
+    `modelterms check --profile … --format json` as through the library."""
+    profile = _profile(row).model_dump(mode="json", exclude_none=True)
+    path = tmp_path / "profile.yaml"
+    path.write_text(yaml.safe_dump(profile), encoding="utf-8")
+    run = run_cli("check", "--license", row["license"], "--profile", str(path), "--format", "json")
+    assert run.code in (0, 1), run.err
+    result = json.loads(run.out)["results"][0]
+    expected = row["expect"] if isinstance(row["expect"], list) else [row["expect"]]
+    assert result["outcome"] in expected, (row["id"], result["outcome"])
+    if "open" in row:
+        assert sorted(result["open_obligations"]) == sorted(row["open"]), row["id"]
 
 
 def test_a_wrong_row_is_caught() -> None:
