@@ -215,10 +215,13 @@ def test_a_name_without_the_prefix_flips_by_renaming() -> None:
     service = profile(mau=1_000_000, fine_tunes=True, derivative_name="Acme-Assistant")
     explanation = checker.explain(CATALOGUE.get("llama-3.1"), service)
     assert explanation.verdict.outcome is Outcome.FORBIDDEN
-    first = explanation.flips[0]
-    assert first.changes[0].axis.fact is Fact.DERIVATIVE_NAME
+    first = next(f for f in explanation.flips if f.outcome is Outcome.CONDITIONAL)
+    assert len(first.changes) == 1 and first.changes[0].axis.fact is Fact.DERIVATIVE_NAME
     assert str(first.changes[0].value).startswith("Llama")
-    assert first.outcome is Outcome.CONDITIONAL
+    # "llama-…" / "LLaMA-…" in another case is an open question of §1.b.i (model-name-spelling), not a cure.
+    other_case = next(f for f in explanation.flips if f.outcome is Outcome.UNDETERMINED)
+    assert str(other_case.changes[0].value).lower().startswith("llama")
+    assert not str(other_case.changes[0].value).startswith("Llama")
 
 
 def test_the_nearest_change_to_each_outcome_of_any_size() -> None:
