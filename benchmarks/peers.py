@@ -25,6 +25,7 @@ UNCLEAR_USES = (
 MAU_CAP = 700_000_000
 MONTH = "2024-06"  # the calendar month before the 2024-07-23 release
 PREFIX = "Llama"
+OTHER_CASES = ("llama", "LLaMA", "LLAMA")
 
 _FORBIDDEN = frozenset(FORBIDDEN_USES)
 _UNCLEAR = frozenset(UNCLEAR_USES)
@@ -38,7 +39,10 @@ def llama31_by_hand(p: ServiceProfile) -> Outcome:
     derives = True if (ft is True or to is True) else (None if (ft is None or to is None) else False)
     naming = False if (derives is False or ships is False) else (None if (derives is None or ships is None) else True)
     name = p.derivative_name
-    unmet = name is not None and not name.startswith(PREFIX)
+    # §1.b.i in another case ("llama-…") is an open question (clause model-name-spelling), and the
+    # rule cannot be checked before the name is known.
+    other_case = name is not None and name.startswith(OTHER_CASES)
+    unmet = name is not None and not other_case and not name.startswith(PREFIX)
     uses = p.uses
     if (uses is not None and not _FORBIDDEN.isdisjoint(uses)) or (naming is True and unmet):
         return Outcome.FORBIDDEN
@@ -52,6 +56,7 @@ def llama31_by_hand(p: ServiceProfile) -> Outcome:
         or uses is None
         or not _UNCLEAR.isdisjoint(uses)
         or (naming is None and unmet)
+        or (naming is not False and (name is None or other_case))
     ):
         return Outcome.UNDETERMINED
     return Outcome.CONDITIONAL  # §1.b.iv: the acceptable use policy always applies
