@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import Run, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import checker
 from checker import Outcome, ServiceProfile
@@ -187,11 +189,7 @@ class Endless(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def __iter__(self) -> Iterator[bytes]:
-        while True:
-            yield self.readline()
-
-    def readline(self, size: int | None = -1) -> bytes:  # scan reads rows with a length bound
+    def read1(self, size: int = -1) -> bytes:  # scan reads what the stream has, a row here
         self.served += 1
         if self.served > self.limit:
             raise RuntimeError("read past the limit")
@@ -270,3 +268,110 @@ def test_a_row_is_read_the_same_whatever_shape_its_metadata_has() -> None:
     assert found["c"] == {**found["d"], "model": "c"} and found["c"]["licenses"] == ["mit", "llama-3.1"]
     assert found["g"]["licenses"] == ["gemma"]
     assert [p.span.line for p in scanner.summary.problems] == [5, 6, 9]
+
+
+# The block reader (`read_block`) takes a whole read of rows at once and falls back to one row at a
+# time only for the rows it cannot decide: whatever rows a block mixes and wherever the reads cut
+# them, it must say of each row what a scan of that row alone says.
+_ROW_TEXTS = st.sampled_from(
+    [
+        '{"id": "a/mit", "license": "mit"}',
+        '{"id": "a/llama", "license": "llama3.1"}',
+        '{"modelId": "a/by-model-id", "license": "apache-2.0"}',
+        '{"id": "a/tags", "tags": ["license:gemma"]}',
+        '{"id": "a/list", "license": ["mit", "llama3"]}',
+        '{"id": "a/base", "base_model": "meta-llama/Llama-3.1-8B"}',
+        '{"id": "a/other", "license": "other", "license_name": "qwen"}',
+        '{"id": "a/unknown", "license": "no-such-licence"}',
+        '{"id": "", "license": "mit"}',
+        '{"id": 7, "license": "mit"}',
+        '{"license": "mit"}',
+        '{"id": "a/dict", "license": {"x": 1}}',
+        '{"id": "a/\\u00e9t\\u00e9", "license": "mit"}',
+        '{"id": "a/long", "license": "mit", "padding": "' + "x" * 40 + '"}',  # longer than MAX_ROW_BYTES
+        "[1, 2]",
+        "not json",
+        "",
+        "   ",
+    ]
+)
+
+
+def _scan(data: bytes, scanner: Scanner) -> list[str]:
+    out = io.StringIO()
+    scan_jsonl(io.BytesIO(data), "rows.jsonl", scanner, out, output=Output.JSONL)
+    return out.getvalue().split("\n")[:-1]  # not splitlines: an id may hold U+0085 or U+2028
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_ROW_TEXTS, max_size=30), read_size=st.integers(1, 80), final_newline=st.booleans())
+def test_a_block_of_rows_reads_as_each_row_alone(
+    rows: list[str], read_size: int, final_newline: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("checker.ci.scan.READ_SIZE", read_size)
+    monkeypatch.setattr("checker.ci.scan.MAX_ROW_BYTES", 64)
+    data = "\n".join(rows).encode() + (b"\n" if final_newline else b"")
+    whole = Scanner(PROFILE, checker.catalogue(), bundled_index)
+    lines = _scan(data, whole)
+    alone, bad_lines = [], []
+    for number, row in enumerate(rows, 1):
+        one = Scanner(PROFILE, checker.catalogue(), bundled_index)
+        alone += _scan(row.encode(), one)
+        if one.summary.bad_rows:
+            bad_lines.append(number)
+    assert lines == alone
+    assert [problem.span.line for problem in whole.summary.problems if problem.span] == bad_lines
+    assert whole.summary.models == len(alone)
+
+
+@settings(max_examples=80, deadline=None)
+@given(ids=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=20))
+def test_any_model_id_is_written_back_as_it_was_read(ids: list[str]) -> None:
+    """The JSON Lines output encodes a block's ids in one call and cuts them apart at `","`: an id
+    with quotes, commas, backslashes, control or non-ASCII characters must come back unchanged."""
+    data = "".join(json.dumps({"id": i, "license": "mit"}) + "\n" for i in ids).encode()
+    scanner = Scanner(PROFILE, checker.catalogue(), bundled_index)
+    assert [json.loads(line)["model"] for line in _scan(data, scanner)] == ids
+
+
+MIXED_ROWS = "\n".join(
+    [
+        '{"id": "a/mit", "license": "mit", "downloads": 3, "tags": ["license:mit"]}',
+        '{"id": "a/llama", "license": "llama3.1"}',
+        '{"modelId": "a/by-model-id", "license": "apache-2.0"}',
+        '{"id": "a/tags", "tags": ["license:gemma"]}',
+        '{"id": "a/list", "license": ["mit", "llama3"]}',
+        '{"id": 7, "license": "mit"}',
+        "[1, 2]",
+        "not json",
+        '{"id": "a/\\"quoted\\", \\"id\\"", "license": "mit"}',
+        '{"id": "a/mit-again", "license": "mit"}',
+    ]
+)
+
+
+@pytest.mark.parametrize("hidden", [("msgspec",), ("msgspec", "orjson")], ids=["orjson", "json"])
+def test_the_scan_reads_the_same_without_msgspec_or_orjson(hidden: tuple[str, ...], tmp_path: Path) -> None:
+    """Where msgspec (or orjson too) is missing, the rows are read by the fallback: same output."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    path = tmp_path / "rows.jsonl"
+    path.write_text(MIXED_ROWS + "\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "for name in sys.argv[2:]: sys.modules[name] = None\n"
+        "from checker.cli.app import main\n"
+        "sys.argv = ['modelterms', 'scan', sys.argv[1], '-f', 'jsonl', '--mau', '800M', '--commercial', '--serve']\n"
+        "main()\n"
+    )
+    command = [sys.executable, "-c", script, str(path)]
+    fast, fallback = (subprocess.run([*command, *names], capture_output=True, text=True, check=False)
+                      for names in ((), hidden))  # fmt: skip
+    assert fast.returncode == fallback.returncode == 2, (fast, fallback)  # bad rows
+    assert fast.stdout == fallback.stdout
+    assert '"bad_rows": 3' in fast.stdout
+    # The bad rows are reported at the same places (the standard library's messages are its own).
+    assert re.findall(r"rows.jsonl:\d+:\d+", fast.stderr) == re.findall(r"rows.jsonl:\d+:\d+", fallback.stderr)
+    if "orjson" not in hidden:
+        assert fast.stderr == fallback.stderr

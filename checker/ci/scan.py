@@ -7,9 +7,10 @@ and each licence's outcome comes from its compiled rules (`checker.evaluation.co
 model is the worst of its licences' outcomes; a licence the catalogue does not know makes it
 undetermined, never permitted.
 
-Streaming: rows are read, classified and written one at a time, so memory does not grow with the
-number of rows. Results are memoised per distinct (licence, licence name, base model) in a bounded
-cache, and per licence for the profile, which is what makes a million rows cheap.
+Streaming: JSON Lines rows are read, classified and written a block at a time (what one read of
+the stream gives, at most `READ_SIZE` bytes; cards and CSV rows one at a time), so memory does not
+grow with the number of rows. Results are memoised per distinct (licence, licence name, base model)
+in a bounded cache, and per licence for the profile, which is what makes a million rows cheap.
 
 Bad rows (not JSON, not an object, no id, a field of the wrong type, a card whose YAML does not
 parse) are reported with their line number and skipped; the scan goes on.
@@ -25,10 +26,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import chain, repeat
 from json.encoder import encode_basestring  # the C string encoder: a JSON string without json.dumps
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from checker.ci.rowcodec import BLOCK_ERRORS, DECODE_ERRORS, block_fields, json_string_bodies, loads
 from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.span import Span
 from checker.errors import DiagnosticError
@@ -41,16 +45,6 @@ from checker.terms.vocabulary import Outcome
 
 if TYPE_CHECKING:
     from checker.lookup.models import ModelIndex
-
-try:  # a dependency (about twice as fast as json on a dump); json where it is missing
-    import orjson
-
-    _loads: Callable[[bytes], Any] = orjson.loads
-    _DECODE_ERRORS: tuple[type[Exception], ...] = (orjson.JSONDecodeError,)
-except ImportError:  # pragma: no cover - depends on the environment
-    _loads = json.loads
-    # The standard parser recurses: a row nested 5,000 levels deep is a bad row, not exit 3 (issue 14).
-    _DECODE_ERRORS = (ValueError, RecursionError)
 
 MAX_ROW_BYTES = 1 << 20
 """The longest JSON Lines row read (a hub row is a few hundred bytes); longer ones are bad rows."""
@@ -71,10 +65,18 @@ class SourceKind(StrEnum):
 
 
 class Classified:
-    """What the scan says of one combination of licence names and base models (memoised, so
-    `seen` counts the rows that had it since it was last folded into the summary)."""
+    """What the scan says of one combination of licence names and base models (memoised: built
+    once per combination, so its output is rendered here once, not once per row)."""
 
-    __slots__ = ("_text_tail", "json_tail", "licenses", "outcome", "seen", "unchecked_base_models", "unknown_licenses")
+    __slots__ = (
+        "json_tail",
+        "licenses",
+        "outcome",
+        "text_head",
+        "text_tail",
+        "unchecked_base_models",
+        "unknown_licenses",
+    )
 
     def __init__(
         self,
@@ -91,21 +93,17 @@ class Classified:
         self.unchecked_base_models = unchecked_base_models
         """Base models not in the model index: their licences could not be checked."""
         self.json_tail = json_tail
-        """The JSON Lines record after the model id, rendered once per combination."""
-        self.seen = 0
-        self._text_tail: str | None = None
-
-    @property
-    def text_tail(self) -> str:
-        """The text line after the model id, rendered on first use, once per combination."""
-        if self._text_tail is None:
-            words = [", ".join(self.licenses)] if self.licenses else []
-            if self.unknown_licenses:
-                words.append("not in the catalogue: " + ", ".join(self.unknown_licenses))
-            if self.unchecked_base_models:
-                words.append("base model not in the index: " + ", ".join(self.unchecked_base_models))
-            self._text_tail = f"  ({'; '.join(words) or 'the metadata names no licence'})\n"
-        return self._text_tail
+        """The JSON Lines record after the model id's characters: the id's closing quote, the other
+        fields, the newline."""
+        self.text_head = f"{outcome.value:<14}"
+        """The text line before the model id: the outcome in a fixed-width column."""
+        words = [", ".join(licenses)] if licenses else []
+        if unknown_licenses:
+            words.append("not in the catalogue: " + ", ".join(unknown_licenses))
+        if unchecked_base_models:
+            words.append("base model not in the index: " + ", ".join(unchecked_base_models))
+        self.text_tail = f"  ({'; '.join(words) or 'the metadata names no licence'})\n"
+        """The text line after the model id."""
 
 
 @dataclass
@@ -160,8 +158,9 @@ def _hashable(value: Any) -> Any:
 class Scanner:
     """Classifies models for one profile against a catalogue and the model index.
 
-    Results are memoised by the row's raw metadata; the memo is folded into the summary and
-    emptied when it reaches `MEMO_SIZE` entries, so memory stays bounded however many rows pass.
+    Results are memoised by the row's raw metadata; the memo is emptied when it reaches
+    `MEMO_SIZE` entries, so memory stays bounded however many rows pass. Rows are counted per
+    result in `seen` and folded into the summary at the end (and whenever the memo is emptied).
     """
 
     def __init__(
@@ -174,6 +173,11 @@ class Scanner:
         self.resolver = Resolver(catalogue, index, hub=hub)
         self._outcomes: dict[str, Outcome] = {}
         self._memo: dict[Key, Classified | RowError] = {}
+        self._direct: dict[Key, Classified] = {}
+        """The results of keys read straight from a row (a `license` or a `base_model` of its own, no
+        list in them): what the JSON Lines loop looks a whole block of rows up in at once."""
+        self.seen: Counter[Classified] = Counter()
+        """Rows counted on each result since the last fold into the summary."""
         self.summary = Summary()
 
     def lookup(self, key: Key) -> Classified | RowError:
@@ -188,6 +192,7 @@ class Scanner:
         if len(self._memo) >= MEMO_SIZE:
             self.fold()
             self._memo.clear()
+            self._direct.clear()
         self._memo[key] = found
         return found
 
@@ -199,11 +204,10 @@ class Scanner:
         return self.classify(licenses, bases)
 
     def fold(self) -> None:
-        """Add the rows counted on memoised results to the summary."""
-        for result in self._memo.values():
-            if isinstance(result, Classified) and result.seen:
-                self.summary.count(result, result.seen)
-                result.seen = 0
+        """Add the rows counted on results to the summary."""
+        for result, rows in self.seen.items():
+            self.summary.count(result, rows)
+        self.seen.clear()
 
     def _outcome(self, license_id: str) -> Outcome:
         found = self._outcomes.get(license_id)
@@ -249,7 +253,7 @@ class Scanner:
             record["note"] = "the metadata names no licence"
         if unchecked:
             record["unchecked_base_models"] = unchecked
-        tail = json.dumps(record, ensure_ascii=False)[1:]
+        tail = '", ' + json.dumps(record, ensure_ascii=False)[1:] + "\n"
         return Classified(worst, tuple(checked), tuple(unknown), tuple(unchecked), tail)
 
 
@@ -274,7 +278,7 @@ reports a bad one there — or the diagnostic of a row that could not be read.""
 
 def text_line(model_id: str, result: Classified) -> str:
     """A model's line in text output: the outcome in a fixed-width column, then the model."""
-    return f"{result.outcome.value:<14}{model_id}{result.text_tail}"
+    return f"{result.text_head}{model_id}{result.text_tail}"
 
 
 def _bad(file: str, line: int, message: str, column: int = 1) -> Diagnostic:
@@ -317,25 +321,145 @@ def _from_tags(tags: list[Any]) -> tuple[tuple[str, ...] | None, tuple[str, ...]
     return licenses or None, bases or None
 
 
-def _skip_rest_of_row(readline: Callable[[int], bytes]) -> None:
-    """A row with no end (a 10 GB line, a file without newlines): read in bounded pieces and
-    skipped, never held whole (issue 14)."""
-    while (rest := readline(MAX_ROW_BYTES)) and not rest.endswith(b"\n"):
-        pass
+READ_SIZE = 1 << 16
+"""Bytes asked of the stream per read: `read1`, so that a pipe gives what it has and stdin streams."""
 
 
-def _lookup_listed(data: dict[str, Any], scanner: Scanner) -> tuple[Any, Key, Classified | RowError]:
-    """A row whose metadata holds a list (made a tuple for the memo's key) or something that is no
-    metadata (a dict: `lookup` explains what is wrong with it)."""
-    model_id, key = record_fields(data)
+def read_lines(stream: IO[bytes], shown: str, summary: Summary) -> Iterator[tuple[int, list[bytes]]]:
+    """The rows of a JSON Lines stream in blocks (one per read), each with the line number of its
+    first row. A row of `MAX_ROW_BYTES` or more (a 10 GB line, a file without newlines) is reported
+    and skipped as it is read, never held whole (issue 14)."""
+    read = getattr(stream, "read1", None) or stream.read
+    number, carry, skipping = 1, b"", False
+    while chunk := read(READ_SIZE):
+        lines = chunk.split(b"\n")
+        if len(lines) == 1:  # no row ends in this chunk
+            if not skipping:
+                carry += chunk
+                if len(carry) >= MAX_ROW_BYTES:
+                    summary.bad(_too_long(shown, number))
+                    carry, skipping = b"", True
+            continue
+        if skipping:  # the end of a row already reported: dropped
+            del lines[0]
+            number, skipping = number + 1, False
+        else:
+            lines[0] = carry + lines[0]
+            if len(lines[0]) >= MAX_ROW_BYTES:
+                summary.bad(_too_long(shown, number))
+                del lines[0]
+                number += 1
+        carry = lines.pop()  # the row the chunk ends inside (b"" when it ends with a newline)
+        if lines:
+            yield number, lines
+            number += len(lines)
+    if len(carry) >= MAX_ROW_BYTES:
+        summary.bad(_too_long(shown, number))
+    elif carry and not skipping:  # the last row, without a newline
+        yield number, [carry]
+
+
+def _too_long(shown: str, number: int) -> Diagnostic:
+    return _bad(shown, number, f"the row is longer than {MAX_ROW_BYTES:,} bytes")
+
+
+Row = tuple[str, Key, Classified]
+"""A model id, its metadata (the memo's key) and what the scan says of it."""
+
+
+def read_row(data: Any, number: int, shown: str, scanner: Scanner) -> Row | None:
+    """One parsed row classified, or None when it is bad (reported in the summary)."""
+    if type(data) is not dict:
+        scanner.summary.bad(_bad(shown, number, f"a row must be a JSON object with an `id`, not {type(data).__name__}"))
+        return None
+    # record_fields, written out for the usual row (its own metadata, no lists): the key is the
+    # raw values; a list in them makes it unhashable, and record_fields builds the key instead.
+    get = data.get
+    license, base = get("license"), get("base_model")
+    own = license is not None or base is not None
+    if own:
+        model_id, key = get("id") or get("modelId"), (license, get("license_name"), base)
+    else:
+        model_id, key = record_fields(data)
+    if type(model_id) is not str:
+        scanner.summary.bad(_bad(shown, number, "the row has no model id (`id`)"))
+        return None
     try:
-        return model_id, key, scanner._memo.get(key) or scanner.lookup(key)
-    except TypeError:
-        return model_id, key, scanner.lookup(key)
+        hash(key)
+    except TypeError:  # a list (made a tuple here) or something that is no metadata (`lookup` says what)
+        own = False
+        model_id, key = record_fields(data)
+    result = scanner.lookup(key)
+    if type(result) is not Classified:
+        scanner.summary.bad(_bad(shown, number, str(result)))
+        return None
+    if own:  # the block loop finds this key's rows from now on
+        direct = scanner._direct
+        if len(direct) >= MEMO_SIZE:
+            direct.clear()
+        direct[key] = result
+    return model_id, key, result
+
+
+def _read_one_by_one(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> list[Row]:
+    """A block in which some row is not a JSON object: each row parsed and reported on its own."""
+    rows = []
+    for number, line in enumerate(lines, first):
+        try:
+            data = loads(line)
+        except DECODE_ERRORS as error:
+            if line.strip():
+                scanner.summary.bad(_not_json(shown, number, error))
+            continue
+        row = read_row(data, number, shown, scanner)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+Block = tuple[list[str], list[Key], list[Classified]]
+"""A block's model ids, keys and results, in row order."""
+
+
+def read_block(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> Block:
+    """A block of rows classified: their model ids, keys and results, bad rows left out.
+
+    The hot path of a hub scan, where parsing the JSON is the floor and all else must cost less than
+    the parse: the block's fields (`block_fields`) and their lookups are C-level loops over the
+    whole block, and only the rows that the lookup of keys seen before cannot decide (a first sight
+    of a combination, no metadata of the row's own, a list in it, no id, a bad row) are read again
+    as a whole, one by one (`read_row`).
+    """
+    try:
+        ids, keys = block_fields(lines)
+    except BLOCK_ERRORS:
+        rows = _read_one_by_one(lines, first, shown, scanner)
+        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+    try:
+        results: list[Classified | None] = list(map(scanner._direct.get, keys))
+    except TypeError:  # a list in some row's metadata: the block's rows one by one
+        results = [None] * len(keys)
+    if None in results or not all(ids):
+        bad = []
+        for index, (model_id, result) in enumerate(zip(ids, results, strict=True)):
+            if result is None or not model_id:
+                row = read_row(loads(lines[index]), first + index, shown, scanner)
+                if row is None:
+                    bad.append(index)
+                else:
+                    ids[index], keys[index], results[index] = row
+        for index in reversed(bad):
+            del ids[index], keys[index], results[index]
+    return ids, keys, results  # type: ignore[return-value] # no None is left in results
 
 
 Collect = Callable[[str, Key, Classified], None]
 """Given each model classified (for a document of all of them, such as a BOM)."""
+
+_JSONL_HEAD = repeat('{"model": "')
+_json_tail = attrgetter("json_tail")
+_text_head = attrgetter("text_head")
+_text_tail = attrgetter("text_tail")
 
 
 def scan_jsonl(
@@ -348,61 +472,34 @@ def scan_jsonl(
     tick: Callable[[int], None] | None = None,
     collect: Collect | None = None,
 ) -> None:
-    """Classify every row of a JSON Lines stream, writing a line per model as it goes.
-
-    The loop is written out, not layered over a row reader, because it is the hot path of a hub
-    scan: parsing the JSON is the floor, and everything else here must cost less than parsing.
-    """
-    summary, memo, lookup = scanner.summary, scanner._memo, scanner.lookup
-    block: list[str] = []
+    """Classify every row of a JSON Lines stream, writing a line per model as it goes, a block of
+    rows at a time (`read_block`); the output lines of a block are built by C-level loops too."""
+    pending: list[str] = []
+    rows = 0
     jsonl, text = output is Output.JSONL, output is Output.TEXT
-    readline = stream.readline
-    classified, flush_every = Classified, FLUSH_EVERY
-    for number, line in enumerate(iter(lambda: readline(MAX_ROW_BYTES), b""), 1):
-        if len(line) == MAX_ROW_BYTES and not line.endswith(b"\n"):
-            _skip_rest_of_row(readline)
-            summary.bad(_bad(shown, number, f"the row is longer than {MAX_ROW_BYTES:,} bytes"))
-            continue
-        try:
-            data = _loads(line)
-        except _DECODE_ERRORS as error:
-            if line.strip():
-                summary.bad(_not_json(shown, number, error))
-            continue
-        if type(data) is not dict:
-            summary.bad(_bad(shown, number, f"a row must be a JSON object with an `id`, not {type(data).__name__}"))
-            continue
-        # record_fields, written out for the usual row (its own metadata, no lists): the key is the
-        # raw values; a list in them makes it unhashable, and record_fields builds the key instead.
-        get = data.get
-        license, base = get("license"), get("base_model")
-        if license is None and base is None:
-            model_id, key = record_fields(data)
-        else:
-            model_id, key = get("id") or get("modelId"), (license, get("license_name"), base)
-        if type(model_id) is not str:
-            summary.bad(_bad(shown, number, "the row has no model id (`id`)"))
-            continue
-        try:
-            result = memo.get(key) or lookup(key)
-        except TypeError:
-            model_id, key, result = _lookup_listed(data, scanner)
-        if type(result) is not classified:
-            summary.bad(_bad(shown, number, str(result)))
-            continue
-        result.seen += 1
+    count = scanner.seen.update
+    for first, lines in read_lines(stream, shown, scanner.summary):
+        ids, keys, results = read_block(lines, first, shown, scanner)
+        count(results)
         if collect is not None:
-            collect(model_id, key, result)
+            for row in zip(ids, keys, results, strict=True):
+                collect(*row)
         if jsonl:
-            block.append(f'{{"model": {encode_basestring(model_id)}, {result.json_tail}\n')
+            bodies = json_string_bodies(ids)
+            pending.append(
+                "".join(chain.from_iterable(zip(_JSONL_HEAD, bodies, map(_json_tail, results), strict=False)))
+            )
         elif text:
-            block.append(text_line(model_id, result))
-        if len(block) >= flush_every:
-            out.write("".join(block))
-            block.clear()
+            heads, tails = map(_text_head, results), map(_text_tail, results)
+            pending.append("".join(chain.from_iterable(zip(heads, ids, tails, strict=True))))
+        rows += len(results)
+        if rows >= FLUSH_EVERY:
+            out.write("".join(pending))
+            pending.clear()
+            rows = 0
             if tick is not None:
-                tick(number)
-    out.write("".join(block))
+                tick(first + len(lines) - 1)
+    out.write("".join(pending))
     scanner.fold()
 
 
@@ -427,12 +524,12 @@ def scan_items(
         if not isinstance(result, Classified):
             summary.bad(_bad(file, line, str(result)))
             continue
-        result.seen += 1
+        scanner.seen[result] += 1
         rows += 1
         if collect is not None:
             collect(model_id, key, result)
         if output is Output.JSONL:
-            out.write('{"model": ' + encode_basestring(model_id) + ", " + result.json_tail + "\n")
+            out.write('{"model": ' + encode_basestring(model_id)[:-1] + result.json_tail)
         elif output is Output.TEXT:
             out.write(text_line(model_id, result))
         if tick is not None and rows % FLUSH_EVERY == 0:

@@ -1,0 +1,85 @@
+"""The JSON of a hub dump's rows, read and written a block at a time: the part of `scan` that is
+the parse, kept apart from what the scan decides.
+
+A hub scan is as fast as its JSON: everything but the parse must cost less than the parse (issue 16
+asks a scan for at most twice an orjson read of the file). So a block of rows is read with C-level
+loops only: msgspec decodes each row into a struct of the four fields the scan reads, skipping the
+rest of the row unbuilt (a Hub API row carries dozens of fields), and `attrgetter` reads them. Where
+msgspec is missing, orjson (or the standard library's json) builds each row's dict instead.
+
+`block_fields` raises on a block with any row it cannot read fast (not JSON, not an object, an `id`
+that is not a string): the scan then reads that block row by row with `loads`, whose errors it
+reports (`DECODE_ERRORS`), so a bad row reads the same whichever library is installed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from itertools import repeat
+from operator import attrgetter
+from typing import Any
+
+try:  # a dependency (about twice as fast as json on a dump); json where it is missing
+    import orjson
+
+    loads: Callable[[bytes], Any] = orjson.loads
+    DECODE_ERRORS: tuple[type[Exception], ...] = (orjson.JSONDecodeError,)
+
+    def _dump_strings(texts: list[str]) -> str:
+        return orjson.dumps(texts).decode()
+
+except ImportError:  # pragma: no cover - depends on the environment
+    loads = json.loads
+    # The standard parser recurses: a row nested 5,000 levels deep is a bad row, not exit 3 (issue 14).
+    DECODE_ERRORS = (ValueError, RecursionError)
+    _dump_strings = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # type: ignore[assignment]
+
+Fields = tuple[Any, Any, Any]
+"""A row's raw `license`, `license_name` and `base_model`."""
+
+try:  # a dependency: decodes only the fields read, into a struct the GC does not track
+    import msgspec
+
+    class _Row(msgspec.Struct, gc=False):
+        id: str | None = None  # an id of another type fails the block: it is read row by row
+        license: Any = None
+        license_name: Any = None
+        base_model: Any = None
+
+    _decode_row = msgspec.json.Decoder(_Row).decode
+    _id, _fields = attrgetter("id"), attrgetter("license", "license_name", "base_model")
+    BLOCK_ERRORS: tuple[type[Exception], ...] = (ValueError, RecursionError)  # msgspec.DecodeError is a ValueError
+
+    def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields]]:
+        """Each row's `id` and its fields; raises (`BLOCK_ERRORS`) if any row is not a JSON object
+        or has an `id` that is not a string."""
+        rows = list(map(_decode_row, lines))
+        return list(map(_id, rows)), list(map(_fields, rows))
+
+except ImportError:  # pragma: no cover - depends on the environment
+    _get = dict.get
+    BLOCK_ERRORS = (TypeError, *DECODE_ERRORS)
+    _STRINGS = {str}
+
+    def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields]]:
+        """Each row's `id` and its fields; raises (`BLOCK_ERRORS`) if any row is not a JSON object
+        or has an `id` that is not a string."""
+        datas = list(map(loads, lines))
+        ids = list(map(_get, datas, repeat("id")))  # TypeError: a row that is no object
+        if set(map(type, ids)) - {type(None)} - _STRINGS:
+            raise TypeError("an id that is not a string")
+        names, bases = map(_get, datas, repeat("license_name")), map(_get, datas, repeat("base_model"))
+        return ids, list(zip(map(_get, datas, repeat("license")), names, bases, strict=True))
+
+
+def json_string_bodies(texts: list[str]) -> list[str]:
+    """Each text as the inside of a JSON string (the quotes left out), with one encoder call for the
+    whole list.
+
+    The list is encoded as a JSON array and cut at its `","` separators: inside an encoded string
+    every `"` is escaped (`\\"`), so a quote, a comma and a quote in a row are always a separator.
+    """
+    if not texts:
+        return []
+    return _dump_strings(texts)[2:-2].split('","')
