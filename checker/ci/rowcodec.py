@@ -26,7 +26,7 @@ try:  # a dependency (about twice as fast as json on a dump); json where it is m
     loads: Callable[[bytes], Any] = orjson.loads
     DECODE_ERRORS: tuple[type[Exception], ...] = (orjson.JSONDecodeError,)
 
-    def _dump_strings(texts: list[str]) -> str:
+    def _dump_strings(texts: list[str] | str) -> str:
         return orjson.dumps(texts).decode()
 
 except ImportError:  # pragma: no cover - depends on the environment
@@ -41,36 +41,50 @@ Fields = tuple[Any, Any, Any]
 try:  # a dependency: decodes only the fields read, into a struct the GC does not track
     import msgspec
 
+    _ABSENT = msgspec.Raw()
+
     class _Row(msgspec.Struct, gc=False):
         id: str | None = None  # an id of another type fails the block: it is read row by row
         license: Any = None
         license_name: Any = None
         base_model: Any = None
+        # Where a row has no metadata of its own, its card data or tags may hold it: kept raw (a
+        # slice of the row, nothing built), only to tell whether the row has them.
+        tags: msgspec.Raw = _ABSENT
+        cardData: msgspec.Raw = _ABSENT
 
     _decode_row = msgspec.json.Decoder(_Row).decode
     _id, _fields = attrgetter("id"), attrgetter("license", "license_name", "base_model")
     BLOCK_ERRORS: tuple[type[Exception], ...] = (ValueError, RecursionError)  # msgspec.DecodeError is a ValueError
 
-    def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields]]:
-        """Each row's `id` and its fields; raises (`BLOCK_ERRORS`) if any row is not a JSON object
-        or has an `id` that is not a string."""
+    def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields], list[Any]]:
+        """Each row's `id`, its fields, and the row as read (for `has_no_other_metadata`); raises
+        (`BLOCK_ERRORS`) if any row is not a JSON object or has an `id` that is not a string."""
         rows = list(map(_decode_row, lines))
-        return list(map(_id, rows)), list(map(_fields, rows))
+        return list(map(_id, rows)), list(map(_fields, rows)), rows
+
+    def has_no_other_metadata(row: Any) -> bool:
+        """Whether a row read by `block_fields` has neither `tags` nor `cardData`."""
+        return row.tags is _ABSENT and row.cardData is _ABSENT
 
 except ImportError:  # pragma: no cover - depends on the environment
     _get = dict.get
     BLOCK_ERRORS = (TypeError, *DECODE_ERRORS)
     _STRINGS = {str}
 
-    def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields]]:
-        """Each row's `id` and its fields; raises (`BLOCK_ERRORS`) if any row is not a JSON object
-        or has an `id` that is not a string."""
+    def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields], list[Any]]:
+        """Each row's `id`, its fields, and the row as read (for `has_no_other_metadata`); raises
+        (`BLOCK_ERRORS`) if any row is not a JSON object or has an `id` that is not a string."""
         datas = list(map(loads, lines))
         ids = list(map(_get, datas, repeat("id")))  # TypeError: a row that is no object
         if set(map(type, ids)) - {type(None)} - _STRINGS:
             raise TypeError("an id that is not a string")
         names, bases = map(_get, datas, repeat("license_name")), map(_get, datas, repeat("base_model"))
-        return ids, list(zip(map(_get, datas, repeat("license")), names, bases, strict=True))
+        return ids, list(zip(map(_get, datas, repeat("license")), names, bases, strict=True)), datas
+
+    def has_no_other_metadata(row: Any) -> bool:
+        """Whether a row read by `block_fields` has neither `tags` nor `cardData`."""
+        return "tags" not in row and "cardData" not in row
 
 
 def json_string_bodies(texts: list[str]) -> list[str]:
@@ -82,4 +96,7 @@ def json_string_bodies(texts: list[str]) -> list[str]:
     """
     if not texts:
         return []
+    joined = "".join(texts)
+    if len(_dump_strings(joined)) == len(joined) + 2:  # nothing to escape (the usual block): as they are
+        return texts
     return _dump_strings(texts)[2:-2].split('","')

@@ -32,7 +32,14 @@ from operator import attrgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from checker.ci.rowcodec import BLOCK_ERRORS, DECODE_ERRORS, block_fields, json_string_bodies, loads
+from checker.ci.rowcodec import (
+    BLOCK_ERRORS,
+    DECODE_ERRORS,
+    block_fields,
+    has_no_other_metadata,
+    json_string_bodies,
+    loads,
+)
 from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.span import Span
 from checker.errors import DiagnosticError
@@ -64,6 +71,10 @@ class SourceKind(StrEnum):
     FOLDER = "folder"
 
 
+JSONL_HEAD = '{"model": "'
+"""A JSON Lines record up to its model id's characters."""
+
+
 class Classified:
     """What the scan says of one combination of licence names and base models (memoised: built
     once per combination, so its output is rendered here once, not once per row)."""
@@ -72,8 +83,7 @@ class Classified:
         "json_tail",
         "licenses",
         "outcome",
-        "text_head",
-        "text_tail",
+        "text_around",
         "unchecked_base_models",
         "unknown_licenses",
     )
@@ -95,15 +105,15 @@ class Classified:
         self.json_tail = json_tail
         """The JSON Lines record after the model id's characters: the id's closing quote, the other
         fields, the newline."""
-        self.text_head = f"{outcome.value:<14}"
-        """The text line before the model id: the outcome in a fixed-width column."""
+        head = f"{outcome.value:<14}"  # the outcome in a fixed-width column
         words = [", ".join(licenses)] if licenses else []
         if unknown_licenses:
             words.append("not in the catalogue: " + ", ".join(unknown_licenses))
         if unchecked_base_models:
             words.append("base model not in the index: " + ", ".join(unchecked_base_models))
-        self.text_tail = f"  ({'; '.join(words) or 'the metadata names no licence'})\n"
-        """The text line after the model id."""
+        tail = f"  ({'; '.join(words) or 'the metadata names no licence'})\n"
+        self.text_around = (head, tail)
+        """The text line before and after the model id: `model_id.join(text_around)` is the line."""
 
 
 @dataclass
@@ -176,6 +186,9 @@ class Scanner:
         self._direct: dict[Key, Classified] = {}
         """The results of keys read straight from a row (a `license` or a `base_model` of its own, no
         list in them): what the JSON Lines loop looks a whole block of rows up in at once."""
+        self._bare: dict[Key, Classified] = {}
+        """The results of rows with no metadata at all (no `license`, `base_model`, `tags` or
+        `cardData`), by their key: the block loop finds them without parsing such a row again."""
         self.seen: Counter[Classified] = Counter()
         """Rows counted on each result since the last fold into the summary."""
         self.summary = Summary()
@@ -193,6 +206,7 @@ class Scanner:
             self.fold()
             self._memo.clear()
             self._direct.clear()
+            self._bare.clear()
         self._memo[key] = found
         return found
 
@@ -278,7 +292,7 @@ reports a bad one there — or the diagnostic of a row that could not be read.""
 
 def text_line(model_id: str, result: Classified) -> str:
     """A model's line in text output: the outcome in a fixed-width column, then the model."""
-    return f"{result.text_head}{model_id}{result.text_tail}"
+    return model_id.join(result.text_around)
 
 
 def _bad(file: str, line: int, message: str, column: int = 1) -> Diagnostic:
@@ -393,11 +407,12 @@ def read_row(data: Any, number: int, shown: str, scanner: Scanner) -> Row | None
     if type(result) is not Classified:
         scanner.summary.bad(_bad(shown, number, str(result)))
         return None
-    if own:  # the block loop finds this key's rows from now on
-        direct = scanner._direct
-        if len(direct) >= MEMO_SIZE:
-            direct.clear()
-        direct[key] = result
+    # The block loop finds this key's rows from now on.
+    known = scanner._direct if own else scanner._bare if "tags" not in data and "cardData" not in data else None
+    if known is not None:
+        if len(known) >= MEMO_SIZE:
+            known.clear()
+        known[key] = result
     return model_id, key, result
 
 
@@ -421,6 +436,29 @@ Block = tuple[list[str], list[Key], list[Classified]]
 """A block's model ids, keys and results, in row order."""
 
 
+def _positions_of_none(values: list[Any]) -> list[int]:
+    """Where None is in a list: found by `list.index`, in C, so that a block with a few rows to
+    decide costs a Python step for those rows only."""
+    positions: list[int] = []
+    index = -1
+    try:
+        while True:
+            index = values.index(None, index + 1)
+            positions.append(index)
+    except ValueError:
+        return positions
+
+
+def _bare_result(scanner: Scanner, model_id: Any, key: Key, row: Any) -> Classified | None:
+    """The result of a row with no metadata at all, when a row with the same key was read before."""
+    if not model_id or key[0] is not None or key[2] is not None or not has_no_other_metadata(row):
+        return None
+    try:
+        return scanner._bare.get(key)
+    except TypeError:  # a list as its licence name
+        return None
+
+
 def read_block(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> Block:
     """A block of rows classified: their model ids, keys and results, bad rows left out.
 
@@ -431,23 +469,29 @@ def read_block(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> 
     as a whole, one by one (`read_row`).
     """
     try:
-        ids, keys = block_fields(lines)
+        ids, keys, rows = block_fields(lines)
     except BLOCK_ERRORS:
-        rows = _read_one_by_one(lines, first, shown, scanner)
-        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+        read = _read_one_by_one(lines, first, shown, scanner)
+        return [r[0] for r in read], [r[1] for r in read], [r[2] for r in read]
     try:
         results: list[Classified | None] = list(map(scanner._direct.get, keys))
     except TypeError:  # a list in some row's metadata: the block's rows one by one
         results = [None] * len(keys)
-    if None in results or not all(ids):
+    undecided = _positions_of_none(results)
+    if not all(ids):
+        undecided = sorted({*undecided, *(index for index, model_id in enumerate(ids) if not model_id)})
+    if undecided:
         bad = []
-        for index, (model_id, result) in enumerate(zip(ids, results, strict=True)):
-            if result is None or not model_id:
-                row = read_row(loads(lines[index]), first + index, shown, scanner)
-                if row is None:
-                    bad.append(index)
-                else:
-                    ids[index], keys[index], results[index] = row
+        for index in undecided:
+            found = _bare_result(scanner, ids[index], keys[index], rows[index])
+            if found is not None:
+                results[index] = found
+                continue
+            row = read_row(loads(lines[index]), first + index, shown, scanner)
+            if row is None:
+                bad.append(index)
+            else:
+                ids[index], keys[index], results[index] = row
         for index in reversed(bad):
             del ids[index], keys[index], results[index]
     return ids, keys, results  # type: ignore[return-value] # no None is left in results
@@ -456,10 +500,10 @@ def read_block(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> 
 Collect = Callable[[str, Key, Classified], None]
 """Given each model classified (for a document of all of them, such as a BOM)."""
 
-_JSONL_HEAD = repeat('{"model": "')
+_json_heads = repeat(JSONL_HEAD)
 _json_tail = attrgetter("json_tail")
-_text_head = attrgetter("text_head")
-_text_tail = attrgetter("text_tail")
+_text_around = attrgetter("text_around")
+_text_line = str.join
 
 
 def scan_jsonl(
@@ -485,13 +529,10 @@ def scan_jsonl(
             for row in zip(ids, keys, results, strict=True):
                 collect(*row)
         if jsonl:
-            bodies = json_string_bodies(ids)
-            pending.append(
-                "".join(chain.from_iterable(zip(_JSONL_HEAD, bodies, map(_json_tail, results), strict=False)))
-            )
+            records = zip(_json_heads, json_string_bodies(ids), map(_json_tail, results), strict=False)
+            pending.append("".join(chain.from_iterable(records)))
         elif text:
-            heads, tails = map(_text_head, results), map(_text_tail, results)
-            pending.append("".join(chain.from_iterable(zip(heads, ids, tails, strict=True))))
+            pending.append("".join(map(_text_line, ids, map(_text_around, results))))
         rows += len(results)
         if rows >= FLUSH_EVERY:
             out.write("".join(pending))
@@ -529,7 +570,7 @@ def scan_items(
         if collect is not None:
             collect(model_id, key, result)
         if output is Output.JSONL:
-            out.write('{"model": ' + encode_basestring(model_id)[:-1] + result.json_tail)
+            out.write(JSONL_HEAD + encode_basestring(model_id)[1:-1] + result.json_tail)
         elif output is Output.TEXT:
             out.write(text_line(model_id, result))
         if tick is not None and rows % FLUSH_EVERY == 0:
