@@ -273,33 +273,32 @@ def test_a_row_is_read_the_same_whatever_shape_its_metadata_has() -> None:
 # The block reader (`read_block`) takes a whole read of rows at once and falls back to one row at a
 # time only for the rows it cannot decide: whatever rows a block mixes and wherever the reads cut
 # them, it must say of each row what a scan of that row alone says.
-_ROW_TEXTS = st.sampled_from(
-    [
-        '{"id": "a/mit", "license": "mit"}',
-        '{"id": "a/llama", "license": "llama3.1"}',
-        '{"modelId": "a/by-model-id", "license": "apache-2.0"}',
-        '{"id": "a/tags", "tags": ["license:gemma"]}',
-        '{"id": "a/card", "cardData": {"license": "qwen"}}',
-        '{"id": "a/bare"}',
-        '{"id": "a/null-tags", "tags": null}',
-        '{"id": "a/bare-name", "license_name": "qwen"}',
-        '{"id": "a/listed-name", "license_name": ["qwen"]}',
-        '{"id": "a/list", "license": ["mit", "llama3"]}',
-        '{"id": "a/base", "base_model": "meta-llama/Llama-3.1-8B"}',
-        '{"id": "a/other", "license": "other", "license_name": "qwen"}',
-        '{"id": "a/unknown", "license": "no-such-licence"}',
-        '{"id": "", "license": "mit"}',
-        '{"id": 7, "license": "mit"}',
-        '{"license": "mit"}',
-        '{"id": "a/dict", "license": {"x": 1}}',
-        '{"id": "a/\\u00e9t\\u00e9", "license": "mit"}',
-        '{"id": "a/long", "license": "mit", "padding": "' + "x" * 40 + '"}',  # longer than MAX_ROW_BYTES
-        "[1, 2]",
-        "not json",
-        "",
-        "   ",
-    ]
-)
+ROW_TEXTS = [
+    '{"id": "a/mit", "license": "mit"}',
+    '{"id": "a/llama", "license": "llama3.1"}',
+    '{"modelId": "a/by-model-id", "license": "apache-2.0"}',
+    '{"id": "a/tags", "tags": ["license:gemma"]}',
+    '{"id": "a/card", "cardData": {"license": "qwen"}}',
+    '{"id": "a/bare"}',
+    '{"id": "a/null-tags", "tags": null}',
+    '{"id": "a/bare-name", "license_name": "qwen"}',
+    '{"id": "a/listed-name", "license_name": ["qwen"]}',
+    '{"id": "a/list", "license": ["mit", "llama3"]}',
+    '{"id": "a/base", "base_model": "meta-llama/Llama-3.1-8B"}',
+    '{"id": "a/other", "license": "other", "license_name": "qwen"}',
+    '{"id": "a/unknown", "license": "no-such-licence"}',
+    '{"id": "", "license": "mit"}',
+    '{"id": 7, "license": "mit"}',
+    '{"license": "mit"}',
+    '{"id": "a/dict", "license": {"x": 1}}',
+    '{"id": "a/\\u00e9t\\u00e9", "license": "mit"}',
+    '{"id": "a/\\"quoted\\", \\"id\\"", "license": "mit"}',
+    '{"id": "a/long", "license": "mit", "padding": "' + "x" * 40 + '"}',  # over the 64 bytes a row may have below
+    "[1, 2]",
+    "not json",
+    "",
+    "   ",
+]
 
 
 def _scan(data: bytes, scanner: Scanner) -> list[str]:
@@ -309,7 +308,9 @@ def _scan(data: bytes, scanner: Scanner) -> list[str]:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(_ROW_TEXTS, max_size=30), read_size=st.integers(1, 80), final_newline=st.booleans())
+@given(
+    rows=st.lists(st.sampled_from(ROW_TEXTS), max_size=30), read_size=st.integers(1, 64), final_newline=st.booleans()
+)
 def test_a_block_of_rows_reads_as_each_row_alone(
     rows: list[str], read_size: int, final_newline: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -339,25 +340,7 @@ def test_any_model_id_is_written_back_as_it_was_read(ids: list[str]) -> None:
     assert [json.loads(line)["model"] for line in _scan(data, scanner)] == ids
 
 
-MIXED_ROWS = "\n".join(
-    [
-        '{"id": "a/mit", "license": "mit", "downloads": 3, "tags": ["license:mit"]}',
-        '{"id": "a/llama", "license": "llama3.1"}',
-        '{"modelId": "a/by-model-id", "license": "apache-2.0"}',
-        '{"id": "a/tags", "tags": ["license:gemma"]}',
-        '{"id": "a/card", "cardData": {"license": "qwen"}}',
-        '{"id": "a/bare"}',
-        '{"id": "a/null-tags", "tags": null}',
-        '{"id": "a/bare-name", "license_name": "qwen"}',
-        '{"id": "a/listed-name", "license_name": ["qwen"]}',
-        '{"id": "a/list", "license": ["mit", "llama3"]}',
-        '{"id": 7, "license": "mit"}',
-        "[1, 2]",
-        "not json",
-        '{"id": "a/\\"quoted\\", \\"id\\"", "license": "mit"}',
-        '{"id": "a/mit-again", "license": "mit"}',
-    ]
-)
+MIXED_ROWS = "\n".join(['{"id": "a/api", "license": "mit", "downloads": 3, "tags": ["license:mit"]}', *ROW_TEXTS])
 
 
 @pytest.mark.parametrize("hidden", [("msgspec",), ("msgspec", "orjson")], ids=["orjson", "json"])
@@ -380,7 +363,7 @@ def test_the_scan_reads_the_same_without_msgspec_or_orjson(hidden: tuple[str, ..
                       for names in ((), hidden))  # fmt: skip
     assert fast.returncode == fallback.returncode == 2, (fast, fallback)  # bad rows
     assert fast.stdout == fallback.stdout
-    assert '"bad_rows": 3' in fast.stdout
+    assert json.loads(fast.stdout.splitlines()[-1])["summary"]["bad_rows"] == 6
     # The bad rows are reported at the same places (the standard library's messages are its own).
     assert re.findall(r"rows.jsonl:\d+:\d+", fast.stderr) == re.findall(r"rows.jsonl:\d+:\d+", fallback.stderr)
     if "orjson" not in hidden:

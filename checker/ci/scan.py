@@ -336,7 +336,9 @@ def _from_tags(tags: list[Any]) -> tuple[tuple[str, ...] | None, tuple[str, ...]
 
 
 READ_SIZE = 1 << 16
-"""Bytes asked of the stream per read: `read1`, so that a pipe gives what it has and stdin streams."""
+"""Bytes asked of the stream per read: `read1`, so that a pipe gives what it has and stdin streams.
+At most `MAX_ROW_BYTES`: a row that ends inside one read is then shorter than the bound, and only
+the rows that run across reads need their length counted."""
 
 
 def read_lines(stream: IO[bytes], shown: str, summary: Summary) -> Iterator[tuple[int, list[bytes]]]:
