@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import checker
 from checker import Outcome, ServiceProfile
-from checker.ci.scan import FLUSH_EVERY, KEEP_UNKNOWN_NAMES, Output, Scanner, scan_jsonl
+from checker.ci.scan import FLUSH_EVERY, KEEP_UNKNOWN_NAMES, READ_SIZE, Output, Scanner, scan_jsonl
 from checker.lookup.bundled import bundled_index
 from checker.lookup.cards import RowError
 
@@ -278,6 +278,8 @@ ROW_TEXTS = [
     '{"id": "a/llama", "license": "llama3.1"}',
     '{"modelId": "a/by-model-id", "license": "apache-2.0"}',
     '{"id": "a/tags", "tags": ["license:gemma"]}',
+    '{"id": "t", "license_name": "qwen", "tags": ["license:other"]}',
+    '{"id": "a/odd-tags", "tags": ["license:mit", 7, ["x"]]}',
     '{"id": "a/card", "cardData": {"license": "qwen"}}',
     '{"id": "a/bare"}',
     '{"id": "a/null-tags", "tags": null}',
@@ -349,8 +351,11 @@ def test_the_scan_reads_the_same_without_msgspec_or_orjson(hidden: tuple[str, ..
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
+    # Blocks of good rows first (read by `block_fields`), then a block with bad rows (row by row).
+    good = ROW_TEXTS[: ROW_TEXTS.index('{"id": "", "license": "mit"}')]
     path = tmp_path / "rows.jsonl"
-    path.write_text(MIXED_ROWS + "\n", encoding="utf-8")
+    path.write_text("\n".join(good * 400) + "\n" + MIXED_ROWS + "\n", encoding="utf-8")
+    assert path.stat().st_size > 3 * READ_SIZE
     script = (
         "import sys\n"
         "for name in sys.argv[2:]: sys.modules[name] = None\n"
@@ -363,7 +368,9 @@ def test_the_scan_reads_the_same_without_msgspec_or_orjson(hidden: tuple[str, ..
                       for names in ((), hidden))  # fmt: skip
     assert fast.returncode == fallback.returncode == 2, (fast, fallback)  # bad rows
     assert fast.stdout == fallback.stdout
-    assert json.loads(fast.stdout.splitlines()[-1])["summary"]["bad_rows"] == 6
+    summary = json.loads(fast.stdout.splitlines()[-1])["summary"]
+    mixed = sum(1 for row in MIXED_ROWS.splitlines() if row.strip())
+    assert summary["bad_rows"] == 6 and summary["models"] == 400 * len(good) + mixed - 6
     # The bad rows are reported at the same places (the standard library's messages are its own).
     assert re.findall(r"rows.jsonl:\d+:\d+", fast.stderr) == re.findall(r"rows.jsonl:\d+:\d+", fallback.stderr)
     if "orjson" not in hidden:

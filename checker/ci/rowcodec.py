@@ -41,39 +41,41 @@ Fields = tuple[Any, Any, Any]
 try:  # a dependency: decodes only the fields read, into a struct the GC does not track
     import msgspec
 
-    _ABSENT = msgspec.Raw()
-
     class _Row(msgspec.Struct, gc=False):
         id: str | None = None  # an id of another type fails the block: it is read row by row
         license: Any = None
         license_name: Any = None
         base_model: Any = None
-        # Where a row has no metadata of its own, its card data or tags may hold it: kept raw (a
-        # slice of the row, nothing built), only to tell whether the row has them.
-        tags: msgspec.Raw = _ABSENT
-        cardData: msgspec.Raw = _ABSENT
+        # Read only for a row the memo cannot decide from the four above (a Hub API record's
+        # metadata is in its tags or card data).
+        modelId: Any = None
+        cardData: Any = None
+        tags: Any = None
 
     _decode_row = msgspec.json.Decoder(_Row).decode
     _id, _fields = attrgetter("id"), attrgetter("license", "license_name", "base_model")
     BLOCK_ERRORS: tuple[type[Exception], ...] = (ValueError, RecursionError)  # msgspec.DecodeError is a ValueError
 
     def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields], list[Any]]:
-        """Each row's `id`, its fields, and the row as read (for `has_no_other_metadata`); raises
+        """Each row's `id`, its fields, and the row as read (for `row_values`); raises
         (`BLOCK_ERRORS`) if any row is not a JSON object or has an `id` that is not a string."""
         rows = list(map(_decode_row, lines))
         return list(map(_id, rows)), list(map(_fields, rows)), rows
 
-    def has_no_other_metadata(row: Any) -> bool:
-        """Whether a row read by `block_fields` has neither `tags` nor `cardData`."""
-        return row.tags is _ABSENT and row.cardData is _ABSENT
+    row_values: Callable[[Any], tuple[Any, ...]] = attrgetter(
+        "id", "license", "license_name", "base_model", "cardData", "tags"
+    )
+    """A row read by `block_fields`: its `id`, `license`, `license_name`, `base_model`, `cardData`
+    and `tags` (a row without `id` is parsed again whole: it may have a `modelId`)."""
 
 except ImportError:  # pragma: no cover - depends on the environment
     _get = dict.get
+    _VALUES = ("id", "license", "license_name", "base_model", "cardData", "tags")
     BLOCK_ERRORS = (TypeError, *DECODE_ERRORS)
     _STRINGS = {str}
 
     def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields], list[Any]]:
-        """Each row's `id`, its fields, and the row as read (for `has_no_other_metadata`); raises
+        """Each row's `id`, its fields, and the row as read (for `row_values`); raises
         (`BLOCK_ERRORS`) if any row is not a JSON object or has an `id` that is not a string."""
         datas = list(map(loads, lines))
         ids = list(map(_get, datas, repeat("id")))  # TypeError: a row that is no object
@@ -82,9 +84,10 @@ except ImportError:  # pragma: no cover - depends on the environment
         names, bases = map(_get, datas, repeat("license_name")), map(_get, datas, repeat("base_model"))
         return ids, list(zip(map(_get, datas, repeat("license")), names, bases, strict=True)), datas
 
-    def has_no_other_metadata(row: Any) -> bool:
-        """Whether a row read by `block_fields` has neither `tags` nor `cardData`."""
-        return "tags" not in row and "cardData" not in row
+    def row_values(row: Any) -> tuple[Any, ...]:
+        """A row read by `block_fields`: its `id`, `license`, `license_name`, `base_model`,
+        `cardData` and `tags` (a row without `id` is parsed again whole: it may have a `modelId`)."""
+        return tuple(map(row.get, _VALUES))
 
 
 def json_string_bodies(texts: list[str]) -> list[str]:

@@ -18,7 +18,9 @@ parse) are reported with their line number and skipped; the scan goes on.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
 import io
 import json
 import os
@@ -36,9 +38,9 @@ from checker.ci.rowcodec import (
     BLOCK_ERRORS,
     DECODE_ERRORS,
     block_fields,
-    has_no_other_metadata,
     json_string_bodies,
     loads,
+    row_values,
 )
 from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.span import Span
@@ -187,8 +189,11 @@ class Scanner:
         """The results of keys read straight from a row (a `license` or a `base_model` of its own, no
         list in them): what the JSON Lines loop looks a whole block of rows up in at once."""
         self._bare: dict[Key, Classified] = {}
-        """The results of rows with no metadata at all (no `license`, `base_model`, `tags` or
-        `cardData`), by their key: the block loop finds them without parsing such a row again."""
+        """The results of rows with no metadata at all (no `license`, `base_model`, `cardData` or
+        `tags`), by their key: the block loop finds them with one lookup."""
+        self._tagged: dict[tuple[Any, tuple[Any, ...]], tuple[Key, Classified]] = {}
+        """The keys and results of rows whose metadata is only in their tags (a Hub API record), by
+        their `license_name` and tags."""
         self.seen: Counter[Classified] = Counter()
         """Rows counted on each result since the last fold into the summary."""
         self.summary = Summary()
@@ -207,6 +212,7 @@ class Scanner:
             self._memo.clear()
             self._direct.clear()
             self._bare.clear()
+            self._tagged.clear()
         self._memo[key] = found
         return found
 
@@ -307,27 +313,43 @@ def _not_json(file: str, line: int, error: Exception) -> Diagnostic:
     return _bad(file, line, f"not JSON: {error}")
 
 
-def record_fields(data: dict[str, Any]) -> tuple[Any, Key]:
-    """A record's model id (`id`, or `modelId` as the Hugging Face API names it) and its metadata;
-    an API record's `cardData` supplies the metadata when the record has none of its own."""
-    model_id = data.get("id") or data.get("modelId")
-    license, base = data.get("license"), data.get("base_model")
-    source = data
+def metadata_key(license: Any, name: Any, base: Any, card: Any, tags: Any) -> Key:
+    """A record's metadata as the memo's key (lists made tuples): its own `license`, `license_name`
+    and `base_model`; an API record's `cardData` supplies them when the record has none of its own,
+    and failing that its tags."""
     if license is None and base is None:
-        card, tags = data.get("cardData"), data.get("tags")
         if type(card) is dict:
-            source, license, base = card, card.get("license"), card.get("base_model")
+            license, name, base = card.get("license"), card.get("license_name"), card.get("base_model")
         elif type(tags) is list:
-            license, base = _from_tags(tags)
-    name = source.get("license_name")
-    return model_id, (
+            license, base = _tag_metadata(tags)
+    return (
         tuple(license) if type(license) is list else license,
         tuple(name) if type(name) is list else name,
         tuple(base) if type(base) is list else base,
     )
 
 
-def _from_tags(tags: list[Any]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+def record_fields(data: dict[str, Any]) -> tuple[Any, Key]:
+    """A record's model id (`id`, or `modelId` as the Hugging Face API names it) and its metadata."""
+    get = data.get
+    model_id = get("id") or get("modelId")
+    return model_id, metadata_key(get("license"), get("license_name"), get("base_model"), get("cardData"), get("tags"))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _tags_metadata(tags: tuple[str, ...]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    return _from_tags(tags)
+
+
+def _tag_metadata(tags: list[Any]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """`_from_tags`, remembered per list of tags: a Hub dump's rows repeat a few hundred lists."""
+    try:
+        return _tags_metadata(tuple(tags))
+    except TypeError:  # a tag that is no string (a list, a dict): unhashable
+        return _from_tags(tags)
+
+
+def _from_tags(tags: list[Any] | tuple[Any, ...]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
     """Licences and base models from Hugging Face tags: `license:mit`, `base_model:owner/name` and
     `base_model:finetune:owner/name` (also `adapter:`, `quantized:`, `merge:`)."""
     licenses = tuple(t[len("license:") :] for t in tags if type(t) is str and t.startswith("license:"))
@@ -388,34 +410,47 @@ def read_row(data: Any, number: int, shown: str, scanner: Scanner) -> Row | None
     if type(data) is not dict:
         scanner.summary.bad(_bad(shown, number, f"a row must be a JSON object with an `id`, not {type(data).__name__}"))
         return None
-    # record_fields, written out for the usual row (its own metadata, no lists): the key is the
-    # raw values; a list in them makes it unhashable, and record_fields builds the key instead.
     get = data.get
-    license, base = get("license"), get("base_model")
-    own = license is not None or base is not None
-    if own:
-        model_id, key = get("id") or get("modelId"), (license, get("license_name"), base)
-    else:
-        model_id, key = record_fields(data)
+    values = get("license"), get("license_name"), get("base_model"), get("cardData"), get("tags")
+    return read_fields(number, shown, scanner, get("id") or get("modelId"), *values)
+
+
+def read_fields(number: int, shown: str, scanner: Scanner, model_id: Any, *metadata: Any) -> Row | None:
+    """A row classified from its model id and its `license`, `license_name`, `base_model`,
+    `cardData` and `tags`, or None when it is bad (reported in the summary)."""
     if type(model_id) is not str:
         scanner.summary.bad(_bad(shown, number, "the row has no model id (`id`)"))
         return None
+    license, name, base, card, tags = metadata
+    # The usual row (its own metadata, no lists): the key is the raw values, as the block loop reads
+    # them; a list in them makes it unhashable, and metadata_key builds the key instead.
+    own = license is not None or base is not None
+    key: Key = (license, name, base)
     try:
         hash(key)
     except TypeError:  # a list (made a tuple here) or something that is no metadata (`lookup` says what)
         own = False
-        model_id, key = record_fields(data)
+    if not own:
+        key = metadata_key(license, name, base, card, tags)
     result = scanner.lookup(key)
     if type(result) is not Classified:
         scanner.summary.bad(_bad(shown, number, str(result)))
         return None
     # The block loop finds this key's rows from now on.
-    known = scanner._direct if own else scanner._bare if "tags" not in data and "cardData" not in data else None
-    if known is not None:
-        if len(known) >= MEMO_SIZE:
-            known.clear()
-        known[key] = result
+    if own:
+        _remember(scanner._direct, key, result)
+    elif card is None and tags is None:
+        _remember(scanner._bare, key, result)
+    elif card is None and type(tags) is list:
+        with contextlib.suppress(TypeError):  # a tag or a licence name that is a list: not remembered
+            _remember(scanner._tagged, (name, tuple(tags)), (key, result))
     return model_id, key, result
+
+
+def _remember(known: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(known) >= MEMO_SIZE:
+        known.clear()
+    known[key] = value
 
 
 def _read_one_by_one(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> list[Row]:
@@ -451,13 +486,18 @@ def _positions_of_none(values: list[Any]) -> list[int]:
         return positions
 
 
-def _bare_result(scanner: Scanner, model_id: Any, key: Key, row: Any) -> Classified | None:
-    """The result of a row with no metadata at all, when a row with the same key was read before."""
-    if not model_id or key[0] is not None or key[2] is not None or not has_no_other_metadata(row):
+def _known_row(scanner: Scanner, key: Key, *metadata: Any) -> tuple[Key, Classified] | None:
+    """The key and result of a row with no metadata of its own, when a row with the same metadata
+    (none at all, or the same tags) was read before: one lookup, not `read_fields`."""
+    license, name, base, card, tags = metadata
+    if license is not None or base is not None or card is not None:
         return None
     try:
-        return scanner._bare.get(key)
-    except TypeError:  # a list as its licence name
+        if tags is None:
+            found = scanner._bare.get(key)
+            return None if found is None else (key, found)
+        return scanner._tagged.get((name, tuple(tags))) if type(tags) is list else None
+    except TypeError:  # a list as its licence name, or among its tags
         return None
 
 
@@ -482,14 +522,18 @@ def read_block(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> 
     undecided = _positions_of_none(results)
     if not all(ids):
         undecided = sorted({*undecided, *(index for index, model_id in enumerate(ids) if not model_id)})
-    if undecided:
+    if undecided:  # read from the values the block read, not parsed again
         bad = []
         for index in undecided:
-            found = _bare_result(scanner, ids[index], keys[index], rows[index])
-            if found is not None:
-                results[index] = found
+            model_id, *metadata = row_values(rows[index])
+            known = _known_row(scanner, keys[index], *metadata) if model_id else None
+            if known is not None:
+                keys[index], results[index] = known
                 continue
-            row = read_row(loads(lines[index]), first + index, shown, scanner)
+            if model_id:
+                row = read_fields(first + index, shown, scanner, model_id, *metadata)
+            else:  # no `id`: parsed again whole, for its `modelId` and the diagnostic
+                row = read_row(loads(lines[index]), first + index, shown, scanner)
             if row is None:
                 bad.append(index)
             else:
