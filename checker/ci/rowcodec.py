@@ -3,8 +3,8 @@ the parse, kept apart from what the scan decides.
 
 A hub scan is as fast as its JSON: everything but the parse must cost less than the parse (issue 16
 asks a scan for at most twice an orjson read of the file). So a block of rows is read with C-level
-loops only: msgspec decodes each row into a struct of the four fields the scan reads, skipping the
-rest of the row unbuilt (a Hub API row carries dozens of fields), and `attrgetter` reads them. Where
+loops only: msgspec decodes each row into a struct of the fields the scan reads, skipping the
+rest of the row unbuilt (a Hub API row carries dozens of fields), read out as a tuple. Where
 msgspec is missing, orjson (or the standard library's json) builds each row's dict instead.
 
 `block_fields` raises on a block with any row it cannot read fast (not JSON, not an object, an `id`
@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from itertools import repeat
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 try:  # a dependency (about twice as fast as json on a dump); json where it is missing
@@ -48,23 +48,23 @@ try:  # a dependency: decodes only the fields read, into a struct the GC does no
         base_model: Any = None
         # Read only for a row the memo cannot decide from the four above (a Hub API record's
         # metadata is in its tags or card data).
-        modelId: Any = None
-        cardData: Any = None
+        cardData: Any = None  # the Hugging Face API's name
         tags: Any = None
 
     _decode_row = msgspec.json.Decoder(_Row).decode
-    _id, _fields = attrgetter("id"), attrgetter("license", "license_name", "base_model")
+    # `astuple` reads the struct's slots in one call, and a tuple's items are read without the
+    # attribute lookups an `attrgetter` makes on the struct's type.
+    _as_tuple = msgspec.structs.astuple
+    _first, _key_slice = itemgetter(0), itemgetter(slice(1, 4))
     BLOCK_ERRORS: tuple[type[Exception], ...] = (ValueError, RecursionError)  # msgspec.DecodeError is a ValueError
 
     def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields], list[Any]]:
         """Each row's `id`, its fields, and the row as read (for `row_values`); raises
         (`BLOCK_ERRORS`) if any row is not a JSON object or has an `id` that is not a string."""
-        rows = list(map(_decode_row, lines))
-        return list(map(_id, rows)), list(map(_fields, rows)), rows
+        rows = list(map(_as_tuple, map(_decode_row, lines)))
+        return list(map(_first, rows)), list(map(_key_slice, rows)), rows
 
-    row_values: Callable[[Any], tuple[Any, ...]] = attrgetter(
-        "id", "license", "license_name", "base_model", "cardData", "tags"
-    )
+    row_values: Callable[[Any], tuple[Any, ...]] = tuple
     """A row read by `block_fields`: its `id`, `license`, `license_name`, `base_model`, `cardData`
     and `tags` (a row without `id` is parsed again whole: it may have a `modelId`)."""
 
