@@ -221,6 +221,19 @@ def test_the_memo_stays_bounded_and_the_counts_stay_right(monkeypatch: pytest.Mo
     assert sum(summary.unknown_licenses.values()) == 50
 
 
+def test_the_memo_of_tag_lists_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hub API records are remembered by their tags, at most TAGS_MEMO_SIZE lists at once."""
+    monkeypatch.setattr("checker.ci.scan.TAGS_MEMO_SIZE", 4)
+    rows = [
+        {"id": f"m/{i}", "tags": [f"dataset:d{i}", "license:mit" if i % 2 else "license:apache-2.0"]} for i in range(60)
+    ]
+    data = ("".join(json.dumps(row) + "\n" for row in rows) * 2).encode()
+    scanner = Scanner(PROFILE, checker.catalogue(), bundled_index)
+    scan_jsonl(io.BytesIO(data), "<rows>", scanner, io.StringIO(), output=Output.NONE)
+    assert 0 < len(scanner._tagged) <= 4
+    assert scanner.summary.by_outcome == Counter([expected("mit"), expected("apache-2.0")] * 60)
+
+
 def test_unknown_names_past_the_kept_ones_are_still_counted(cli: type[Run], tmp_path: Path) -> None:
     rows = [{"id": f"m/{i}", "license": f"unknown-{i}"} for i in range(KEEP_UNKNOWN_NAMES + 5)]
     path = write_jsonl(tmp_path / "many.jsonl", rows)

@@ -60,6 +60,8 @@ MAX_ROW_BYTES = 1 << 20
 
 MEMO_SIZE = 1 << 16
 """Distinct (licence, licence name, base model) combinations remembered at once (bounded memory)."""
+TAGS_MEMO_SIZE = 1 << 12
+"""Distinct tag lists remembered at once (a Hub API record's tags: a dozen strings, ~1 KB a list)."""
 KEEP_BAD_ROWS = 20
 """Bad rows reported in full; the rest are counted."""
 KEEP_UNKNOWN_NAMES = 1000
@@ -336,7 +338,7 @@ def record_fields(data: dict[str, Any]) -> tuple[Any, Key]:
     return model_id, metadata_key(get("license"), get("license_name"), get("base_model"), get("cardData"), get("tags"))
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=TAGS_MEMO_SIZE)
 def _tags_metadata(tags: tuple[str, ...]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
     return _from_tags(tags)
 
@@ -443,12 +445,12 @@ def read_fields(number: int, shown: str, scanner: Scanner, model_id: Any, *metad
         _remember(scanner._bare, key, result)
     elif card is None and type(tags) is list:
         with contextlib.suppress(TypeError):  # a tag or a licence name that is a list: not remembered
-            _remember(scanner._tagged, (name, tuple(tags)), (key, result))
+            _remember(scanner._tagged, (name, tuple(tags)), (key, result), TAGS_MEMO_SIZE)
     return model_id, key, result
 
 
-def _remember(known: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(known) >= MEMO_SIZE:
+def _remember(known: dict[Any, Any], key: Any, value: Any, limit: int = MEMO_SIZE) -> None:
+    if len(known) >= limit:
         known.clear()
     known[key] = value
 
