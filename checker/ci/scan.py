@@ -456,7 +456,8 @@ def _remember(known: dict[Any, Any], key: Any, value: Any, limit: int = MEMO_SIZ
 
 
 def _read_one_by_one(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> list[Row]:
-    """A block in which some row is not a JSON object: each row parsed and reported on its own."""
+    """A block with a row `block_fields` cannot read (not JSON, not an object, an `id` that is not
+    a string): each row parsed and reported on its own."""
     rows = []
     for number, line in enumerate(lines, first):
         try:
@@ -509,8 +510,9 @@ def read_block(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> 
     The hot path of a hub scan, where parsing the JSON is the floor and all else must cost less than
     the parse: the block's fields (`block_fields`) and their lookups are C-level loops over the
     whole block, and only the rows that the lookup of keys seen before cannot decide (a first sight
-    of a combination, no metadata of the row's own, a list in it, no id, a bad row) are read again
-    as a whole, one by one (`read_row`).
+    of a combination, no metadata of the row's own, a list in it) are classified one by one, from
+    the values the block decoded (`read_fields`). A row without `id` is parsed again whole (it may
+    have a `modelId`), and a block with a row that cannot be read fast, row by row (`read_row`).
     """
     try:
         ids, keys, rows = block_fields(lines)
