@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -38,6 +37,11 @@ except ImportError:  # pragma: no cover - depends on the environment
 Fields = tuple[Any, Any, Any]
 """A row's raw `license`, `license_name` and `base_model`."""
 
+VALUES = ("id", "license", "license_name", "base_model", "cardData", "tags")
+"""What `block_fields` reads of each row, in this order (a row without `id` is parsed again whole
+by the scan: it may have a `modelId`)."""
+_first, _key_slice = itemgetter(0), itemgetter(slice(1, 4))
+
 try:  # a dependency: decodes only the fields read, into a struct the GC does not track
     import msgspec
 
@@ -46,7 +50,7 @@ try:  # a dependency: decodes only the fields read, into a struct the GC does no
         license: Any = None
         license_name: Any = None
         base_model: Any = None
-        # Read only for a row the memo cannot decide from the four above (a Hub API record's
+        # Read only for a row the memo cannot decide from the three above (a Hub API record's
         # metadata is in its tags or card data).
         cardData: Any = None  # the Hugging Face API's name
         tags: Any = None
@@ -55,39 +59,26 @@ try:  # a dependency: decodes only the fields read, into a struct the GC does no
     # `astuple` reads the struct's slots in one call, and a tuple's items are read without the
     # attribute lookups an `attrgetter` makes on the struct's type.
     _as_tuple = msgspec.structs.astuple
-    _first, _key_slice = itemgetter(0), itemgetter(slice(1, 4))
     BLOCK_ERRORS: tuple[type[Exception], ...] = (ValueError, RecursionError)  # msgspec.DecodeError is a ValueError
 
-    def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields], list[Any]]:
-        """Each row's `id`, its fields, and the row as read (for `row_values`); raises
-        (`BLOCK_ERRORS`) if any row is not a JSON object or has an `id` that is not a string."""
-        rows = list(map(_as_tuple, map(_decode_row, lines)))
-        return list(map(_first, rows)), list(map(_key_slice, rows)), rows
-
-    row_values: Callable[[Any], tuple[Any, ...]] = tuple
-    """A row read by `block_fields`: its `id`, `license`, `license_name`, `base_model`, `cardData`
-    and `tags` (a row without `id` is parsed again whole: it may have a `modelId`)."""
+    def _rows(lines: list[bytes]) -> list[tuple[Any, ...]]:
+        return list(map(_as_tuple, map(_decode_row, lines)))
 
 except ImportError:  # pragma: no cover - depends on the environment
-    _get = dict.get
-    _VALUES = ("id", "license", "license_name", "base_model", "cardData", "tags")
-    BLOCK_ERRORS = (TypeError, *DECODE_ERRORS)
-    _STRINGS = {str}
+    BLOCK_ERRORS = (AttributeError, TypeError, *DECODE_ERRORS)
 
-    def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields], list[Any]]:
-        """Each row's `id`, its fields, and the row as read (for `row_values`); raises
-        (`BLOCK_ERRORS`) if any row is not a JSON object or has an `id` that is not a string."""
-        datas = list(map(loads, lines))
-        ids = list(map(_get, datas, repeat("id")))  # TypeError: a row that is no object
-        if set(map(type, ids)) - {type(None)} - _STRINGS:
+    def _rows(lines: list[bytes]) -> list[tuple[Any, ...]]:
+        rows = [tuple(map(row.get, VALUES)) for row in map(loads, lines)]  # AttributeError: no object
+        if {type(row[0]) for row in rows} - {type(None), str}:
             raise TypeError("an id that is not a string")
-        names, bases = map(_get, datas, repeat("license_name")), map(_get, datas, repeat("base_model"))
-        return ids, list(zip(map(_get, datas, repeat("license")), names, bases, strict=True)), datas
+        return rows
 
-    def row_values(row: Any) -> tuple[Any, ...]:
-        """A row read by `block_fields`: its `id`, `license`, `license_name`, `base_model`,
-        `cardData` and `tags` (a row without `id` is parsed again whole: it may have a `modelId`)."""
-        return tuple(map(row.get, _VALUES))
+
+def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields], list[tuple[Any, ...]]]:
+    """Each row's `id`, its fields, and the row's `VALUES`; raises (`BLOCK_ERRORS`) if any row is
+    not a JSON object or has an `id` that is not a string."""
+    rows = _rows(lines)
+    return list(map(_first, rows)), list(map(_key_slice, rows)), rows
 
 
 def json_string_bodies(texts: list[str]) -> list[str]:

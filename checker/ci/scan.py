@@ -40,7 +40,6 @@ from checker.ci.rowcodec import (
     block_fields,
     json_string_bodies,
     loads,
-    row_values,
 )
 from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.span import Span
@@ -529,7 +528,7 @@ def read_block(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> 
     if undecided:  # read from the values the block read, not parsed again
         bad = []
         for index in undecided:
-            model_id, *metadata = row_values(rows[index])
+            model_id, *metadata = rows[index]
             known = _known_row(scanner, keys[index], *metadata) if model_id else None
             if known is not None:
                 keys[index], results[index] = known
