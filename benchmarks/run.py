@@ -429,11 +429,13 @@ def write_rows(path: Path, rows: int) -> None:
 
 def write_api_rows(path: Path, rows: int) -> None:
     """Rows as the Hub's API lists models: the licence and the base models only in the tags, among
-    a dozen other tags and fields (about 500 bytes a row)."""
+    a dozen other tags and fields (about 500 bytes a row); hardly two rows have the same tags."""
     rng = random.Random(rows)
     with path.open("w", encoding="utf-8") as out:
         for i in range(rows):
             tags = ["transformers", "safetensors", rng.choice(["llama", "mistral", "gemma2"]), "text-generation", "en"]
+            # A dataset tag from thousands, as on the Hub: most rows' tag lists are their own.
+            tags.append(f"dataset:org{rng.randrange(1000)}/data-{rng.randrange(20)}")
             if base := rng.choice(_BASES):
                 tags += [f"base_model:{base}", f"base_model:finetune:{base}"]
             if license := rng.choice(_LICENSES):

@@ -15,7 +15,16 @@ from hypothesis import strategies as st
 
 import checker
 from checker import Outcome, ServiceProfile
-from checker.ci.scan import FLUSH_EVERY, KEEP_UNKNOWN_NAMES, READ_SIZE, Output, Scanner, scan_jsonl
+from checker.ci.scan import (
+    FLUSH_EVERY,
+    KEEP_UNKNOWN_NAMES,
+    READ_SIZE,
+    Output,
+    Scanner,
+    _from_tags,
+    metadata_key,
+    scan_jsonl,
+)
 from checker.lookup.bundled import bundled_index
 from checker.lookup.cards import RowError
 
@@ -221,17 +230,28 @@ def test_the_memo_stays_bounded_and_the_counts_stay_right(monkeypatch: pytest.Mo
     assert sum(summary.unknown_licenses.values()) == 50
 
 
-def test_the_memo_of_tag_lists_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hub API records are remembered by their tags, at most TAGS_MEMO_SIZE lists at once."""
-    monkeypatch.setattr("checker.ci.scan.TAGS_MEMO_SIZE", 4)
-    rows = [
-        {"id": f"m/{i}", "tags": [f"dataset:d{i}", "license:mit" if i % 2 else "license:apache-2.0"]} for i in range(60)
-    ]
+def test_the_memo_of_tagged_records_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hub API records are remembered by their licence and base-model tags, boundedly."""
+    monkeypatch.setattr("checker.ci.scan.MEMO_SIZE", 8)
+    rows = [{"id": f"m/{i}", "tags": [f"dataset:d{i}", f"license:unknown-{i % 30}"]} for i in range(60)]
     data = ("".join(json.dumps(row) + "\n" for row in rows) * 2).encode()
     scanner = Scanner(PROFILE, checker.catalogue(), bundled_index)
     scan_jsonl(io.BytesIO(data), "<rows>", scanner, io.StringIO(), output=Output.NONE)
-    assert 0 < len(scanner._tagged) <= 4
-    assert scanner.summary.by_outcome == Counter([expected("mit"), expected("apache-2.0")] * 60)
+    assert 0 < len(scanner._tagged) <= 8
+    assert scanner.summary.by_outcome == Counter({Outcome.UNDETERMINED: 120})
+    assert sum(scanner.summary.unknown_licenses.values()) == 120
+
+
+_TAG_PIECES = st.sampled_from(["license:", "base_model:", "finetune:", "mit", "a/b", "\n", ":", "x", "license"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(tags=st.lists(st.one_of(st.lists(_TAG_PIECES, max_size=4).map("".join), st.integers()), max_size=8))
+def test_tags_are_read_the_same_by_the_fast_search(tags: list[object]) -> None:
+    """The licence and base-model tags found by one search over the joined list read as a reading
+    of every tag would: a tag with a newline, or one that is no string, included."""
+    assert metadata_key(None, None, None, None, tags) == metadata_key(None, None, None, None, [*tags, "y"])
+    assert metadata_key(None, None, None, None, tags)[::2] == tuple(v for v in _from_tags(tags))
 
 
 def test_unknown_names_past_the_kept_ones_are_still_counted(cli: type[Run], tmp_path: Path) -> None:

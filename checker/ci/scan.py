@@ -24,6 +24,7 @@ import functools
 import io
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ MAX_ROW_BYTES = 1 << 20
 MEMO_SIZE = 1 << 16
 """Distinct (licence, licence name, base model) combinations remembered at once (bounded memory)."""
 TAGS_MEMO_SIZE = 1 << 12
-"""Distinct tag lists remembered at once (a Hub API record's tags: a dozen strings, ~1 KB a list)."""
+"""Distinct sets of licence and base-model tags whose reading is remembered at once."""
 KEEP_BAD_ROWS = 20
 """Bad rows reported in full; the rest are counted."""
 KEEP_UNKNOWN_NAMES = 1000
@@ -192,9 +193,9 @@ class Scanner:
         self._bare: dict[Key, Classified] = {}
         """The results of rows with no metadata at all (no `license`, `base_model`, `cardData` or
         `tags`), by their key: the block loop finds them with one lookup."""
-        self._tagged: dict[tuple[Any, tuple[Any, ...]], tuple[Key, Classified]] = {}
+        self._tagged: dict[tuple[Any, tuple[str, ...]], tuple[Key, Classified]] = {}
         """The keys and results of rows whose metadata is only in their tags (a Hub API record), by
-        their `license_name` and tags."""
+        their `license_name` and their licence and base-model tags (`meta_tags`)."""
         self.seen: Counter[Classified] = Counter()
         """Rows counted on each result since the last fold into the summary."""
         self.summary = Summary()
@@ -337,17 +338,32 @@ def record_fields(data: dict[str, Any]) -> tuple[Any, Key]:
     return model_id, metadata_key(get("license"), get("license_name"), get("base_model"), get("cardData"), get("tags"))
 
 
+_META_TAG = re.compile(r"^(?:license|base_model):.*", re.MULTILINE)
+
+
+def meta_tags(tags: list[Any]) -> tuple[str, ...] | None:
+    """The `license:` and `base_model:` tags of a list, found by one regular-expression search over
+    the tags joined (in C: a Hub record has a dozen tags, a dataset or a paper among them, and hardly
+    two lists are the same, while their licence and base-model tags repeat); None when a tag is no
+    string or holds a newline (`_from_tags` reads such a list itself)."""
+    try:
+        joined = "\n".join(tags)
+    except TypeError:
+        return None
+    if joined.count("\n") != len(tags) - 1:
+        return None
+    return tuple(_META_TAG.findall(joined))
+
+
 @functools.lru_cache(maxsize=TAGS_MEMO_SIZE)
 def _tags_metadata(tags: tuple[str, ...]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
     return _from_tags(tags)
 
 
 def _tag_metadata(tags: list[Any]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
-    """`_from_tags`, remembered per list of tags: a Hub dump's rows repeat a few hundred lists."""
-    try:
-        return _tags_metadata(tuple(tags))
-    except TypeError:  # a tag that is no string (a list, a dict): unhashable
-        return _from_tags(tags)
+    """`_from_tags`, remembered per set of licence and base-model tags."""
+    meta = meta_tags(tags)
+    return _from_tags(tags) if meta is None else _tags_metadata(meta)
 
 
 def _from_tags(tags: list[Any] | tuple[Any, ...]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -442,9 +458,9 @@ def read_fields(number: int, shown: str, scanner: Scanner, model_id: Any, *metad
         _remember(scanner._direct, key, result)
     elif card is None and tags is None:
         _remember(scanner._bare, key, result)
-    elif card is None and type(tags) is list:
-        with contextlib.suppress(TypeError):  # a tag or a licence name that is a list: not remembered
-            _remember(scanner._tagged, (name, tuple(tags)), (key, result), TAGS_MEMO_SIZE)
+    elif card is None and type(tags) is list and (meta := meta_tags(tags)) is not None:
+        with contextlib.suppress(TypeError):  # a licence name that is a list: not remembered
+            _remember(scanner._tagged, (name, meta), (key, result))
     return model_id, key, result
 
 
@@ -498,8 +514,9 @@ def _known_row(scanner: Scanner, key: Key, *metadata: Any) -> tuple[Key, Classif
         if tags is None:
             found = scanner._bare.get(key)
             return None if found is None else (key, found)
-        return scanner._tagged.get((name, tuple(tags))) if type(tags) is list else None
-    except TypeError:  # a list as its licence name, or among its tags
+        meta = meta_tags(tags) if type(tags) is list else None
+        return None if meta is None else scanner._tagged.get((name, meta))
+    except TypeError:  # a list as its licence name
         return None
 
 
