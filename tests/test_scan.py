@@ -279,7 +279,7 @@ def test_each_licence_scans_to_its_reference_outcome(license: checker.License) -
 
 def test_a_row_is_read_the_same_whatever_shape_its_metadata_has() -> None:
     """The loop reads the usual row's key itself; lists, an API record's card, tags and values that
-    are no metadata go through `record_fields`, with the same results as the scanner's own lookup."""
+    are no metadata go through `metadata_key`, with the same results as the scanner's own lookup."""
     rows = [
         {"id": "a", "license": "mit"},
         {"id": "b", "license": ["mit"]},  # a list: the same licence, the same outcome

@@ -331,13 +331,6 @@ def metadata_key(license: Any, name: Any, base: Any, card: Any, tags: Any) -> Ke
     )
 
 
-def record_fields(data: dict[str, Any]) -> tuple[Any, Key]:
-    """A record's model id (`id`, or `modelId` as the Hugging Face API names it) and its metadata."""
-    get = data.get
-    model_id = get("id") or get("modelId")
-    return model_id, metadata_key(get("license"), get("license_name"), get("base_model"), get("cardData"), get("tags"))
-
-
 _META_TAG = re.compile(r"^(?:license|base_model):.*", re.MULTILINE)
 
 
