@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import checker
 from checker import Outcome, ServiceProfile
+from checker.ci import rowcodec
 from checker.ci.scan import (
     FLUSH_EVERY,
     KEEP_UNKNOWN_NAMES,
@@ -252,6 +253,29 @@ def test_tags_are_read_the_same_by_the_fast_search(tags: list[object]) -> None:
     of every tag would: a tag with a newline, or one that is no string, included."""
     assert metadata_key(None, None, None, None, tags) == metadata_key(None, None, None, None, [*tags, "y"])
     assert metadata_key(None, None, None, None, tags)[::2] == tuple(v for v in _from_tags(tags))
+
+
+_RAW_PIECES = st.sampled_from(["license:", "base_model:", "mit", "a/b", ":", '"', "\\", "[", "]", "{", "é", "\n", " "])
+_RAW_TAGS = st.lists(
+    st.one_of(
+        st.lists(_RAW_PIECES, max_size=4).map("".join), st.integers(), st.lists(st.just("license:x"), max_size=1)
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tags=_RAW_TAGS, ascii_only=st.booleans())
+def test_tags_searched_in_the_raw_row_read_as_every_tag(tags: list[object], ascii_only: bool) -> None:
+    """The licence and base-model tags found in a row's raw JSON, where the search takes it on,
+    read as every tag would; a row of another shape is left to the whole reading."""
+    line = json.dumps({"id": "x", "tags": tags}, ensure_ascii=ascii_only).encode()
+    raw = rowcodec.block_fields([line])[2][0][rowcodec.VALUES.index("tags")]
+    meta = rowcodec.row_meta_tags(raw)
+    assert rowcodec.row_tags(raw) == tags
+    if meta is not None:
+        assert _from_tags(meta) == _from_tags(tags)
+        assert meta == rowcodec.meta_tags(tags) or rowcodec.meta_tags(tags) is None
 
 
 def test_unknown_names_past_the_kept_ones_are_still_counted(cli: type[Run], tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ reports (`DECODE_ERRORS`), so a bad row reads the same whichever library is inst
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
@@ -42,8 +43,28 @@ VALUES = ("id", "license", "license_name", "base_model", "cardData", "tags")
 by the scan: it may have a `modelId`)."""
 _first, _key_slice = itemgetter(0), itemgetter(slice(1, 4))
 
+_META_TAG = re.compile(r"^(?:license|base_model):.*", re.MULTILINE)
+
+
+def meta_tags(tags: list[Any]) -> tuple[str, ...] | None:
+    """The `license:` and `base_model:` tags of a list, in order, found by one regular-expression
+    search over the tags joined (a Hub record has a dozen tags, a dataset or a paper among them, and
+    hardly two lists are the same, while their licence and base-model tags repeat); None when a tag
+    is no string or holds a newline (such a list is read tag by tag)."""
+    try:
+        joined = "\n".join(tags)
+    except TypeError:
+        return None
+    if joined.count("\n") != len(tags) - 1:
+        return None
+    return tuple(_META_TAG.findall(joined))
+
+
 try:  # a dependency: decodes only the fields read, into a struct the GC does not track
     import msgspec
+
+    NO_TAGS: Any = msgspec.Raw()
+    """A row's `tags` as `block_fields` reads it when the row has none."""
 
     class _Row(msgspec.Struct, gc=False):
         id: str | None = None  # an id of another type fails the block: it is read row by row
@@ -51,20 +72,37 @@ try:  # a dependency: decodes only the fields read, into a struct the GC does no
         license_name: Any = None
         base_model: Any = None
         # Read only for a row the memo cannot decide from the three above (a Hub API record's
-        # metadata is in its tags or card data).
+        # metadata is in its tags or card data); its tags are kept raw, a slice of the row, and
+        # searched as bytes (`row_meta_tags`) rather than built as a dozen strings.
         cardData: Any = None  # the Hugging Face API's name
-        tags: Any = None
+        tags: msgspec.Raw = NO_TAGS
 
     _decode_row = msgspec.json.Decoder(_Row).decode
     # `astuple` reads the struct's slots in one call, and a tuple's items are read without the
     # attribute lookups an `attrgetter` makes on the struct's type.
     _as_tuple = msgspec.structs.astuple
     BLOCK_ERRORS: tuple[type[Exception], ...] = (ValueError, RecursionError)  # msgspec.DecodeError is a ValueError
+    # A string of a flat JSON array of strings without escapes: its characters as they are.
+    _RAW_META_TAG = re.compile(rb'"((?:license|base_model):[^"\\]*)"')
+    _decode = bytes.decode
 
     def _rows(lines: list[bytes]) -> list[tuple[Any, ...]]:
         return list(map(_as_tuple, map(_decode_row, lines)))
 
+    def row_tags(tags: Any) -> Any:
+        """A row's `tags` as `block_fields` read it, decoded (None when the row has none)."""
+        return None if tags is NO_TAGS else msgspec.json.decode(tags)
+
+    def row_meta_tags(tags: Any) -> tuple[str, ...] | None:
+        """`meta_tags` of a row's `tags` as `block_fields` read it, searched in the raw JSON; None
+        when it is no flat list of strings without escapes (it is then decoded and read whole)."""
+        raw = bytes(tags)
+        if raw[:1] != b"[" or raw.count(b"[") != 1 or b"{" in raw or b"\\" in raw:
+            return None
+        return tuple(map(_decode, _RAW_META_TAG.findall(raw)))
+
 except ImportError:  # pragma: no cover - depends on the environment
+    NO_TAGS = None
     BLOCK_ERRORS = (AttributeError, TypeError, *DECODE_ERRORS)
 
     def _rows(lines: list[bytes]) -> list[tuple[Any, ...]]:
@@ -72,6 +110,14 @@ except ImportError:  # pragma: no cover - depends on the environment
         if {type(row[0]) for row in rows} - {type(None), str}:
             raise TypeError("an id that is not a string")
         return rows
+
+    def row_tags(tags: Any) -> Any:
+        """A row's `tags` as `block_fields` read it, decoded (None when the row has none)."""
+        return tags
+
+    def row_meta_tags(tags: Any) -> tuple[str, ...] | None:
+        """`meta_tags` of a row's `tags` as `block_fields` read it (None when it is no list)."""
+        return meta_tags(tags) if type(tags) is list else None
 
 
 def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields], list[tuple[Any, ...]]]:

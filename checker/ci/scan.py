@@ -24,7 +24,6 @@ import functools
 import io
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,9 +37,13 @@ from typing import IO, TYPE_CHECKING, Any
 from checker.ci.rowcodec import (
     BLOCK_ERRORS,
     DECODE_ERRORS,
+    NO_TAGS,
     block_fields,
     json_string_bodies,
     loads,
+    meta_tags,
+    row_meta_tags,
+    row_tags,
 )
 from checker.diagnostics import Diagnostic, Kind
 from checker.diagnostics.span import Span
@@ -331,23 +334,6 @@ def metadata_key(license: Any, name: Any, base: Any, card: Any, tags: Any) -> Ke
     )
 
 
-_META_TAG = re.compile(r"^(?:license|base_model):.*", re.MULTILINE)
-
-
-def meta_tags(tags: list[Any]) -> tuple[str, ...] | None:
-    """The `license:` and `base_model:` tags of a list, found by one regular-expression search over
-    the tags joined (in C: a Hub record has a dozen tags, a dataset or a paper among them, and hardly
-    two lists are the same, while their licence and base-model tags repeat); None when a tag is no
-    string or holds a newline (`_from_tags` reads such a list itself)."""
-    try:
-        joined = "\n".join(tags)
-    except TypeError:
-        return None
-    if joined.count("\n") != len(tags) - 1:
-        return None
-    return tuple(_META_TAG.findall(joined))
-
-
 @functools.lru_cache(maxsize=TAGS_MEMO_SIZE)
 def _tags_metadata(tags: tuple[str, ...]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
     return _from_tags(tags)
@@ -497,17 +483,15 @@ def _positions_of_none(values: list[Any]) -> list[int]:
         return positions
 
 
-def _known_row(scanner: Scanner, key: Key, *metadata: Any) -> tuple[Key, Classified] | None:
-    """The key and result of a row with no metadata of its own, when a row with the same metadata
-    (none at all, or the same tags) was read before: one lookup, not `read_fields`."""
-    license, name, base, card, tags = metadata
-    if license is not None or base is not None or card is not None:
-        return None
+def _known_row(scanner: Scanner, key: Key, name: Any, tags: Any) -> tuple[Key, Classified] | None:
+    """The key and result of a row with no metadata of its own (no `license`, `base_model` or
+    `cardData`), when a row with the same metadata (none at all, or the same licence and
+    base-model tags) was read before: one lookup, not `read_fields`."""
     try:
-        if tags is None:
+        if tags is NO_TAGS:
             found = scanner._bare.get(key)
             return None if found is None else (key, found)
-        meta = meta_tags(tags) if type(tags) is list else None
+        meta = row_meta_tags(tags)
         return None if meta is None else scanner._tagged.get((name, meta))
     except TypeError:  # a list as its licence name
         return None
@@ -538,13 +522,14 @@ def read_block(lines: list[bytes], first: int, shown: str, scanner: Scanner) -> 
     if undecided:  # read from the values the block read, not parsed again
         bad = []
         for index in undecided:
-            model_id, *metadata = rows[index]
-            known = _known_row(scanner, keys[index], *metadata) if model_id else None
-            if known is not None:
-                keys[index], results[index] = known
-                continue
+            model_id, license, name, base, card, tags = rows[index]
+            if model_id and license is None and base is None and card is None:
+                known = _known_row(scanner, keys[index], name, tags)
+                if known is not None:
+                    keys[index], results[index] = known
+                    continue
             if model_id:
-                row = read_fields(first + index, shown, scanner, model_id, *metadata)
+                row = read_fields(first + index, shown, scanner, model_id, license, name, base, card, row_tags(tags))
             else:  # no `id`: parsed again whole, for its `modelId` and the diagnostic
                 row = read_row(loads(lines[index]), first + index, shown, scanner)
             if row is None:
