@@ -129,11 +129,10 @@ def block_fields(lines: list[bytes]) -> tuple[list[Any], list[Fields], list[tupl
 
 def json_string_bodies(texts: list[str]) -> list[str]:
     """Each text as the inside of a JSON string (the quotes left out), with one encoder call for the
-    whole list.
-
-    The list is encoded as a JSON array and cut at its `","` separators: inside an encoded string
-    every `"` is escaped (`\\"`), so a quote, a comma and a quote in a row are always a separator.
-    """
+    whole list: the texts themselves when none has a character to escape (one encoding of them
+    joined tells), else the list encoded as a JSON array and cut at its `","` separators (inside an
+    encoded string every `"` is escaped, `\\"`, so a quote, a comma and a quote in a row are
+    always a separator)."""
     if not texts:
         return []
     joined = "".join(texts)
