@@ -443,8 +443,8 @@ def read_fields(number: int, shown: str, scanner: Scanner, model_id: Any, *metad
     return model_id, key, result
 
 
-def _remember(known: dict[Any, Any], key: Any, value: Any, limit: int = MEMO_SIZE) -> None:
-    if len(known) >= limit:
+def _remember(known: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(known) >= MEMO_SIZE:
         known.clear()
     known[key] = value
 
